@@ -1,0 +1,191 @@
+//! Command-line arguments (clap derive types only; no I/O here).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::{TechniqueId, Version};
+
+const AFTER_HELP: &str = "\
+Examples:
+  attck technique T1059              details of a technique
+  attck tactic execution             techniques under a tactic, sub-techniques nested
+  attck search powershell -f json    ranked search, as JSON
+  attck tactics --domain ics         the tactics of ATT&CK for ICS
+
+Data: --bundle FILE, else the newest <domain>-attack[-<version>].json in --data-dir,
+ATTCK_DATA_DIR or the OS cache directory (~/.cache/attck on Linux).
+Exit codes: 0 results printed, 1 nothing found, 2 error.";
+
+/// attck: explore the MITRE ATT&CK knowledge base from the terminal.
+///
+/// Looks up techniques, lists tactics and searches descriptions in ATT&CK STIX bundles
+/// (enterprise, mobile and ICS; STIX 2.0 and 2.1), with table, JSON, CSV and Markdown output.
+#[derive(Debug, Parser)]
+#[command(name = "attck", version, about, long_about, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted before or after any subcommand.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Read this bundle file instead of looking in the data directory.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
+
+    /// Directory holding <domain>-attack[-<version>].json bundles [env: ATTCK_DATA_DIR].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// ATT&CK domain to query.
+    #[arg(long, global = true, value_enum, value_name = "DOMAIN")]
+    pub domain: Option<DomainArg>,
+
+    /// ATT&CK version to use (such as 17.1) instead of the newest installed.
+    #[arg(long, global = true, value_name = "VERSION")]
+    pub attack_version: Option<Version>,
+
+    /// Output format.
+    #[arg(short = 'f', long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+
+    /// When to use colour: auto uses it on a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
+
+    /// Show revoked objects in lists and search (marked as such).
+    #[arg(long, global = true)]
+    pub include_revoked: bool,
+
+    /// Show deprecated objects in lists and search (marked as such).
+    #[arg(long, global = true)]
+    pub include_deprecated: bool,
+
+    /// Print nothing on stderr but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show one technique or sub-technique by ID (T1059, t1059, T1059.001).
+    Technique(TechniqueArgs),
+    /// List the domain's tactics in matrix order, with technique counts.
+    Tactics,
+    /// List the techniques under a tactic, sub-techniques after their parent.
+    Tactic(TacticArgs),
+    /// Search technique names and descriptions, ranked.
+    Search(SearchArgs),
+}
+
+/// Arguments of `attck technique`.
+#[derive(Debug, Args)]
+pub struct TechniqueArgs {
+    /// Technique ID: T1059, t1059, T1059.001 or T1059/001.
+    #[arg(value_name = "ID")]
+    pub id: TechniqueId,
+}
+
+/// Arguments of `attck tactic`.
+#[derive(Debug, Args)]
+pub struct TacticArgs {
+    /// Tactic ID, shortname or name: TA0002, execution, Execution, "Defense Evasion".
+    #[arg(value_name = "TACTIC")]
+    pub tactic: String,
+
+    /// Leave sub-techniques out.
+    #[arg(long)]
+    pub no_subtechniques: bool,
+
+    /// Keep techniques for this platform (case-insensitive; repeat for several).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Vec<String>,
+}
+
+/// Arguments of `attck search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words that must all occur (whole word or word start); "quoted words" form a phrase.
+    #[arg(value_name = "WORD", required = true, num_args = 1..)]
+    pub words: Vec<String>,
+
+    /// Show at most N hits.
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Keep techniques in this tactic (ID, shortname or name).
+    #[arg(long, value_name = "TACTIC")]
+    pub tactic: Option<String>,
+
+    /// Keep techniques for this platform (case-insensitive; repeat for several).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Vec<String>,
+}
+
+/// `--domain` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DomainArg {
+    /// Enterprise ATT&CK (the default).
+    Enterprise,
+    /// Mobile ATT&CK.
+    Mobile,
+    /// ATT&CK for ICS.
+    Ics,
+}
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A table (the default), fitted to the terminal.
+    Table,
+    /// Pretty-printed JSON (the documented contract).
+    Json,
+    /// JSON Lines: one list element per line.
+    Jsonl,
+    /// CSV with a header row; lists joined with ';'.
+    Csv,
+    /// A GitHub Markdown table.
+    Markdown,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when the stream is a terminal and NO_COLOR is unset (the default).
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn globals_work_after_the_subcommand() {
+        let c = Cli::try_parse_from(["attck", "tactics", "--domain", "ics", "-f", "json"]).unwrap();
+        assert_eq!(c.global.domain, Some(DomainArg::Ics));
+        assert_eq!(c.global.format, Some(FormatArg::Json));
+    }
+
+    #[test]
+    fn malformed_ids_are_usage_errors() {
+        let e = Cli::try_parse_from(["attck", "technique", "T10x9"]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation);
+    }
+}

@@ -1,0 +1,21 @@
+//! `attck tactic <TACTIC>`.
+
+use anyhow::Result;
+
+use super::{Ctx, Outcome};
+use crate::cli::TacticArgs;
+use crate::query::tactic::TechniqueFilter;
+use crate::{query, render};
+
+/// Lists the techniques under a tactic.
+pub fn run(ctx: &mut Ctx, args: &TacticArgs) -> Result<Outcome> {
+    let kb = ctx.knowledge_base()?;
+    let filter = TechniqueFilter {
+        platforms: args.platform.clone(),
+        no_subtechniques: args.no_subtechniques,
+        visibility: ctx.settings.visibility,
+    };
+    let rows = query::tactic::tactic(&kb, &args.tactic, &filter)?;
+    render::list(ctx.out, &rows, &ctx.settings.render)?;
+    Ok(Outcome::from_count(rows.len()))
+}

@@ -1,0 +1,14 @@
+//! `attck tactics`.
+
+use anyhow::Result;
+
+use super::{Ctx, Outcome};
+use crate::{query, render};
+
+/// Lists the tactics in matrix order.
+pub fn run(ctx: &mut Ctx) -> Result<Outcome> {
+    let kb = ctx.knowledge_base()?;
+    let rows = query::tactics::tactics(&kb);
+    render::list(ctx.out, &rows, &ctx.settings.render)?;
+    Ok(Outcome::from_count(rows.len()))
+}

@@ -1,0 +1,36 @@
+//! attck: a command-line explorer for the MITRE ATT&CK knowledge base.
+//!
+//! This library is the internals of the `attck` binary; it is an internal API with no
+//! stability promise. Data flows one way: [`store`] (files) → [`stix`] (serde structs) →
+//! [`model`] (the graph) → [`query`] (views) → [`render`] (output), wired by [`commands`].
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod model;
+pub mod query;
+pub mod render;
+pub mod settings;
+pub mod stix;
+pub mod store;
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use cli::{Cli, Command};
+use commands::{Ctx, Outcome};
+
+/// Runs a parsed command line, writing results to `out` and notes to `err`.
+pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
+    let settings = settings::resolve(&cli.global, &settings::ProcessEnv)?;
+    let mut ctx = Ctx { settings: &settings, out, err };
+    let outcome = match &cli.command {
+        Command::Technique(a) => commands::technique::run(&mut ctx, a),
+        Command::Tactics => commands::tactics::run(&mut ctx),
+        Command::Tactic(a) => commands::tactic::run(&mut ctx, a),
+        Command::Search(a) => commands::search::run(&mut ctx, a),
+    }?;
+    ctx.out.flush()?;
+    Ok(outcome)
+}

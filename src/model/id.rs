@@ -1,0 +1,272 @@
+//! Domain types parsed at the edge: ATT&CK domains, technique IDs, versions, and ID ordering.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// One of the three ATT&CK domains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Domain {
+    /// Enterprise ATT&CK (Windows, Linux, macOS, cloud, network, containers).
+    Enterprise,
+    /// Mobile ATT&CK (Android, iOS).
+    Mobile,
+    /// ATT&CK for Industrial Control Systems.
+    Ics,
+}
+
+impl Domain {
+    /// Every domain, in the order MITRE lists them.
+    pub const ALL: [Domain; 3] = [Domain::Enterprise, Domain::Mobile, Domain::Ics];
+
+    /// The short name used on the command line: `enterprise`, `mobile`, `ics`.
+    #[must_use]
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Domain::Enterprise => "enterprise",
+            Domain::Mobile => "mobile",
+            Domain::Ics => "ics",
+        }
+    }
+
+    /// The STIX domain name and file stem: `enterprise-attack`, `mobile-attack`, `ics-attack`.
+    #[must_use]
+    pub fn stix_name(self) -> &'static str {
+        match self {
+            Domain::Enterprise => "enterprise-attack",
+            Domain::Mobile => "mobile-attack",
+            Domain::Ics => "ics-attack",
+        }
+    }
+
+    /// Recognises either the short name or the STIX name, case-insensitively.
+    #[must_use]
+    pub fn from_any(s: &str) -> Option<Domain> {
+        let s = s.trim().to_ascii_lowercase();
+        Domain::ALL
+            .into_iter()
+            .find(|d| s == d.short_name() || s == d.stix_name())
+    }
+}
+
+impl fmt::Display for Domain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.stix_name())
+    }
+}
+
+/// A technique or sub-technique ID such as `T1059` or `T1059.001`, stored upper-case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TechniqueId(String);
+
+impl TechniqueId {
+    /// The normalised ID text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TechniqueId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for TechniqueId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        let bytes = t.as_bytes();
+        let digits = |b: &[u8]| !b.is_empty() && b.iter().all(u8::is_ascii_digit);
+        let ok = bytes.len() >= 5
+            && (bytes[0] == b'T' || bytes[0] == b't')
+            && digits(&bytes[1..5])
+            && (bytes.len() == 5
+                || (bytes.len() == 9 && (bytes[5] == b'.' || bytes[5] == b'/') && digits(&bytes[6..9])));
+        if ok {
+            let mut id = t.to_ascii_uppercase();
+            if id.len() == 9 {
+                id.replace_range(5..6, ".");
+            }
+            Ok(TechniqueId(id))
+        } else {
+            Err(format!(
+                "'{s}' is not a technique ID (expected T followed by four digits, optionally .NNN: T1059, T1059.001)"
+            ))
+        }
+    }
+}
+
+/// A dotted numeric version such as `18.1`, compared numerically (9.0 < 17.1 < 18.1).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Version {
+    parts: Vec<u32>,
+    text: String,
+}
+
+impl Version {
+    /// The version as written.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The major component ("18" for 18.1).
+    #[must_use]
+    pub fn major(&self) -> u32 {
+        self.parts[0]
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl FromStr for Version {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("'{s}' is not a version (expected digits separated by dots, such as 18.1)");
+        if s.is_empty() || s.len() > 32 {
+            return Err(bad());
+        }
+        let parts = s
+            .split('.')
+            .map(|p| {
+                if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+                    Err(bad())
+                } else {
+                    p.parse::<u32>().map_err(|_| bad())
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Version { parts, text: s.to_string() })
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let n = self.parts.len().max(other.parts.len());
+        for i in 0..n {
+            let a = self.parts.get(i).copied().unwrap_or(0);
+            let b = other.parts.get(i).copied().unwrap_or(0);
+            match a.cmp(&b) {
+                Ordering::Equal => {}
+                o => return o,
+            }
+        }
+        self.text.cmp(&other.text)
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Compares ATT&CK IDs naturally: letters, then numbers numerically, so
+/// `T1059` < `T1059.001` < `T1059.002` < `T1060` and `TA0002` < `TA0010`.
+#[must_use]
+pub fn cmp_ids(a: &str, b: &str) -> Ordering {
+    natural(a, b).then_with(|| a.cmp(b))
+}
+
+fn natural(a: &str, b: &str) -> Ordering {
+    let mut ai = a.as_bytes();
+    let mut bi = b.as_bytes();
+    loop {
+        match (ai.first(), bi.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let an = ai.iter().take_while(|c| c.is_ascii_digit()).count();
+                let bn = bi.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (na, nb) = (trim_zeros(&ai[..an]), trim_zeros(&bi[..bn]));
+                let o = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
+                if o != Ordering::Equal {
+                    return o;
+                }
+                ai = &ai[an..];
+                bi = &bi[bn..];
+            }
+            (Some(x), Some(y)) => {
+                let o = x.to_ascii_uppercase().cmp(&y.to_ascii_uppercase());
+                if o != Ordering::Equal {
+                    return o;
+                }
+                ai = &ai[1..];
+                bi = &bi[1..];
+            }
+        }
+    }
+}
+
+fn trim_zeros(d: &[u8]) -> &[u8] {
+    let z = d.iter().take_while(|&&c| c == b'0').count();
+    &d[z..]
+}
+
+/// Finds a `-<version>.json` suffix in a bundle file name (`enterprise-attack-18.1.json` → 18.1).
+#[must_use]
+pub fn version_from_file_name(name: &str) -> Option<Version> {
+    let stem = name.strip_suffix(".json")?;
+    let (_, v) = stem.rsplit_once('-')?;
+    v.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn technique_ids_parse_and_normalise() {
+        assert_eq!("T1059".parse::<TechniqueId>().unwrap().as_str(), "T1059");
+        assert_eq!("t1059.001".parse::<TechniqueId>().unwrap().as_str(), "T1059.001");
+        assert_eq!("T1059/001".parse::<TechniqueId>().unwrap().as_str(), "T1059.001");
+        for bad in ["T10x9", "T105", "T10599", "T1059.01", "X1059", "", "T1059.", "T1059.0011", "TA0002"] {
+            assert!(bad.parse::<TechniqueId>().is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn versions_compare_numerically() {
+        let v = |s: &str| s.parse::<Version>().unwrap();
+        assert!(v("9.0") < v("17.1"));
+        assert!(v("17.1") < v("18.1"));
+        assert!(v("18") < v("18.1"));
+        assert_eq!(v("18.1").major(), 18);
+        for bad in ["", "1..2", "a.b", "../../x", "18.1-beta", ".1", "1."] {
+            assert!(bad.parse::<Version>().is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn ids_sort_naturally() {
+        let mut ids = vec!["T1060", "T1059.002", "T1059", "TA0010", "T1059.001", "TA0002", "T1001"];
+        ids.sort_by(|a, b| cmp_ids(a, b));
+        assert_eq!(ids, ["T1001", "T1059", "T1059.001", "T1059.002", "T1060", "TA0002", "TA0010"]);
+    }
+
+    #[test]
+    fn version_comes_from_file_names() {
+        assert_eq!(version_from_file_name("enterprise-attack-18.1.json").unwrap().as_str(), "18.1");
+        assert!(version_from_file_name("enterprise-attack.json").is_none());
+        assert!(version_from_file_name("enterprise-attack-18.1.txt").is_none());
+    }
+
+    #[test]
+    fn domains_parse_both_spellings() {
+        assert_eq!(Domain::from_any("ICS"), Some(Domain::Ics));
+        assert_eq!(Domain::from_any("mobile-attack"), Some(Domain::Mobile));
+        assert_eq!(Domain::from_any("pre"), None);
+    }
+}

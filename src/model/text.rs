@@ -1,0 +1,100 @@
+//! Text helpers over bundle prose: plain-text descriptions and word tokens for search.
+
+/// Turns an ATT&CK description into plain text: `[Name](url)` becomes `Name`,
+/// `(Citation: …)` markers and `<code>` tags are removed, runs of spaces collapse.
+#[must_use]
+pub fn plain(description: &str) -> String {
+    let mut out = String::with_capacity(description.len());
+    let mut rest = description;
+    while let Some(pos) = rest.find(['[', '(', '<']) {
+        out.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        if let Some(skip) = link_len(tail) {
+            // keep the link text only
+            let close = tail.find(']').unwrap_or(0);
+            out.push_str(&tail[1..close]);
+            rest = &tail[skip..];
+        } else if tail.starts_with("(Citation:") {
+            let end = tail.find(')').map_or(tail.len(), |e| e + 1);
+            while out.ends_with(' ') {
+                out.pop();
+            }
+            rest = &tail[end..];
+        } else if let Some(tag) = ["<code>", "</code>", "<br>", "<br/>"].iter().find(|t| tail.starts_with(**t)) {
+            rest = &tail[tag.len()..];
+        } else {
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Length of a Markdown link `[text](url)` at the start of `s`, if there is one.
+fn link_len(s: &str) -> Option<usize> {
+    if !s.starts_with('[') {
+        return None;
+    }
+    let close = s.find(']')?;
+    if s[..close].contains('\n') || !s[close + 1..].starts_with('(') {
+        return None;
+    }
+    let end = s[close + 1..].find(')')?;
+    let url = &s[close + 2..close + 1 + end];
+    if url.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(close + 2 + end)
+}
+
+/// Splits text into lower-case alphanumeric words with their byte ranges in `text`.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, usize, String)> + '_ {
+    let mut iter = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        while let Some(&(_, c)) = iter.peek() {
+            if c.is_alphanumeric() {
+                break;
+            }
+            iter.next();
+        }
+        let (start, _) = *iter.peek()?;
+        let mut end = start;
+        let mut word = String::new();
+        while let Some(&(i, c)) = iter.peek() {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            word.extend(c.to_lowercase());
+            end = i + c.len_utf8();
+            iter.next();
+        }
+        Some((start, end, word))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_and_citations_are_removed() {
+        let d = "Adversaries may use [PowerShell](https://attack.mitre.org/techniques/T1059/001) to run code.(Citation: Some Report 2020) See <code>cmd</code>.";
+        assert_eq!(plain(d), "Adversaries may use PowerShell to run code. See cmd.");
+    }
+
+    #[test]
+    fn brackets_that_are_not_links_stay() {
+        assert_eq!(plain("a [b] (c) d"), "a [b] (c) d");
+        assert_eq!(plain("unterminated [x](y"), "unterminated [x](y");
+    }
+
+    #[test]
+    fn words_are_lowercased_with_ranges() {
+        let t = "Run PowerShell's cmd.exe";
+        let w: Vec<_> = words(t).collect();
+        let texts: Vec<&str> = w.iter().map(|(_, _, s)| s.as_str()).collect();
+        assert_eq!(texts, ["run", "powershell", "s", "cmd", "exe"]);
+        assert_eq!(&t[w[1].0..w[1].1], "PowerShell");
+    }
+}

@@ -1,0 +1,103 @@
+//! Pure functions from a [`KnowledgeBase`](crate::model::KnowledgeBase) to view structs.
+//!
+//! Views derive `Serialize`: their fields are the JSON contract. Each view also says how it
+//! looks as table cells (and CSV records), so the renderers stay generic.
+
+pub mod search;
+pub mod suggest;
+pub mod tactic;
+pub mod tactics;
+pub mod technique;
+
+use serde::Serialize;
+
+/// `{id, name}`: a reference to another object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ref {
+    /// The ATT&CK ID.
+    pub id: String,
+    /// The name.
+    pub name: String,
+}
+
+/// One table cell with presentation hints the renderer may use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// The text.
+    pub text: String,
+    /// Nesting depth (sub-techniques under their parent).
+    pub indent: u8,
+    /// Byte ranges of `text` to highlight (search matches).
+    pub marks: Vec<(usize, usize)>,
+    /// A status note shown after the text (`revoked`, `deprecated`).
+    pub note: Option<&'static str>,
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Self {
+        Cell { text, ..Cell::default() }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Self {
+        Cell { text: text.to_string(), ..Cell::default() }
+    }
+}
+
+/// A list view: rows of a table, CSV or Markdown, or elements of a JSON array.
+pub trait TableRow: Serialize {
+    /// Column headings of the human table.
+    fn headers() -> &'static [&'static str];
+    /// Cells of the human table (Markdown uses them too).
+    fn cells(&self) -> Vec<Cell>;
+    /// Column names of the CSV form: the JSON field names.
+    fn csv_headers() -> &'static [&'static str];
+    /// The CSV record: list fields joined with `;`, absent values empty.
+    fn csv_record(&self) -> Vec<String>;
+}
+
+/// A section of a detail view: a heading and its lines.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// The heading.
+    pub title: &'static str,
+    /// The lines (a paragraph is one long line, wrapped by the renderer).
+    pub lines: Vec<Cell>,
+}
+
+/// A single-object view.
+pub trait DetailView: Serialize {
+    /// The heading: `T1059 Command and Scripting Interpreter`.
+    fn title(&self) -> String;
+    /// Label / value pairs shown first. The CSV form uses the JSON field names instead.
+    fn fields(&self) -> Vec<(&'static str, Cell)>;
+    /// Longer sections shown after the fields.
+    fn sections(&self) -> Vec<Section>;
+    /// CSV: (JSON field name, value) pairs; lists joined with `;`.
+    fn csv_fields(&self) -> Vec<(&'static str, String)>;
+}
+
+/// Joins a list for a CSV cell.
+#[must_use]
+pub fn join(items: &[String]) -> String {
+    items.join(";")
+}
+
+/// Formats an optional value for a CSV cell.
+#[must_use]
+pub fn opt(v: Option<&str>) -> String {
+    v.unwrap_or_default().to_string()
+}
+
+/// A status note for revoked / deprecated objects.
+#[must_use]
+pub fn status_note(revoked: bool, deprecated: bool) -> Option<&'static str> {
+    if revoked {
+        Some("revoked")
+    } else if deprecated {
+        Some("deprecated")
+    } else {
+        None
+    }
+}

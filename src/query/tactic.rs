@@ -1,0 +1,51 @@
+//! `attck tactic <TACTIC>`: the techniques under one tactic, sub-techniques after their parent.
+
+use super::{suggest, technique::TechniqueRow};
+use crate::error::Error;
+use crate::model::{KnowledgeBase, Technique, Visibility};
+
+/// Filters for technique lists.
+#[derive(Debug, Clone, Default)]
+pub struct TechniqueFilter {
+    /// Keep only techniques on one of these platforms (case-insensitive); empty keeps all.
+    pub platforms: Vec<String>,
+    /// Leave sub-techniques out.
+    pub no_subtechniques: bool,
+    /// Which revoked / deprecated techniques to show.
+    pub visibility: Visibility,
+}
+
+impl TechniqueFilter {
+    /// Whether a technique passes the filter.
+    #[must_use]
+    pub fn accepts(&self, t: &Technique) -> bool {
+        self.visibility.shows(&t.meta)
+            && !(self.no_subtechniques && t.is_subtechnique)
+            && (self.platforms.is_empty()
+                || t.platforms.iter().any(|p| self.platforms.iter().any(|f| f.eq_ignore_ascii_case(p))))
+    }
+}
+
+/// Resolves a tactic by ID, shortname or name, or says which tactics come closest.
+pub fn resolve_tactic(kb: &KnowledgeBase, key: &str) -> Result<u32, Error> {
+    if let Some((i, _)) = kb.tactic(key) {
+        return Ok(i);
+    }
+    let candidates = kb
+        .tactics
+        .iter()
+        .flat_map(|t| [t.meta.id.as_str(), t.shortname.as_str(), t.meta.name.as_str()]);
+    let hints = suggest::closest(key, candidates, 3);
+    Err(Error::NotFound(format!("no tactic '{key}' in {}{}", kb.label(), suggest::did_you_mean(&hints))))
+}
+
+/// The techniques under a tactic, sorted by ID (so each sub-technique follows its parent).
+pub fn tactic(kb: &KnowledgeBase, key: &str, filter: &TechniqueFilter) -> Result<Vec<TechniqueRow>, Error> {
+    let idx = resolve_tactic(kb, key)?;
+    Ok(kb
+        .techniques
+        .iter()
+        .filter(|t| t.tactics.contains(&idx) && filter.accepts(t))
+        .map(|t| TechniqueRow::new(kb, t))
+        .collect())
+}

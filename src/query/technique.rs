@@ -1,0 +1,258 @@
+//! The technique detail view and the technique row shared by lists and search.
+
+use serde::Serialize;
+
+use super::{Cell, DetailView, Ref, Section, TableRow, join, opt, status_note, suggest};
+use crate::error::Error;
+use crate::model::{KnowledgeBase, Technique, TechniqueId, Visibility, text};
+
+/// `attck technique <ID>`: everything about one technique.
+#[derive(Debug, Clone, Serialize)]
+pub struct TechniqueDetail {
+    /// ATT&CK ID (`T1059.001`).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Domain: `enterprise`, `mobile` or `ics`.
+    pub domain: String,
+    /// ATT&CK version of the bundle (`18.1`), or null when unknown.
+    pub attack_version: Option<String>,
+    /// True for sub-techniques.
+    pub is_subtechnique: bool,
+    /// The parent technique of a sub-technique.
+    pub parent: Option<Ref>,
+    /// Tactic shortnames, in matrix order.
+    pub tactics: Vec<String>,
+    /// Platforms.
+    pub platforms: Vec<String>,
+    /// Sub-techniques, sorted by ID.
+    pub subtechniques: Vec<Ref>,
+    /// Description as published (Markdown).
+    pub description: String,
+    /// Page on attack.mitre.org.
+    pub url: Option<String>,
+    /// Creation time (RFC 3339).
+    pub created: Option<String>,
+    /// Last modification time (RFC 3339).
+    pub modified: Option<String>,
+    /// The object's own version.
+    pub version: Option<String>,
+    /// Replaced by another technique.
+    pub revoked: bool,
+    /// Withdrawn without replacement.
+    pub deprecated: bool,
+    /// The replacement of a revoked technique.
+    pub revoked_by: Option<Ref>,
+}
+
+fn to_ref(t: &Technique) -> Ref {
+    Ref { id: t.meta.id.clone(), name: t.meta.name.clone() }
+}
+
+/// Tactic shortnames of a technique, in matrix order.
+#[must_use]
+pub fn tactic_names(kb: &KnowledgeBase, t: &Technique) -> Vec<String> {
+    t.tactics.iter().map(|&i| kb.tactics[i as usize].shortname.clone()).collect()
+}
+
+/// Looks a technique up by ID. Unknown IDs are [`Error::NotFound`] with suggestions.
+pub fn technique(kb: &KnowledgeBase, id: &TechniqueId, vis: Visibility) -> Result<TechniqueDetail, Error> {
+    let Some(t) = kb.technique(id.as_str()) else {
+        let hints = suggest::closest(id.as_str(), kb.techniques.iter().map(|t| t.meta.id.as_str()), 3);
+        return Err(Error::NotFound(format!(
+            "no technique {id} in {}{}",
+            kb.label(),
+            suggest::did_you_mean(&hints)
+        )));
+    };
+    let subtechniques = t
+        .children
+        .iter()
+        .map(|&c| &kb.techniques[c as usize])
+        .filter(|c| vis.shows(&c.meta))
+        .map(to_ref)
+        .collect();
+    Ok(TechniqueDetail {
+        id: t.meta.id.clone(),
+        name: t.meta.name.clone(),
+        domain: kb.domain.short_name().to_string(),
+        attack_version: kb.attack_version.clone(),
+        is_subtechnique: t.is_subtechnique,
+        parent: t.parent.map(|p| to_ref(&kb.techniques[p as usize])),
+        tactics: tactic_names(kb, t),
+        platforms: t.platforms.clone(),
+        subtechniques,
+        description: t.meta.description.clone(),
+        url: t.meta.url.clone(),
+        created: t.meta.created.clone(),
+        modified: t.meta.modified.clone(),
+        version: t.meta.version.clone(),
+        revoked: t.meta.revoked,
+        deprecated: t.meta.deprecated,
+        revoked_by: if t.meta.revoked { kb.replacement(t).map(to_ref) } else { None },
+    })
+}
+
+impl DetailView for TechniqueDetail {
+    fn title(&self) -> String {
+        let mut s = format!("{} {}", self.id, self.name);
+        if let Some(n) = status_note(self.revoked, self.deprecated) {
+            s.push_str(&format!(" [{}]", n.to_uppercase()));
+        }
+        s
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Cell)> {
+        let mut f: Vec<(&'static str, Cell)> = vec![
+            ("ID", self.id.as_str().into()),
+            ("Name", self.name.as_str().into()),
+            ("Type", if self.is_subtechnique { "sub-technique" } else { "technique" }.into()),
+        ];
+        if self.revoked {
+            let by = self.revoked_by.as_ref().map_or_else(
+                || "revoked (no replacement named)".to_string(),
+                |r| format!("revoked, replaced by {} {}", r.id, r.name),
+            );
+            f.push(("Status", by.into()));
+        } else if self.deprecated {
+            f.push(("Status", "deprecated".into()));
+        }
+        if let Some(p) = &self.parent {
+            f.push(("Parent", format!("{} {}", p.id, p.name).into()));
+        }
+        f.push(("Tactics", self.tactics.join(", ").into()));
+        f.push(("Platforms", self.platforms.join(", ").into()));
+        f.push((
+            "Domain",
+            format!("{} {}", self.domain, self.attack_version.as_deref().unwrap_or("(version unknown)")).into(),
+        ));
+        if let Some(u) = &self.url {
+            f.push(("URL", u.as_str().into()));
+        }
+        f.push(("Version", opt(self.version.as_deref()).into()));
+        f.push(("Created", opt(self.created.as_deref()).into()));
+        f.push(("Modified", opt(self.modified.as_deref()).into()));
+        f
+    }
+
+    fn sections(&self) -> Vec<Section> {
+        let mut s = Vec::new();
+        if !self.subtechniques.is_empty() {
+            s.push(Section {
+                title: "Sub-techniques",
+                lines: self.subtechniques.iter().map(|r| format!("{}  {}", r.id, r.name).into()).collect(),
+            });
+        }
+        s.push(Section { title: "Description", lines: vec![text::plain(&self.description).into()] });
+        s
+    }
+
+    fn csv_fields(&self) -> Vec<(&'static str, String)> {
+        let r = |r: &Option<Ref>| r.as_ref().map(|r| r.id.clone()).unwrap_or_default();
+        vec![
+            ("id", self.id.clone()),
+            ("name", self.name.clone()),
+            ("domain", self.domain.clone()),
+            ("attack_version", opt(self.attack_version.as_deref())),
+            ("is_subtechnique", self.is_subtechnique.to_string()),
+            ("parent", r(&self.parent)),
+            ("tactics", join(&self.tactics)),
+            ("platforms", join(&self.platforms)),
+            ("subtechniques", self.subtechniques.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(";")),
+            ("description", self.description.clone()),
+            ("url", opt(self.url.as_deref())),
+            ("created", opt(self.created.as_deref())),
+            ("modified", opt(self.modified.as_deref())),
+            ("version", opt(self.version.as_deref())),
+            ("revoked", self.revoked.to_string()),
+            ("deprecated", self.deprecated.to_string()),
+            ("revoked_by", r(&self.revoked_by)),
+        ]
+    }
+}
+
+/// One technique in a list (`tactic`, and the base of a search hit).
+#[derive(Debug, Clone, Serialize)]
+pub struct TechniqueRow {
+    /// ATT&CK ID.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// True for sub-techniques.
+    pub is_subtechnique: bool,
+    /// The parent's ATT&CK ID, for sub-techniques.
+    pub parent: Option<String>,
+    /// Tactic shortnames in matrix order.
+    pub tactics: Vec<String>,
+    /// Platforms.
+    pub platforms: Vec<String>,
+    /// Revoked (shown only with `--include-revoked`).
+    pub revoked: bool,
+    /// Deprecated (shown only with `--include-deprecated`).
+    pub deprecated: bool,
+}
+
+impl TechniqueRow {
+    /// The row for a technique.
+    #[must_use]
+    pub fn new(kb: &KnowledgeBase, t: &Technique) -> TechniqueRow {
+        TechniqueRow {
+            id: t.meta.id.clone(),
+            name: t.meta.name.clone(),
+            is_subtechnique: t.is_subtechnique,
+            parent: t.parent.map(|p| kb.techniques[p as usize].meta.id.clone()),
+            tactics: tactic_names(kb, t),
+            platforms: t.platforms.clone(),
+            revoked: t.meta.revoked,
+            deprecated: t.meta.deprecated,
+        }
+    }
+
+    pub(crate) fn id_cell(&self) -> Cell {
+        Cell::from(self.id.as_str())
+    }
+
+    pub(crate) fn name_cell(&self) -> Cell {
+        Cell {
+            text: self.name.clone(),
+            indent: u8::from(self.is_subtechnique),
+            note: status_note(self.revoked, self.deprecated),
+            ..Cell::default()
+        }
+    }
+
+    pub(crate) fn csv_base(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.name.clone(),
+            self.is_subtechnique.to_string(),
+            opt(self.parent.as_deref()),
+            join(&self.tactics),
+            join(&self.platforms),
+            self.revoked.to_string(),
+            self.deprecated.to_string(),
+        ]
+    }
+}
+
+/// CSV columns of a technique row.
+pub const ROW_CSV_HEADERS: [&str; 8] =
+    ["id", "name", "is_subtechnique", "parent", "tactics", "platforms", "revoked", "deprecated"];
+
+impl TableRow for TechniqueRow {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "Name", "Tactics", "Platforms"]
+    }
+
+    fn cells(&self) -> Vec<Cell> {
+        vec![self.id_cell(), self.name_cell(), self.tactics.join(", ").into(), self.platforms.join(", ").into()]
+    }
+
+    fn csv_headers() -> &'static [&'static str] {
+        &ROW_CSV_HEADERS
+    }
+
+    fn csv_record(&self) -> Vec<String> {
+        self.csv_base()
+    }
+}

@@ -1,0 +1,90 @@
+//! Output formats: one module per format, each writing views into a `&mut dyn Write`.
+
+mod csv;
+mod json;
+mod markdown;
+mod table;
+
+use std::io::{self, Write};
+
+use crate::query::{DetailView, TableRow};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// A human table (fits the terminal width on a tty).
+    #[default]
+    Table,
+    /// Pretty JSON: an object or an array.
+    Json,
+    /// One JSON value per line: the elements of a list.
+    Jsonl,
+    /// CSV with a header row; list fields joined with `;`.
+    Csv,
+    /// A GitHub-flavoured Markdown table.
+    Markdown,
+}
+
+/// How to render.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// The format.
+    pub format: Format,
+    /// Emit ANSI colour (never for JSON).
+    pub color: bool,
+    /// Fit tables to this many columns; `None` never truncates or wraps.
+    pub width: Option<usize>,
+}
+
+/// Writes a list view.
+pub fn list<T: TableRow>(out: &mut dyn Write, rows: &[T], opts: &Options) -> io::Result<()> {
+    match opts.format {
+        Format::Table => table::list(out, rows, opts),
+        Format::Json => json::list(out, rows),
+        Format::Jsonl => json::lines(out, rows),
+        Format::Csv => csv::list(out, rows),
+        Format::Markdown => markdown::list(out, rows),
+    }
+}
+
+/// Writes a single-object view.
+pub fn detail<T: DetailView>(out: &mut dyn Write, item: &T, opts: &Options) -> io::Result<()> {
+    match opts.format {
+        Format::Table => table::detail(out, item, opts),
+        Format::Json => json::one(out, item),
+        Format::Jsonl => json::one_line(out, item),
+        Format::Csv => csv::detail(out, item),
+        Format::Markdown => markdown::detail(out, item),
+    }
+}
+
+/// Replaces control characters (escape sequences included) so bundle text cannot drive the
+/// terminal. Newlines survive only when `keep_newlines` is set.
+#[must_use]
+pub fn sanitize(s: &str, keep_newlines: bool) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .filter_map(|c| match c {
+            '\n' if keep_newlines => Some('\n'),
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_pass() {
+        assert_eq!(sanitize("a\u{1b}[31mred\u{7}", false), "a[31mred");
+        assert_eq!(sanitize("x\ny\tz", false), "x y z");
+        assert_eq!(sanitize("x\ny", true), "x\ny");
+        assert_eq!(sanitize("plain", false), "plain");
+        assert_eq!(sanitize("\u{9b}31m", false), "31m");
+    }
+}

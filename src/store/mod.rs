@@ -1,0 +1,127 @@
+//! The data directory: where bundles live on disk and how a domain's bundle is found.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::error::Error;
+use crate::model::{Domain, Version, id::version_from_file_name};
+
+/// A bundle file found in a data directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleFile {
+    /// Full path of the file.
+    pub path: PathBuf,
+    /// The domain, from the file name.
+    pub domain: Domain,
+    /// The version in the file name; `None` for `<domain>.json` (the latest as published).
+    pub version: Option<Version>,
+}
+
+/// Reads a whole bundle file, naming the path on failure.
+pub fn read_bundle_bytes(path: &Path) -> Result<Vec<u8>> {
+    if path.is_dir() {
+        anyhow::bail!("{} is a directory, not a bundle file", path.display());
+    }
+    fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Every bundle file in `dir` for `domain`, sorted oldest version first
+/// (`<domain>.json`, having no version in its name, sorts last).
+pub fn bundles_in(dir: &Path, domain: Domain) -> Result<Vec<BundleFile>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read data directory {}", dir.display())),
+    };
+    let stem = domain.stix_name();
+    let mut found = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read data directory {}", dir.display()))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(rest) = name.strip_prefix(stem) else { continue };
+        let version = if rest == ".json" {
+            None
+        } else if rest.starts_with('-') {
+            match version_from_file_name(name) {
+                Some(v) => Some(v),
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        if entry.path().is_file() {
+            found.push(BundleFile { path: entry.path(), domain, version });
+        }
+    }
+    found.sort_by(|a, b| match (&a.version, &b.version) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    Ok(found)
+}
+
+/// Picks the bundle for `domain` in `dir`: the named version, else `<domain>.json`,
+/// else the highest `<domain>-<version>.json`.
+pub fn find_bundle(dir: &Path, domain: Domain, version: Option<&Version>) -> Result<BundleFile> {
+    let found = bundles_in(dir, domain)?;
+    let pick = match version {
+        Some(v) => found.iter().find(|b| b.version.as_ref() == Some(v)),
+        None => found.iter().find(|b| b.version.is_none()).or_else(|| found.last()),
+    };
+    if let Some(b) = pick {
+        return Ok(b.clone());
+    }
+    let installed: Vec<String> = found
+        .iter()
+        .filter_map(|b| b.version.as_ref().map(ToString::to_string))
+        .collect();
+    Err(Error::NoData {
+        domain,
+        version: version.map(ToString::to_string),
+        dir: dir.to_path_buf(),
+        installed,
+    }
+    .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highest_version_wins_and_named_version_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "enterprise-attack-9.0.json",
+            "enterprise-attack-18.1.json",
+            "enterprise-attack-17.1.json",
+            "enterprise-attack-x.json",
+            "mobile-attack-18.1.json",
+            "enterprise-attack-18.1.json.meta.json",
+        ] {
+            fs::write(dir.path().join(f), "{}").unwrap();
+        }
+        let b = find_bundle(dir.path(), Domain::Enterprise, None).unwrap();
+        assert_eq!(b.version.unwrap().as_str(), "18.1");
+        let v: Version = "9.0".parse().unwrap();
+        let b = find_bundle(dir.path(), Domain::Enterprise, Some(&v)).unwrap();
+        assert!(b.path.ends_with("enterprise-attack-9.0.json"));
+        assert!(find_bundle(dir.path(), Domain::Ics, None).is_err());
+        let v: Version = "16.0".parse().unwrap();
+        assert!(find_bundle(dir.path(), Domain::Enterprise, Some(&v)).is_err());
+    }
+
+    #[test]
+    fn unversioned_latest_is_preferred() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("ics-attack-17.1.json"), "{}").unwrap();
+        fs::write(dir.path().join("ics-attack.json"), "{}").unwrap();
+        let b = find_bundle(dir.path(), Domain::Ics, None).unwrap();
+        assert!(b.version.is_none());
+    }
+}

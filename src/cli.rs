@@ -39,7 +39,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub bundle: Option<PathBuf>,
 
-    /// Directory holding <domain>-attack[-<version>].json bundles [env: ATTCK_DATA_DIR].
+    /// Directory holding <domain>-attack[-<version>].json bundles [env: `ATTCK_DATA_DIR`].
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
@@ -55,7 +55,7 @@ pub struct GlobalArgs {
     #[arg(short = 'f', long, global = true, value_enum, value_name = "FORMAT")]
     pub format: Option<FormatArg>,
 
-    /// When to use colour: auto uses it on a terminal unless NO_COLOR is set.
+    /// When to use colour: auto uses it on a terminal unless `NO_COLOR` is set.
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
     pub color: Option<ColorArg>,
 
@@ -158,7 +158,7 @@ pub enum FormatArg {
 /// `--color` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
-    /// Colour when the stream is a terminal and NO_COLOR is unset (the default).
+    /// Colour when the stream is a terminal and `NO_COLOR` is unset (the default).
     Auto,
     /// Always colour.
     Always,

@@ -24,7 +24,11 @@ use commands::{Ctx, Outcome};
 /// Runs a parsed command line, writing results to `out` and notes to `err`.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
     let settings = settings::resolve(&cli.global, &settings::ProcessEnv)?;
-    let mut ctx = Ctx { settings: &settings, out, err };
+    let mut ctx = Ctx {
+        settings: &settings,
+        out,
+        err,
+    };
     let outcome = match &cli.command {
         Command::Technique(a) => commands::technique::run(&mut ctx, a),
         Command::Tactics => commands::tactics::run(&mut ctx),

@@ -80,8 +80,9 @@ fn default_data_dir(env: &dyn Env) -> Result<PathBuf> {
             return Ok(p.join("attck"));
         }
     }
-    let base = etcetera::choose_base_strategy()
-        .map_err(|e| anyhow!("cannot find the OS cache directory ({e}); use --data-dir or ATTCK_DATA_DIR"))?;
+    let base = etcetera::choose_base_strategy().map_err(|e| {
+        anyhow!("cannot find the OS cache directory ({e}); use --data-dir or ATTCK_DATA_DIR")
+    })?;
     Ok(base.cache_dir().join("attck"))
 }
 
@@ -116,7 +117,9 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
     };
     let stdout_tty = std::io::stdout().is_terminal();
     let width = if stdout_tty {
-        terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)).filter(|&w| w >= 20)
+        terminal_size::terminal_size()
+            .map(|(w, _)| usize::from(w.0))
+            .filter(|&w| w >= 20)
     } else {
         None
     };
@@ -132,7 +135,9 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
         attack_version: args.attack_version.clone(),
         render: render::Options {
             format,
-            color: format != Format::Json && format != Format::Jsonl && color(args.color, stdout_tty, env),
+            color: format != Format::Json
+                && format != Format::Jsonl
+                && color(args.color, stdout_tty, env),
             width,
         },
         color_stderr: color(args.color, std::io::stderr().is_terminal(), env),
@@ -166,11 +171,23 @@ mod tests {
 
     #[test]
     fn data_dir_precedence() {
-        let env = MapEnv(HashMap::from([("ATTCK_DATA_DIR", "/env"), ("XDG_CACHE_HOME", "/xdg")]));
-        assert_eq!(data_dir(&args(&["--data-dir", "/flag"]), &env).unwrap(), (PathBuf::from("/flag"), Origin::Flag));
-        assert_eq!(data_dir(&args(&[]), &env).unwrap(), (PathBuf::from("/env"), Origin::Env));
+        let env = MapEnv(HashMap::from([
+            ("ATTCK_DATA_DIR", "/env"),
+            ("XDG_CACHE_HOME", "/xdg"),
+        ]));
+        assert_eq!(
+            data_dir(&args(&["--data-dir", "/flag"]), &env).unwrap(),
+            (PathBuf::from("/flag"), Origin::Flag)
+        );
+        assert_eq!(
+            data_dir(&args(&[]), &env).unwrap(),
+            (PathBuf::from("/env"), Origin::Env)
+        );
         let env = MapEnv(HashMap::from([("XDG_CACHE_HOME", "/xdg")]));
-        assert_eq!(data_dir(&args(&[]), &env).unwrap(), (PathBuf::from("/xdg/attck"), Origin::Default));
+        assert_eq!(
+            data_dir(&args(&[]), &env).unwrap(),
+            (PathBuf::from("/xdg/attck"), Origin::Default)
+        );
     }
 
     #[test]

@@ -153,7 +153,10 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<Bundle, String> {
     }
     match serde_json::from_slice::<Bundle>(bytes) {
         Ok(b) if b.kind == "bundle" => Ok(b),
-        Ok(b) => Err(format!("not a STIX bundle (its type is \"{}\", expected \"bundle\")", b.kind)),
+        Ok(b) => Err(format!(
+            "not a STIX bundle (its type is \"{}\", expected \"bundle\")",
+            b.kind
+        )),
         Err(e) => Err(describe_json_error(bytes, &e)),
     }
 }
@@ -182,11 +185,31 @@ mod tests {
     fn bad_inputs_are_described() {
         assert!(parse_bundle(b"").unwrap_err().contains("empty"));
         assert!(parse_bundle(b"  \n").unwrap_err().contains("empty"));
-        assert!(parse_bundle(b"{\"type\":\"bundle\",\"objects\":[").unwrap_err().contains("truncated"));
-        assert!(parse_bundle(b"hello").unwrap_err().contains("not valid JSON"));
-        assert!(parse_bundle(b"{\"a\":1}").unwrap_err().contains("not a STIX bundle"));
-        assert!(parse_bundle(b"[1,2]").unwrap_err().contains("not a STIX bundle"));
-        assert!(parse_bundle(b"{\"type\":\"x\",\"objects\":[]}").unwrap_err().contains("not a STIX bundle"));
+        assert!(
+            parse_bundle(b"{\"type\":\"bundle\",\"objects\":[")
+                .unwrap_err()
+                .contains("truncated")
+        );
+        assert!(
+            parse_bundle(b"hello")
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
+        assert!(
+            parse_bundle(b"{\"a\":1}")
+                .unwrap_err()
+                .contains("not a STIX bundle")
+        );
+        assert!(
+            parse_bundle(b"[1,2]")
+                .unwrap_err()
+                .contains("not a STIX bundle")
+        );
+        assert!(
+            parse_bundle(b"{\"type\":\"x\",\"objects\":[]}")
+                .unwrap_err()
+                .contains("not a STIX bundle")
+        );
     }
 
     #[test]

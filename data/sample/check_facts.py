@@ -130,7 +130,7 @@ def print_kb(kb):
     p("objects: %d (%s)" % (len(kb.objs), ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
     p("matrix %s %r, tactics in matrix order:" % (attack_id(kb.matrix), kb.matrix["name"]))
     for t in kb.tactics:
-        p("  %s %-17s %s" % (attack_id(t), t["x_mitre_shortname"], t["name"]))
+        p("  %s %-25s %s" % (attack_id(t), t["x_mitre_shortname"], t["name"]))
     for m in kb.dead_matrices:
         p("deprecated matrix %r (external_id %s): %s" % (m["name"], attack_id(m),
                                                          ", ".join(attack_id(kb.by_id[t]) for t in m["tactic_refs"])))
@@ -145,7 +145,7 @@ def print_kb(kb):
         ins = [x for x in techs if any(k["phase_name"] == t["x_mitre_shortname"] for k in x["kill_chain_phases"])]
         nt = [x for x in ins if not x["x_mitre_is_subtechnique"]]
         ns = [x for x in ins if x["x_mitre_is_subtechnique"]]
-        p("  %-17s %d / %d   %s" % (t["x_mitre_shortname"], len(nt), len(ns), fmt_ids(ins)))
+        p("  %-25s %d / %d   %s" % (t["x_mitre_shortname"], len(nt), len(ns), fmt_ids(ins)))
     p("active techniques:")
     for t in techs:
         par = kb.parent(t)
@@ -257,7 +257,7 @@ def diff(a, b):
             lines.append("added %s %r%s" % (attack_id(news[i]), news[i]["name"], "" if active(news[i]) else " (inactive)"))
         for i in sorted(set(olds) - set(news), key=lambda i: id_key(attack_id(olds[i]))):
             lines.append("removed %s %r (absent from the new file)" % (attack_id(olds[i]), olds[i]["name"]))
-        for i in sorted(set(olds) & set(news), key=lambda i: id_key(attack_id(olds[i]))):
+        for i in sorted(set(olds) & set(news), key=lambda i: id_key(attack_id(news[i]))):
             o, n = olds[i], news[i]
             tag = attack_id(n)
             if not o.get("revoked") and n.get("revoked"):
@@ -267,7 +267,9 @@ def diff(a, b):
                 lines.append("deprecated %s %r" % (tag, n["name"]))
             if not active(o) or not active(n):
                 continue
-            if attack_id(o) != attack_id(n):
+            if attack_id(o) is None and attack_id(n):
+                lines.append("ATT&CK ID assigned %s (%r)" % (attack_id(n), n["name"]))
+            elif attack_id(o) != attack_id(n):
                 lines.append("ATT&CK ID changed %s -> %s (%r)" % (attack_id(o), attack_id(n), n["name"]))
             if o["name"] != n["name"]:
                 lines.append("renamed %s %r -> %r" % (tag, o["name"], n["name"]))
@@ -302,6 +304,31 @@ def diff(a, b):
     for k in sorted(set(ka) - set(kb_), key=lambda k: (k[1], id_key(a.label(k[0])), id_key(a.label(k[2])))):
         still = "still in file, no longer counted" if ka[k]["id"] in b.by_id else "absent from new file"
         p("  %s %s %s (%s)" % (a.label(k[0]), k[1], a.label(k[2]), still))
+
+
+# The headline facts README.md states; a JSON edit that changes one must update both.
+EXPECTED = {
+    "enterprise-attack-1.0.json": dict(version="1.0", tactics="TA0043 TA0002 TA0003 TA0005 TA0007", techniques=10,
+                                       subtechniques=4, groups=2, software=3, campaigns=2, mitigations=3, relationships=46,
+                                       objects=93),
+    "enterprise-attack-2.0.json": dict(version="2.0", tactics="TA0043 TA0002 TA0003 TA0005 TA0007", techniques=8,
+                                       subtechniques=4, groups=3, software=4, campaigns=3, mitigations=2, relationships=45,
+                                       objects=105),
+    "ics-attack-1.0.json": dict(version="1.0", tactics="TA0108 TA0104 TA0107", techniques=5, subtechniques=0, groups=1,
+                                software=1, campaigns=0, mitigations=1, relationships=13, objects=30),
+}
+
+
+def check_expected(kb):
+    techs = kb.techniques()
+    got = dict(version=kb.version, tactics=" ".join(attack_id(t) for t in kb.tactics),
+               techniques=sum(not t["x_mitre_is_subtechnique"] for t in techs),
+               subtechniques=sum(bool(t["x_mitre_is_subtechnique"]) for t in techs),
+               groups=sum(map(active, kb.of_type("intrusion-set"))), software=sum(map(active, kb.of_type("malware", "tool"))),
+               campaigns=sum(map(active, kb.of_type("campaign"))), mitigations=sum(map(active, kb.of_type("course-of-action"))),
+               relationships=len(kb.counted), objects=len(kb.objs))
+    for k, v in EXPECTED[kb.name].items():
+        check(got[k] == v, "%s: %s is %r, README says %r" % (kb.name, k, got[k], v))
 
 
 def main():
@@ -346,6 +373,7 @@ def main():
         check(not re.search(r"\bsms", text), "%s: no word starts with 'sms'" % kb.name)
 
     for kb in (e1, e2, ics):
+        check_expected(kb)
         print_kb(kb)
     diff(e1, e2)
     if PROBLEMS:

@@ -26,7 +26,11 @@ impl Outcome {
     /// `Found` when there is at least one result.
     #[must_use]
     pub fn from_count(n: usize) -> Outcome {
-        if n == 0 { Outcome::Nothing } else { Outcome::Found }
+        if n == 0 {
+            Outcome::Nothing
+        } else {
+            Outcome::Found
+        }
     }
 }
 

@@ -15,7 +15,11 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
         bail!("the search has no words to look for (letters or digits)");
     }
     let kb = ctx.knowledge_base()?;
-    let tactic = args.tactic.as_deref().map(|t| resolve_tactic(&kb, t)).transpose()?;
+    let tactic = args
+        .tactic
+        .as_deref()
+        .map(|t| resolve_tactic(&kb, t))
+        .transpose()?;
     let opts = SearchOptions {
         filter: TechniqueFilter {
             platforms: args.platform.clone(),
@@ -27,7 +31,11 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
     };
     let hits = query::search::search(&kb, &q, &opts);
     if hits.is_empty() && ctx.settings.render.format == render::Format::Table {
-        ctx.warn(&format!("no technique in {} matches {}", kb.label(), args.words.join(" ")))?;
+        ctx.warn(&format!(
+            "no technique in {} matches {}",
+            kb.label(),
+            args.words.join(" ")
+        ))?;
         return Ok(Outcome::Nothing);
     }
     render::list(ctx.out, &hits, &ctx.settings.render)?;

@@ -47,7 +47,11 @@ fn detect_domain(objects: &[Object], path: &Path, expected: Option<Domain>) -> O
         .iter()
         .filter(|o| o.kind == "x-mitre-matrix" && !o.is_deprecated() && !o.is_revoked())
         .chain(objects.iter().filter(|o| o.kind == "x-mitre-matrix"))
-        .find_map(|o| o.attack_ref().and_then(|r| r.external_id.as_deref()).and_then(Domain::from_any));
+        .find_map(|o| {
+            o.attack_ref()
+                .and_then(|r| r.external_id.as_deref())
+                .and_then(Domain::from_any)
+        });
     let from_domains = || {
         objects
             .iter()
@@ -56,18 +60,32 @@ fn detect_domain(objects: &[Object], path: &Path, expected: Option<Domain>) -> O
     };
     let from_file = || {
         let name = path.file_name()?.to_str()?;
-        Domain::ALL.into_iter().find(|d| name.starts_with(d.stix_name()))
+        Domain::ALL
+            .into_iter()
+            .find(|d| name.starts_with(d.stix_name()))
     };
-    from_matrix.or_else(from_domains).or_else(from_file).or(expected)
+    from_matrix
+        .or_else(from_domains)
+        .or_else(from_file)
+        .or(expected)
 }
 
-pub(super) fn build(bundle: Bundle, path: &Path, expected: Option<Domain>) -> Result<KnowledgeBase> {
-    let mut stats = LoadStats { objects: bundle.objects.len(), ..LoadStats::default() };
+pub(super) fn build(
+    bundle: Bundle,
+    path: &Path,
+    expected: Option<Domain>,
+) -> Result<KnowledgeBase> {
+    let mut stats = LoadStats {
+        objects: bundle.objects.len(),
+        ..LoadStats::default()
+    };
     let objects = dedupe(bundle.objects, &mut stats);
     let mut warnings = Vec::new();
 
     let Some(domain) = detect_domain(&objects, path, expected) else {
-        bail!("the bundle does not say which ATT&CK domain it holds (no matrix, no x_mitre_domains)");
+        bail!(
+            "the bundle does not say which ATT&CK domain it holds (no matrix, no x_mitre_domains)"
+        );
     };
 
     let attack_version = objects
@@ -82,8 +100,12 @@ pub(super) fn build(bundle: Bundle, path: &Path, expected: Option<Domain>) -> Re
         });
 
     // Tactics: every x-mitre-tactic, then ordered by the active matrices.
-    let all_tactics: Vec<&Object> = objects.iter().filter(|o| o.kind == "x-mitre-tactic").collect();
-    let tactic_by_stix: HashMap<&str, &Object> = all_tactics.iter().map(|o| (o.id.as_str(), *o)).collect();
+    let all_tactics: Vec<&Object> = objects
+        .iter()
+        .filter(|o| o.kind == "x-mitre-tactic")
+        .collect();
+    let tactic_by_stix: HashMap<&str, &Object> =
+        all_tactics.iter().map(|o| (o.id.as_str(), *o)).collect();
     let matrices: Vec<&Object> = objects
         .iter()
         .filter(|o| o.kind == "x-mitre-matrix" && !o.is_deprecated() && !o.is_revoked())
@@ -94,7 +116,11 @@ pub(super) fn build(bundle: Bundle, path: &Path, expected: Option<Domain>) -> Re
             "{}: the bundle has no active matrix; tactics are listed in ID order",
             path.display()
         ));
-        ordered = all_tactics.iter().copied().filter(|o| !o.is_deprecated() && !o.is_revoked()).collect();
+        ordered = all_tactics
+            .iter()
+            .copied()
+            .filter(|o| !o.is_deprecated() && !o.is_revoked())
+            .collect();
         ordered.sort_by(|a, b| cmp_ids(&meta(a).id, &meta(b).id));
     } else {
         for m in &matrices {
@@ -109,10 +135,16 @@ pub(super) fn build(bundle: Bundle, path: &Path, expected: Option<Domain>) -> Re
     }
     let tactics: Vec<Tactic> = ordered
         .iter()
-        .map(|o| Tactic { meta: meta(o), shortname: o.x_mitre_shortname.clone().unwrap_or_default() })
+        .map(|o| Tactic {
+            meta: meta(o),
+            shortname: o.x_mitre_shortname.clone().unwrap_or_default(),
+        })
         .collect();
-    let tactic_by_short: HashMap<&str, u32> =
-        tactics.iter().enumerate().map(|(i, t)| (t.shortname.as_str(), i as u32)).collect();
+    let tactic_by_short: HashMap<&str, u32> = tactics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.shortname.as_str(), i as u32))
+        .collect();
 
     // Techniques, sorted by ATT&CK ID.
     let mut techniques: Vec<Technique> = objects
@@ -175,34 +207,38 @@ pub(super) fn build(bundle: Bundle, path: &Path, expected: Option<Domain>) -> Re
     let mut ids: HashMap<String, Vec<u32>> = HashMap::with_capacity(techniques.len());
     for (i, t) in techniques.iter().enumerate() {
         if !t.meta.id.is_empty() {
-            ids.entry(t.meta.id.to_ascii_uppercase()).or_default().push(i as u32);
+            ids.entry(t.meta.id.to_ascii_uppercase())
+                .or_default()
+                .push(i as u32);
         }
     }
     for v in ids.values_mut() {
         v.sort_by_key(|&i| !techniques[i as usize].meta.is_active());
     }
-    for i in 0..techniques.len() {
-        let t = &techniques[i];
-        if t.is_subtechnique && t.parent.is_none() {
-            if let Some((base, _)) = t.meta.id.split_once('.') {
-                let parent = ids.get(base).and_then(|v| v.first()).copied();
-                techniques[i].parent = parent;
-            }
+    for t in &mut techniques {
+        if t.is_subtechnique
+            && t.parent.is_none()
+            && let Some((base, _)) = t.meta.id.split_once('.')
+        {
+            t.parent = ids.get(base).and_then(|v| v.first()).copied();
         }
     }
     // ATT&CK trees are one level deep: only a sub-technique has a parent, and only a technique
     // that is not itself a sub-technique is one. This also rules out cycles.
     for i in 0..techniques.len() {
-        if let Some(p) = techniques[i].parent {
-            if !techniques[i].is_subtechnique || techniques[p as usize].is_subtechnique {
-                techniques[i].parent = None;
-            }
+        if let Some(p) = techniques[i].parent
+            && (!techniques[i].is_subtechnique || techniques[p as usize].is_subtechnique)
+        {
+            techniques[i].parent = None;
         }
     }
-    for i in 0..techniques.len() {
-        if let Some(p) = techniques[i].parent {
-            techniques[p as usize].children.push(i as u32);
-        }
+    let links: Vec<(u32, u32)> = techniques
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.parent.map(|p| (p, i as u32)))
+        .collect();
+    for (p, child) in links {
+        techniques[p as usize].children.push(child);
     }
 
     Ok(KnowledgeBase {

@@ -87,7 +87,9 @@ impl FromStr for TechniqueId {
             && (bytes[0] == b'T' || bytes[0] == b't')
             && digits(&bytes[1..5])
             && (bytes.len() == 5
-                || (bytes.len() == 9 && (bytes[5] == b'.' || bytes[5] == b'/') && digits(&bytes[6..9])));
+                || (bytes.len() == 9
+                    && (bytes[5] == b'.' || bytes[5] == b'/')
+                    && digits(&bytes[6..9])));
         if ok {
             let mut id = t.to_ascii_uppercase();
             if id.len() == 9 {
@@ -133,7 +135,8 @@ impl FromStr for Version {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("'{s}' is not a version (expected digits separated by dots, such as 18.1)");
+        let bad =
+            || format!("'{s}' is not a version (expected digits separated by dots, such as 18.1)");
         if s.is_empty() || s.len() > 32 {
             return Err(bad());
         }
@@ -147,7 +150,10 @@ impl FromStr for Version {
                 }
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Version { parts, text: s.to_string() })
+        Ok(Version {
+            parts,
+            text: s.to_string(),
+        })
     }
 }
 
@@ -179,6 +185,7 @@ pub fn cmp_ids(a: &str, b: &str) -> Ordering {
     natural(a, b).then_with(|| a.cmp(b))
 }
 
+#[allow(clippy::many_single_char_names)]
 fn natural(a: &str, b: &str) -> Ordering {
     let mut ai = a.as_bytes();
     let mut bi = b.as_bytes();
@@ -230,10 +237,29 @@ mod tests {
     #[test]
     fn technique_ids_parse_and_normalise() {
         assert_eq!("T1059".parse::<TechniqueId>().unwrap().as_str(), "T1059");
-        assert_eq!("t1059.001".parse::<TechniqueId>().unwrap().as_str(), "T1059.001");
-        assert_eq!("T1059/001".parse::<TechniqueId>().unwrap().as_str(), "T1059.001");
-        for bad in ["T10x9", "T105", "T10599", "T1059.01", "X1059", "", "T1059.", "T1059.0011", "TA0002"] {
-            assert!(bad.parse::<TechniqueId>().is_err(), "{bad} should be rejected");
+        assert_eq!(
+            "t1059.001".parse::<TechniqueId>().unwrap().as_str(),
+            "T1059.001"
+        );
+        assert_eq!(
+            "T1059/001".parse::<TechniqueId>().unwrap().as_str(),
+            "T1059.001"
+        );
+        for bad in [
+            "T10x9",
+            "T105",
+            "T10599",
+            "T1059.01",
+            "X1059",
+            "",
+            "T1059.",
+            "T1059.0011",
+            "TA0002",
+        ] {
+            assert!(
+                bad.parse::<TechniqueId>().is_err(),
+                "{bad} should be rejected"
+            );
         }
     }
 
@@ -251,14 +277,38 @@ mod tests {
 
     #[test]
     fn ids_sort_naturally() {
-        let mut ids = vec!["T1060", "T1059.002", "T1059", "TA0010", "T1059.001", "TA0002", "T1001"];
+        let mut ids = vec![
+            "T1060",
+            "T1059.002",
+            "T1059",
+            "TA0010",
+            "T1059.001",
+            "TA0002",
+            "T1001",
+        ];
         ids.sort_by(|a, b| cmp_ids(a, b));
-        assert_eq!(ids, ["T1001", "T1059", "T1059.001", "T1059.002", "T1060", "TA0002", "TA0010"]);
+        assert_eq!(
+            ids,
+            [
+                "T1001",
+                "T1059",
+                "T1059.001",
+                "T1059.002",
+                "T1060",
+                "TA0002",
+                "TA0010"
+            ]
+        );
     }
 
     #[test]
     fn version_comes_from_file_names() {
-        assert_eq!(version_from_file_name("enterprise-attack-18.1.json").unwrap().as_str(), "18.1");
+        assert_eq!(
+            version_from_file_name("enterprise-attack-18.1.json")
+                .unwrap()
+                .as_str(),
+            "18.1"
+        );
         assert!(version_from_file_name("enterprise-attack.json").is_none());
         assert!(version_from_file_name("enterprise-attack-18.1.txt").is_none());
     }

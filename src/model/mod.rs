@@ -150,13 +150,17 @@ impl KnowledgeBase {
     /// Every technique carrying this ATT&CK ID (usually one), active ones first.
     #[must_use]
     pub fn techniques_with_id(&self, id: &str) -> &[u32] {
-        self.technique_ids.get(&id.to_ascii_uppercase()).map_or(&[], Vec::as_slice)
+        self.technique_ids
+            .get(&id.to_ascii_uppercase())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The technique with this ATT&CK ID, preferring an active one.
     #[must_use]
     pub fn technique(&self, id: &str) -> Option<&Technique> {
-        self.techniques_with_id(id).first().map(|&i| &self.techniques[i as usize])
+        self.techniques_with_id(id)
+            .first()
+            .map(|&i| &self.techniques[i as usize])
     }
 
     /// The tactic with this ID, shortname or name (case-insensitive).

@@ -20,7 +20,10 @@ pub fn plain(description: &str) -> String {
                 out.pop();
             }
             rest = &tail[end..];
-        } else if let Some(tag) = ["<code>", "</code>", "<br>", "<br/>"].iter().find(|t| tail.starts_with(**t)) {
+        } else if let Some(tag) = ["<code>", "</code>", "<br>", "<br/>"]
+            .iter()
+            .find(|t| tail.starts_with(**t))
+        {
             rest = &tail[tag.len()..];
         } else {
             out.push_str(&tail[..1]);
@@ -80,7 +83,10 @@ mod tests {
     #[test]
     fn links_and_citations_are_removed() {
         let d = "Adversaries may use [PowerShell](https://attack.mitre.org/techniques/T1059/001) to run code.(Citation: Some Report 2020) See <code>cmd</code>.";
-        assert_eq!(plain(d), "Adversaries may use PowerShell to run code. See cmd.");
+        assert_eq!(
+            plain(d),
+            "Adversaries may use PowerShell to run code. See cmd."
+        );
     }
 
     #[test]

@@ -35,13 +35,19 @@ pub struct Cell {
 
 impl From<String> for Cell {
     fn from(text: String) -> Self {
-        Cell { text, ..Cell::default() }
+        Cell {
+            text,
+            ..Cell::default()
+        }
     }
 }
 
 impl From<&str> for Cell {
     fn from(text: &str) -> Self {
-        Cell { text: text.to_string(), ..Cell::default() }
+        Cell {
+            text: text.to_string(),
+            ..Cell::default()
+        }
     }
 }
 

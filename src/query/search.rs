@@ -69,7 +69,11 @@ pub fn occurrences(words: &[(usize, usize, String)], term: &[String]) -> Vec<(us
         return Vec::new();
     }
     (0..=words.len() - term.len())
-        .filter(|&i| term.iter().enumerate().all(|(j, t)| words[i + j].2.starts_with(t.as_str())))
+        .filter(|&i| {
+            term.iter()
+                .enumerate()
+                .all(|(j, t)| words[i + j].2.starts_with(t.as_str()))
+        })
         .map(|i| (words[i].0, words[i + term.len() - 1].1))
         .collect()
 }
@@ -106,8 +110,15 @@ pub struct SearchOptions {
 const SNIPPET_BEFORE: usize = 50;
 const SNIPPET_LEN: usize = 160;
 
-fn snippet(plain: &str, first: Option<(usize, usize)>, marks: &[(usize, usize)]) -> (String, Vec<(usize, usize)>) {
-    let flat: String = plain.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
+fn snippet(
+    plain: &str,
+    first: Option<(usize, usize)>,
+    marks: &[(usize, usize)],
+) -> (String, Vec<(usize, usize)>) {
+    let flat: String = plain
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
     let anchor = first.map_or(0, |f| f.0);
     let mut start = anchor.saturating_sub(SNIPPET_BEFORE);
     while !flat.is_char_boundary(start) {
@@ -115,14 +126,21 @@ fn snippet(plain: &str, first: Option<(usize, usize)>, marks: &[(usize, usize)])
     }
     if start > 0 {
         // begin at a word start
-        start = flat[start..anchor].find(' ').map_or(start, |s| start + s + 1);
+        start = flat[start..anchor]
+            .find(' ')
+            .map_or(start, |s| start + s + 1);
     }
-    let mut end = (start + SNIPPET_LEN).min(flat.len()).max(first.map_or(0, |f| f.1).min(flat.len()));
+    let mut end = (start + SNIPPET_LEN)
+        .min(flat.len())
+        .max(first.map_or(0, |f| f.1).min(flat.len()));
     while !flat.is_char_boundary(end) {
         end += 1;
     }
     if end < flat.len() {
-        end = flat[start..end].rfind(' ').map_or(end, |e| start + e).max(first.map_or(0, |f| f.1));
+        end = flat[start..end]
+            .rfind(' ')
+            .map_or(end, |e| start + e)
+            .max(first.map_or(0, |f| f.1));
     }
     let body = flat[start..end].trim_end();
     let prefix = if start > 0 { "…" } else { "" };
@@ -137,7 +155,15 @@ fn snippet(plain: &str, first: Option<(usize, usize)>, marks: &[(usize, usize)])
     (s, in_snippet)
 }
 
-fn score_hit(t: &Technique, query: &Query) -> Option<(bool, bool, usize, Vec<(usize, usize)>, String)> {
+struct Scored {
+    in_name: bool,
+    in_desc: bool,
+    count: usize,
+    marks: Vec<(usize, usize)>,
+    plain: String,
+}
+
+fn score_hit(t: &Technique, query: &Query) -> Option<Scored> {
     let name_words: Vec<_> = text::words(&t.meta.name).collect();
     let plain = text::plain(&t.meta.description);
     let desc_words: Vec<_> = text::words(&plain).collect();
@@ -157,7 +183,13 @@ fn score_hit(t: &Technique, query: &Query) -> Option<(bool, bool, usize, Vec<(us
         marks.extend(d);
     }
     marks.sort_unstable();
-    Some((in_name, in_desc, count, marks, plain))
+    Some(Scored {
+        in_name,
+        in_desc,
+        count,
+        marks,
+        plain,
+    })
 }
 
 /// Runs a search. Hits are ranked; the limit applies after ranking.
@@ -168,7 +200,13 @@ pub fn search(kb: &KnowledgeBase, query: &Query, opts: &SearchOptions) -> Vec<Se
         .iter()
         .filter(|t| opts.filter.accepts(t) && opts.tactic.is_none_or(|i| t.tactics.contains(&i)))
         .filter_map(|t| {
-            let (in_name, in_desc, count, marks, plain) = score_hit(t, query)?;
+            let Scored {
+                in_name,
+                in_desc,
+                count,
+                marks,
+                plain,
+            } = score_hit(t, query)?;
             let mut matched_in = Vec::new();
             if in_name {
                 matched_in.push("name");
@@ -179,11 +217,23 @@ pub fn search(kb: &KnowledgeBase, query: &Query, opts: &SearchOptions) -> Vec<Se
             let (snippet, snippet_marks) = snippet(&plain, marks.first().copied(), &marks);
             let score = f64::from(u8::from(in_name)) + count as f64 / (count as f64 + 1.0);
             let score = (score * 1000.0).round() / 1000.0;
-            Some((in_name, count, SearchHit { row: TechniqueRow::new(kb, t), score, matched_in, snippet, snippet_marks }))
+            Some((
+                in_name,
+                count,
+                SearchHit {
+                    row: TechniqueRow::new(kb, t),
+                    score,
+                    matched_in,
+                    snippet,
+                    snippet_marks,
+                },
+            ))
         })
         .collect();
     hits.sort_by(|a, b| {
-        b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then_with(|| cmp_ids(&a.2.row.id, &b.2.row.id))
+        b.0.cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then_with(|| cmp_ids(&a.2.row.id, &b.2.row.id))
     });
     let mut out: Vec<SearchHit> = hits.into_iter().map(|h| h.2).collect();
     if let Some(n) = opts.limit {
@@ -204,7 +254,11 @@ impl TableRow for SearchHit {
             self.row.id_cell(),
             name,
             self.row.tactics.join(", ").into(),
-            Cell { text: self.snippet.clone(), marks: self.snippet_marks.clone(), ..Cell::default() },
+            Cell {
+                text: self.snippet.clone(),
+                marks: self.snippet_marks.clone(),
+                ..Cell::default()
+            },
         ]
     }
 
@@ -244,9 +298,18 @@ mod tests {
 
     #[test]
     fn parses_words_phrases_and_punctuation() {
-        assert_eq!(q(&["PowerShell", "remote"]).terms, vec![vec!["powershell"], vec!["remote"]]);
-        assert_eq!(q(&["lateral movement"]).terms, vec![vec!["lateral", "movement"]]);
-        assert_eq!(q(&["\"lateral movement\" smb"]).terms, vec![vec!["lateral", "movement"], vec!["smb"]]);
+        assert_eq!(
+            q(&["PowerShell", "remote"]).terms,
+            vec![vec!["powershell"], vec!["remote"]]
+        );
+        assert_eq!(
+            q(&["lateral movement"]).terms,
+            vec![vec!["lateral", "movement"]]
+        );
+        assert_eq!(
+            q(&["\"lateral movement\" smb"]).terms,
+            vec![vec!["lateral", "movement"], vec!["smb"]]
+        );
         assert_eq!(q(&["cmd.exe"]).terms, vec![vec!["cmd", "exe"]]);
         assert!(q(&["--", "!!"]).is_empty());
     }

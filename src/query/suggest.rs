@@ -4,7 +4,11 @@ use crate::model::cmp_ids;
 
 /// Up to `n` candidates closest to `needle` (case-insensitive Levenshtein distance), nearest
 /// first, ties in ID order. Candidates further than about a third of the needle are dropped.
-pub fn closest<'a>(needle: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<String> {
+pub fn closest<'a>(
+    needle: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    n: usize,
+) -> Vec<String> {
     let needle_l = needle.to_lowercase();
     let limit = (needle_l.chars().count() / 3).max(2);
     let mut scored: Vec<(usize, &str)> = candidates
@@ -52,6 +56,9 @@ mod tests {
     fn wording() {
         assert_eq!(did_you_mean(&[]), "");
         assert_eq!(did_you_mean(&["a".into()]), " (did you mean a?)");
-        assert_eq!(did_you_mean(&["a".into(), "b".into(), "c".into()]), " (did you mean a, b or c?)");
+        assert_eq!(
+            did_you_mean(&["a".into(), "b".into(), "c".into()]),
+            " (did you mean a, b or c?)"
+        );
     }
 }

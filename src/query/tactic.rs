@@ -22,7 +22,9 @@ impl TechniqueFilter {
         self.visibility.shows(&t.meta)
             && !(self.no_subtechniques && t.is_subtechnique)
             && (self.platforms.is_empty()
-                || t.platforms.iter().any(|p| self.platforms.iter().any(|f| f.eq_ignore_ascii_case(p))))
+                || t.platforms
+                    .iter()
+                    .any(|p| self.platforms.iter().any(|f| f.eq_ignore_ascii_case(p))))
     }
 }
 
@@ -31,16 +33,27 @@ pub fn resolve_tactic(kb: &KnowledgeBase, key: &str) -> Result<u32, Error> {
     if let Some((i, _)) = kb.tactic(key) {
         return Ok(i);
     }
-    let candidates = kb
-        .tactics
-        .iter()
-        .flat_map(|t| [t.meta.id.as_str(), t.shortname.as_str(), t.meta.name.as_str()]);
+    let candidates = kb.tactics.iter().flat_map(|t| {
+        [
+            t.meta.id.as_str(),
+            t.shortname.as_str(),
+            t.meta.name.as_str(),
+        ]
+    });
     let hints = suggest::closest(key, candidates, 3);
-    Err(Error::NotFound(format!("no tactic '{key}' in {}{}", kb.label(), suggest::did_you_mean(&hints))))
+    Err(Error::NotFound(format!(
+        "no tactic '{key}' in {}{}",
+        kb.label(),
+        suggest::did_you_mean(&hints)
+    )))
 }
 
 /// The techniques under a tactic, sorted by ID (so each sub-technique follows its parent).
-pub fn tactic(kb: &KnowledgeBase, key: &str, filter: &TechniqueFilter) -> Result<Vec<TechniqueRow>, Error> {
+pub fn tactic(
+    kb: &KnowledgeBase,
+    key: &str,
+    filter: &TechniqueFilter,
+) -> Result<Vec<TechniqueRow>, Error> {
     let idx = resolve_tactic(kb, key)?;
     Ok(kb
         .techniques

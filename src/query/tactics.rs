@@ -66,7 +66,14 @@ impl TableRow for TacticRow {
     }
 
     fn csv_headers() -> &'static [&'static str] {
-        &["id", "shortname", "name", "description", "technique_count", "subtechnique_count"]
+        &[
+            "id",
+            "shortname",
+            "name",
+            "description",
+            "technique_count",
+            "subtechnique_count",
+        ]
     }
 
     fn csv_record(&self) -> Vec<String> {

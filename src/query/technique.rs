@@ -46,19 +46,33 @@ pub struct TechniqueDetail {
 }
 
 fn to_ref(t: &Technique) -> Ref {
-    Ref { id: t.meta.id.clone(), name: t.meta.name.clone() }
+    Ref {
+        id: t.meta.id.clone(),
+        name: t.meta.name.clone(),
+    }
 }
 
 /// Tactic shortnames of a technique, in matrix order.
 #[must_use]
 pub fn tactic_names(kb: &KnowledgeBase, t: &Technique) -> Vec<String> {
-    t.tactics.iter().map(|&i| kb.tactics[i as usize].shortname.clone()).collect()
+    t.tactics
+        .iter()
+        .map(|&i| kb.tactics[i as usize].shortname.clone())
+        .collect()
 }
 
 /// Looks a technique up by ID. Unknown IDs are [`Error::NotFound`] with suggestions.
-pub fn technique(kb: &KnowledgeBase, id: &TechniqueId, vis: Visibility) -> Result<TechniqueDetail, Error> {
+pub fn technique(
+    kb: &KnowledgeBase,
+    id: &TechniqueId,
+    vis: Visibility,
+) -> Result<TechniqueDetail, Error> {
     let Some(t) = kb.technique(id.as_str()) else {
-        let hints = suggest::closest(id.as_str(), kb.techniques.iter().map(|t| t.meta.id.as_str()), 3);
+        let hints = suggest::closest(
+            id.as_str(),
+            kb.techniques.iter().map(|t| t.meta.id.as_str()),
+            3,
+        );
         return Err(Error::NotFound(format!(
             "no technique {id} in {}{}",
             kb.label(),
@@ -89,7 +103,11 @@ pub fn technique(kb: &KnowledgeBase, id: &TechniqueId, vis: Visibility) -> Resul
         version: t.meta.version.clone(),
         revoked: t.meta.revoked,
         deprecated: t.meta.deprecated,
-        revoked_by: if t.meta.revoked { kb.replacement(t).map(to_ref) } else { None },
+        revoked_by: if t.meta.revoked {
+            kb.replacement(t).map(to_ref)
+        } else {
+            None
+        },
     })
 }
 
@@ -106,7 +124,15 @@ impl DetailView for TechniqueDetail {
         let mut f: Vec<(&'static str, Cell)> = vec![
             ("ID", self.id.as_str().into()),
             ("Name", self.name.as_str().into()),
-            ("Type", if self.is_subtechnique { "sub-technique" } else { "technique" }.into()),
+            (
+                "Type",
+                if self.is_subtechnique {
+                    "sub-technique"
+                } else {
+                    "technique"
+                }
+                .into(),
+            ),
         ];
         if self.revoked {
             let by = self.revoked_by.as_ref().map_or_else(
@@ -124,7 +150,14 @@ impl DetailView for TechniqueDetail {
         f.push(("Platforms", self.platforms.join(", ").into()));
         f.push((
             "Domain",
-            format!("{} {}", self.domain, self.attack_version.as_deref().unwrap_or("(version unknown)")).into(),
+            format!(
+                "{} {}",
+                self.domain,
+                self.attack_version
+                    .as_deref()
+                    .unwrap_or("(version unknown)")
+            )
+            .into(),
         ));
         if let Some(u) = &self.url {
             f.push(("URL", u.as_str().into()));
@@ -140,10 +173,17 @@ impl DetailView for TechniqueDetail {
         if !self.subtechniques.is_empty() {
             s.push(Section {
                 title: "Sub-techniques",
-                lines: self.subtechniques.iter().map(|r| format!("{}  {}", r.id, r.name).into()).collect(),
+                lines: self
+                    .subtechniques
+                    .iter()
+                    .map(|r| format!("{}  {}", r.id, r.name).into())
+                    .collect(),
             });
         }
-        s.push(Section { title: "Description", lines: vec![text::plain(&self.description).into()] });
+        s.push(Section {
+            title: "Description",
+            lines: vec![text::plain(&self.description).into()],
+        });
         s
     }
 
@@ -158,7 +198,14 @@ impl DetailView for TechniqueDetail {
             ("parent", r(&self.parent)),
             ("tactics", join(&self.tactics)),
             ("platforms", join(&self.platforms)),
-            ("subtechniques", self.subtechniques.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(";")),
+            (
+                "subtechniques",
+                self.subtechniques
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ),
             ("description", self.description.clone()),
             ("url", opt(self.url.as_deref())),
             ("created", opt(self.created.as_deref())),
@@ -236,8 +283,16 @@ impl TechniqueRow {
 }
 
 /// CSV columns of a technique row.
-pub const ROW_CSV_HEADERS: [&str; 8] =
-    ["id", "name", "is_subtechnique", "parent", "tactics", "platforms", "revoked", "deprecated"];
+pub const ROW_CSV_HEADERS: [&str; 8] = [
+    "id",
+    "name",
+    "is_subtechnique",
+    "parent",
+    "tactics",
+    "platforms",
+    "revoked",
+    "deprecated",
+];
 
 impl TableRow for TechniqueRow {
     fn headers() -> &'static [&'static str] {
@@ -245,7 +300,12 @@ impl TableRow for TechniqueRow {
     }
 
     fn cells(&self) -> Vec<Cell> {
-        vec![self.id_cell(), self.name_cell(), self.tactics.join(", ").into(), self.platforms.join(", ").into()]
+        vec![
+            self.id_cell(),
+            self.name_cell(),
+            self.tactics.join(", ").into(),
+            self.platforms.join(", ").into(),
+        ]
     }
 
     fn csv_headers() -> &'static [&'static str] {

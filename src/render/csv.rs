@@ -29,8 +29,11 @@ pub(super) fn list<T: TableRow>(out: &mut dyn Write, rows: &[T]) -> io::Result<(
 }
 
 pub(super) fn detail<T: DetailView>(out: &mut dyn Write, item: &T) -> io::Result<()> {
-    let (h, v): (Vec<String>, Vec<String>) =
-        item.csv_fields().into_iter().map(|(k, v)| (k.to_string(), v)).unzip();
+    let (h, v): (Vec<String>, Vec<String>) = item
+        .csv_fields()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .unzip();
     record(out, &h)?;
     record(out, &v)
 }

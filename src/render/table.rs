@@ -24,7 +24,11 @@ fn cell(c: &Cell, color: bool) -> String {
     if color && !c.marks.is_empty() {
         let mut last = 0;
         for &(a, b) in &c.marks {
-            if a < last || b > c.text.len() || !c.text.is_char_boundary(a) || !c.text.is_char_boundary(b) {
+            if a < last
+                || b > c.text.len()
+                || !c.text.is_char_boundary(a)
+                || !c.text.is_char_boundary(b)
+            {
                 continue;
             }
             s.push_str(&sanitize(&c.text[last..a], false));
@@ -48,14 +52,22 @@ fn cell(c: &Cell, color: bool) -> String {
 }
 
 fn header(h: &str, color: bool) -> String {
-    if color { format!("{BOLD}{h}{RESET}") } else { h.to_string() }
+    if color {
+        format!("{BOLD}{h}{RESET}")
+    } else {
+        h.to_string()
+    }
 }
 
 fn print_table(out: &mut dyn Write, builder: Builder, opts: &Options) -> io::Result<()> {
     let mut table = builder.build();
     table.with(Style::sharp());
     if let Some(w) = opts.width {
-        table.with(Width::wrap(w).keep_words(true).priority(PriorityMax::new(true)));
+        table.with(
+            Width::wrap(w)
+                .keep_words(true)
+                .priority(PriorityMax::new(true)),
+        );
     }
     writeln!(out, "{table}")
 }
@@ -91,8 +103,16 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-pub(super) fn detail<T: DetailView>(out: &mut dyn Write, item: &T, opts: &Options) -> io::Result<()> {
-    writeln!(out, "{}", header(&sanitize(&item.title(), false), opts.color))?;
+pub(super) fn detail<T: DetailView>(
+    out: &mut dyn Write,
+    item: &T,
+    opts: &Options,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        header(&sanitize(&item.title(), false), opts.color)
+    )?;
     let mut b = Builder::default();
     for (k, v) in item.fields() {
         b.push_record([header(k, opts.color), cell(&v, opts.color)]);
@@ -100,7 +120,11 @@ pub(super) fn detail<T: DetailView>(out: &mut dyn Write, item: &T, opts: &Option
     let mut table = b.build();
     table.with(Style::blank());
     if let Some(w) = opts.width {
-        table.with(Width::wrap(w).keep_words(true).priority(PriorityMax::new(true)));
+        table.with(
+            Width::wrap(w)
+                .keep_words(true)
+                .priority(PriorityMax::new(true)),
+        );
     }
     writeln!(out, "{table}")?;
     for s in item.sections() {
@@ -137,7 +161,12 @@ mod tests {
 
     #[test]
     fn cells_show_nesting_notes_and_marks() {
-        let c = Cell { text: "Power shell".into(), indent: 1, marks: vec![(0, 5)], note: Some("revoked") };
+        let c = Cell {
+            text: "Power shell".into(),
+            indent: 1,
+            marks: vec![(0, 5)],
+            note: Some("revoked"),
+        };
         assert_eq!(cell(&c, false), "└ Power shell (revoked)");
         assert!(cell(&c, true).contains("\x1b[1;33mPower\x1b[0m"));
         let evil = Cell::from("x\u{1b}]0;pwned\u{7}y");

@@ -33,15 +33,20 @@ pub fn bundles_in(dir: &Path, domain: Domain) -> Result<Vec<BundleFile>> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read data directory {}", dir.display())),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read data directory {}", dir.display()));
+        }
     };
     let stem = domain.stix_name();
     let mut found = Vec::new();
     for entry in entries {
-        let entry = entry.with_context(|| format!("cannot read data directory {}", dir.display()))?;
+        let entry =
+            entry.with_context(|| format!("cannot read data directory {}", dir.display()))?;
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        let Some(rest) = name.strip_prefix(stem) else { continue };
+        let Some(rest) = name.strip_prefix(stem) else {
+            continue;
+        };
         let version = if rest == ".json" {
             None
         } else if rest.starts_with('-') {
@@ -53,7 +58,11 @@ pub fn bundles_in(dir: &Path, domain: Domain) -> Result<Vec<BundleFile>> {
             continue;
         };
         if entry.path().is_file() {
-            found.push(BundleFile { path: entry.path(), domain, version });
+            found.push(BundleFile {
+                path: entry.path(),
+                domain,
+                version,
+            });
         }
     }
     found.sort_by(|a, b| match (&a.version, &b.version) {
@@ -71,7 +80,10 @@ pub fn find_bundle(dir: &Path, domain: Domain, version: Option<&Version>) -> Res
     let found = bundles_in(dir, domain)?;
     let pick = match version {
         Some(v) => found.iter().find(|b| b.version.as_ref() == Some(v)),
-        None => found.iter().find(|b| b.version.is_none()).or_else(|| found.last()),
+        None => found
+            .iter()
+            .find(|b| b.version.is_none())
+            .or_else(|| found.last()),
     };
     if let Some(b) = pick {
         return Ok(b.clone());

@@ -1,0 +1,113 @@
+//! Shared helpers: run the real binary hermetically, find the sample and real data.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use attck_explorer::model::{Domain, KnowledgeBase};
+
+/// What a run of the binary produced.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The stdout parsed as JSON into `T`.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not the expected JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// The hand-written sample bundles.
+pub fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample")
+}
+
+/// A command for the binary with a clean environment: no ATTCK_* variables, no colour,
+/// HOME and XDG dirs pointing into `home` so nothing outside the test is read or written.
+pub fn attck_in(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_attck"));
+    c.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    c
+}
+
+/// Runs the binary with `args` in a fresh temporary home.
+pub fn run(args: &[&str]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    run_with(attck_in(home.path()), args)
+}
+
+/// Runs a prepared command with `args`.
+pub fn run_with(mut cmd: Command, args: &[&str]) -> Run {
+    let out = cmd.args(args).output().expect("the attck binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Runs the binary against the sample data directory.
+pub fn sample(args: &[&str]) -> Run {
+    let dir = sample_dir();
+    let mut v = vec!["--data-dir", dir.to_str().unwrap()];
+    v.extend_from_slice(args);
+    run(&v)
+}
+
+/// The directory of real ATT&CK bundles, from `ATTCK_TEST_DATA`.
+///
+/// Returns `None` (the test then skips with a message) when it is not set or missing, unless
+/// `ATTCK_REQUIRE_REAL_DATA=1`, in which case the test fails: CI must never skip silently.
+pub fn real_data() -> Option<PathBuf> {
+    let dir = std::env::var_os("ATTCK_TEST_DATA").map(PathBuf::from);
+    let required = std::env::var("ATTCK_REQUIRE_REAL_DATA").is_ok_and(|v| v == "1");
+    match dir {
+        Some(d) if d.join("enterprise-attack-18.1.json").is_file() => Some(d),
+        other => {
+            assert!(
+                !required,
+                "ATTCK_REQUIRE_REAL_DATA=1 but ATTCK_TEST_DATA ({other:?}) holds no ATT&CK bundles"
+            );
+            eprintln!("skipping: set ATTCK_TEST_DATA to the directory of real ATT&CK bundles");
+            None
+        }
+    }
+}
+
+/// Loads (once per test process) a real bundle by file name.
+pub fn real_kb(file: &str) -> Option<Arc<KnowledgeBase>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<KnowledgeBase>>>> = OnceLock::new();
+    let dir = real_data()?;
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(kb) = map.get(file) {
+        return Some(kb.clone());
+    }
+    let kb =
+        Arc::new(KnowledgeBase::open(&dir.join(file), None::<Domain>).expect("real bundle loads"));
+    map.insert(file.to_string(), kb.clone());
+    Some(kb)
+}
+
+/// Runs the binary against the real data directory; `None` when it is absent.
+pub fn real(args: &[&str]) -> Option<Run> {
+    let dir = real_data()?;
+    let mut v = vec!["--data-dir", dir.to_str().unwrap()];
+    v.extend_from_slice(args);
+    Some(run(&v))
+}

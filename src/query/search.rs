@@ -326,7 +326,7 @@ mod tests {
 
     #[test]
     fn snippet_is_one_line_around_the_match() {
-        let text = "First line.\nSecond line talks about many unrelated things before it finally mentions the target word here, and then goes on for quite a while longer after it so the window must cut.";
+        let text = "First line.\nSecond line talks about many unrelated things before it finally mentions the target word here, and then goes on for quite a while longer after it so the window must cut, because a snippet is one line of about one hundred and sixty characters, never the whole text.";
         let pos = text.find("target").unwrap();
         let (s, m) = snippet(text, Some((pos, pos + 6)), &[(pos, pos + 6)]);
         assert!(!s.contains('\n'));

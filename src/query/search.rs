@@ -110,15 +110,38 @@ pub struct SearchOptions {
 const SNIPPET_BEFORE: usize = 50;
 const SNIPPET_LEN: usize = 160;
 
+/// One line of text: whitespace runs become one space. Also returns, for every byte offset
+/// of `plain` (and its end), the matching offset in the flattened text.
+fn flatten(plain: &str) -> (String, Vec<usize>) {
+    let mut flat = String::with_capacity(plain.len());
+    let mut map = vec![0; plain.len() + 1];
+    let mut after_space = true;
+    for (i, c) in plain.char_indices() {
+        for slot in &mut map[i..i + c.len_utf8()] {
+            *slot = flat.len();
+        }
+        if c.is_whitespace() || c.is_control() {
+            if !after_space {
+                flat.push(' ');
+                after_space = true;
+            }
+        } else {
+            flat.push(c);
+            after_space = false;
+        }
+    }
+    map[plain.len()] = flat.len();
+    (flat, map)
+}
+
 fn snippet(
     plain: &str,
     first: Option<(usize, usize)>,
     marks: &[(usize, usize)],
 ) -> (String, Vec<(usize, usize)>) {
-    let flat: String = plain
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect();
+    let (flat, map) = flatten(plain);
+    let first = first.map(|(a, b)| (map[a], map[b]));
+    let marks: Vec<(usize, usize)> = marks.iter().map(|&(a, b)| (map[a], map[b])).collect();
     let anchor = first.map_or(0, |f| f.0);
     let mut start = anchor.saturating_sub(SNIPPET_BEFORE);
     while !flat.is_char_boundary(start) {

@@ -1,6 +1,7 @@
 //! Integration tests: the real `attck` binary, one module per command or concern.
 
 mod common;
+mod contract;
 mod errors;
 mod real_data;
 mod search;

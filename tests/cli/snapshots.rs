@@ -1,1 +1,53 @@
-//! Tests for snapshots.
+//! Snapshots of every command in every format on the hand-written samples (our own text).
+
+use crate::common::sample;
+
+const FORMATS: [&str; 5] = ["table", "json", "jsonl", "csv", "markdown"];
+
+fn snap(name: &str, args: &[&str]) {
+    for f in FORMATS {
+        let mut v = args.to_vec();
+        v.extend_from_slice(&["-f", f]);
+        let r = sample(&v);
+        assert!(r.code == 0, "{name} {f}: {}", r.stderr);
+        insta::assert_snapshot!(format!("{name}__{f}"), r.stdout);
+    }
+}
+
+#[test]
+fn technique() {
+    snap("technique_T1059", &["technique", "T1059"]);
+    snap(
+        "technique_T1059.001_v1",
+        &["technique", "T1059.001", "--attack-version", "1.0"],
+    );
+    snap("technique_T1086_revoked", &["technique", "T1086"]);
+}
+
+#[test]
+fn tactics() {
+    snap("tactics", &["tactics"]);
+    snap("tactics_ics", &["tactics", "--domain", "ics"]);
+}
+
+#[test]
+fn tactic() {
+    snap("tactic_execution", &["tactic", "execution"]);
+    snap(
+        "tactic_execution_all_v1",
+        &[
+            "tactic",
+            "execution",
+            "--attack-version",
+            "1.0",
+            "--include-revoked",
+            "--include-deprecated",
+        ],
+    );
+}
+
+#[test]
+fn search() {
+    snap("search_interpreter", &["search", "interpreter"]);
+    snap("search_phrase", &["search", "\"virtual machines\""]);
+}

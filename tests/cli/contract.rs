@@ -1,0 +1,74 @@
+//! The documented JSON contract as strict structs: unknown or missing fields fail the test.
+
+#![allow(dead_code)] // fields exist to be checked by deserialization
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Ref {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Technique {
+    pub id: String,
+    pub name: String,
+    pub domain: String,
+    pub attack_version: Option<String>,
+    pub is_subtechnique: bool,
+    pub parent: Option<Ref>,
+    pub tactics: Vec<String>,
+    pub platforms: Vec<String>,
+    pub subtechniques: Vec<Ref>,
+    pub description: String,
+    pub url: Option<String>,
+    pub created: Option<String>,
+    pub modified: Option<String>,
+    pub version: Option<String>,
+    pub revoked: bool,
+    pub deprecated: bool,
+    pub revoked_by: Option<Ref>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub is_subtechnique: bool,
+    pub parent: Option<String>,
+    pub tactics: Vec<String>,
+    pub platforms: Vec<String>,
+    pub revoked: bool,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hit {
+    pub id: String,
+    pub name: String,
+    pub is_subtechnique: bool,
+    pub parent: Option<String>,
+    pub tactics: Vec<String>,
+    pub platforms: Vec<String>,
+    pub revoked: bool,
+    pub deprecated: bool,
+    pub score: f64,
+    pub matched_in: Vec<String>,
+    pub snippet: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tactic {
+    pub id: String,
+    pub shortname: String,
+    pub name: String,
+    pub description: String,
+    pub technique_count: usize,
+    pub subtechnique_count: usize,
+}

@@ -19,12 +19,61 @@ pub struct BundleFile {
     pub version: Option<Version>,
 }
 
+/// The bytes of a bundle file: memory-mapped when large, read into memory when small.
+pub enum BundleBytes {
+    /// A read-only mapping of the file.
+    Mapped(memmap2::Mmap),
+    /// The file's contents.
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for BundleBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            BundleBytes::Mapped(m) => m,
+            BundleBytes::Owned(v) => v,
+        }
+    }
+}
+
+/// Files at least this large are mapped rather than read.
+const MAP_THRESHOLD: u64 = 1 << 20;
+
 /// Reads a whole bundle file, naming the path on failure.
-pub fn read_bundle_bytes(path: &Path) -> Result<Vec<u8>> {
-    if path.is_dir() {
+pub fn read_bundle_bytes(path: &Path) -> Result<BundleBytes> {
+    let file = fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let meta = file
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.is_dir() {
         anyhow::bail!("{} is a directory, not a bundle file", path.display());
     }
-    fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+    if meta.len() >= MAP_THRESHOLD {
+        if let Some(map) = map_file(&file) {
+            return Ok(BundleBytes::Mapped(map));
+        }
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::io::Read::read_to_end(&mut &file, &mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(BundleBytes::Owned(bytes))
+}
+
+/// Maps a file read-only, pre-faulting its pages.
+///
+/// Why `unsafe`: reading the 45 MB enterprise bundle into a fresh buffer costs about 60 ms of
+/// page faults per process (measured: read 62 ms vs. map 6 ms, release build, 2-core VM),
+/// which is most of a lookup's budget. The mapping is only read while the bundle is parsed.
+/// A mapping is undefined behaviour only if the file is truncated or rewritten in place
+/// meanwhile; attck itself never does that (installs write a new file and rename it over the
+/// old one, leaving the mapped inode intact), and on any mapping failure we fall back to
+/// reading the file.
+#[allow(unsafe_code)]
+fn map_file(file: &fs::File) -> Option<memmap2::Mmap> {
+    // SAFETY: see above; the map is read-only and dropped right after parsing.
+    unsafe { memmap2::MmapOptions::new().populate().map(file) }.ok()
 }
 
 /// Every bundle file in `dir` for `domain`, sorted oldest version first

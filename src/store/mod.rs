@@ -50,10 +50,10 @@ pub fn read_bundle_bytes(path: &Path) -> Result<BundleBytes> {
     if meta.is_dir() {
         anyhow::bail!("{} is a directory, not a bundle file", path.display());
     }
-    if meta.len() >= MAP_THRESHOLD {
-        if let Some(map) = map_file(&file) {
-            return Ok(BundleBytes::Mapped(map));
-        }
+    if meta.len() >= MAP_THRESHOLD
+        && let Some(map) = map_file(&file)
+    {
+        return Ok(BundleBytes::Mapped(map));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     std::io::Read::read_to_end(&mut &file, &mut bytes)

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{Cell, DetailView, OptRef, Ref, Section, join, opt, status_note};
-use crate::model::{Kind, KnowledgeBase, Node, Rel, Visibility, cmp_ids, text};
+use crate::model::{Domain, Kind, KnowledgeBase, Node, Rel, Visibility, cmp_ids, text};
 
 /// Fields every detail view starts with (flattened into the view's JSON object).
 #[derive(Debug, Clone, Serialize)]
@@ -48,14 +48,7 @@ impl Header {
     #[must_use]
     pub fn new(kb: &KnowledgeBase, n: Node) -> Header {
         let m = kb.meta(n);
-        let mut domains: Vec<String> = m
-            .domains
-            .iter()
-            .map(|d| d.short_name().to_string())
-            .collect();
-        if !domains.iter().any(|d| d == kb.domain.short_name()) {
-            domains.push(kb.domain.short_name().to_string());
-        }
+        let domains = domain_names(m.domains.iter().copied().chain([kb.domain]));
         Header {
             id: (!m.id.is_empty()).then(|| m.id.clone()),
             name: m.name.clone(),
@@ -157,6 +150,14 @@ impl Header {
             ),
         ]
     }
+}
+
+/// Short domain names in MITRE's order (enterprise, mobile, ics), without repeats.
+pub fn domain_names(domains: impl IntoIterator<Item = Domain>) -> Vec<String> {
+    let mut v: Vec<Domain> = domains.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter().map(|d| d.short_name().to_string()).collect()
 }
 
 /// A procedure example: how a group, software or campaign used a technique (the `uses`

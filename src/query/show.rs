@@ -9,6 +9,7 @@
 
 use serde::Serialize;
 
+use super::object::domain_names;
 use super::object::{
     AnalyticDetail, AssetDetail, CampaignDetail, DataComponentDetail, DataSourceDetail,
     DetectionStrategyDetail, GroupDetail, Header, MatrixDetail, MitigationDetail, SoftwareDetail,
@@ -17,7 +18,7 @@ use super::object::{
 use super::technique::{TechniqueDetail, technique_at};
 use super::{Cell, DetailView, Section, status_note, suggest};
 use crate::error::Error;
-use crate::model::{Kind, KnowledgeBase, Node, TechniqueId, Visibility, cmp_ids};
+use crate::model::{Domain, Kind, KnowledgeBase, Node, TechniqueId, Visibility, cmp_ids};
 
 /// The detail view of any object (JSON: the object's own view; its `type` field says which).
 #[derive(Debug, Clone, Serialize)]
@@ -299,11 +300,12 @@ pub fn show(
     let kb = &kbs[r.hit.kb];
     let mut v = view(kb, r.hit.node, vis, verbose);
     if let Some(h) = v.header_mut() {
-        for d in r.domains {
-            if !h.domains.contains(&d) {
-                h.domains.push(d);
-            }
-        }
+        let all = h
+            .domains
+            .iter()
+            .chain(&r.domains)
+            .filter_map(|d| Domain::from_any(d));
+        h.domains = domain_names(all.collect::<Vec<_>>());
     }
     Ok((v, r.notes))
 }

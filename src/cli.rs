@@ -12,6 +12,9 @@ Examples:
   attck tactic execution             techniques under a tactic, sub-techniques nested
   attck search powershell -f json    ranked search, as JSON
   attck tactics --domain ics         the tactics of ATT&CK for ICS
+  attck show APT29                   any object by ID, name or alias
+  attck list techniques --group APT29 --tactic persistence --platform windows
+  attck detects WinEventLog:Security --channel 4688
 
 Data: --bundle FILE, else the newest <domain>-attack[-<version>].json in --data-dir,
 ATTCK_DATA_DIR or the OS cache directory (~/.cache/attck on Linux).
@@ -39,7 +42,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub bundle: Option<PathBuf>,
 
-    /// Directory holding <domain>-attack[-<version>].json bundles [env: `ATTCK_DATA_DIR`].
+    /// Directory holding `<domain>-attack[-<version>].json` bundles [env: `ATTCK_DATA_DIR`].
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
@@ -83,6 +86,12 @@ pub enum Command {
     Tactic(TacticArgs),
     /// Search technique names and descriptions, ranked.
     Search(SearchArgs),
+    /// Show any object by ATT&CK ID, name or alias (groups, software, mitigations, …).
+    Show(ShowArgs),
+    /// List the objects of one type, with filters for techniques.
+    List(ListArgs),
+    /// What a log source or data component can help detect (analytics, strategies, techniques).
+    Detects(DetectsArgs),
 }
 
 /// Arguments of `attck technique`.
@@ -91,6 +100,171 @@ pub struct TechniqueArgs {
     /// Technique ID: T1059, t1059, T1059.001 or T1059/001.
     #[arg(value_name = "ID")]
     pub id: TechniqueId,
+
+    /// Show procedure examples (how groups, software and campaigns used it) in the table.
+    #[arg(long)]
+    pub procedures: bool,
+
+    /// Verbose table: the same as --procedures.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Arguments of `attck show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// ATT&CK ID, name or alias: T1059, G0016, APT29, "Cozy Bear", S0002, DET0516, AN0001.
+    /// Several words are joined with spaces.
+    #[arg(value_name = "ID|NAME", required = true, num_args = 1..)]
+    pub key: Vec<String>,
+
+    /// Only look at objects of this type (for names shared by several types).
+    #[arg(short = 't', long = "type", value_enum, value_name = "TYPE")]
+    pub kind: Option<KindArg>,
+
+    /// Show procedure examples (techniques, groups, software, campaigns) in the table.
+    #[arg(long)]
+    pub procedures: bool,
+
+    /// Verbose table: the same as --procedures.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Arguments of `attck list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// What to list.
+    #[arg(value_enum, value_name = "TYPE")]
+    pub kind: ListKindArg,
+
+    /// Techniques: keep those in this tactic (ID, shortname or name).
+    #[arg(long, value_name = "TACTIC")]
+    pub tactic: Option<String>,
+
+    /// Techniques: keep those for this platform (case-insensitive; repeat for several).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Vec<String>,
+
+    /// Techniques: keep those this group uses directly (ID, name or alias).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+
+    /// Techniques: keep those this software uses (ID, name or alias).
+    #[arg(long, value_name = "SOFTWARE")]
+    pub software: Option<String>,
+
+    /// Techniques: keep those used in this campaign (ID, name or alias).
+    #[arg(long, value_name = "CAMPAIGN")]
+    pub campaign: Option<String>,
+
+    /// Techniques: keep those this mitigation mitigates (ID or name).
+    #[arg(long, value_name = "MITIGATION")]
+    pub mitigation: Option<String>,
+
+    /// Techniques: keep those a component of this data source helps detect (ID or name).
+    #[arg(long, value_name = "DATA_SOURCE")]
+    pub data_source: Option<String>,
+
+    /// Techniques: keep those this data component helps detect (ID or name).
+    #[arg(long, value_name = "DATA_COMPONENT")]
+    pub data_component: Option<String>,
+
+    /// Techniques: include sub-techniques (the default), exclude them, or list only them.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub subtechniques: Option<SubtechniquesArg>,
+}
+
+/// Arguments of `attck detects`.
+#[derive(Debug, Args)]
+pub struct DetectsArgs {
+    /// A log source name (WinEventLog:Security, auditd:SYSCALL) or a data component (ID or
+    /// name: DC0032, "Process Creation"). Several words are joined with spaces.
+    #[arg(value_name = "SOURCE", required = true, num_args = 1..)]
+    pub source: Vec<String>,
+
+    /// Keep log sources whose channel holds these words (4688, "EventCode=4688").
+    #[arg(long, value_name = "WORDS")]
+    pub channel: Option<String>,
+}
+
+/// Object types, for `show --type` and `search --type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// Techniques and sub-techniques.
+    Technique,
+    /// Tactics.
+    Tactic,
+    /// Groups (intrusion sets).
+    Group,
+    /// Software: malware and tools.
+    Software,
+    /// Campaigns.
+    Campaign,
+    /// Mitigations (courses of action).
+    Mitigation,
+    /// Data sources.
+    DataSource,
+    /// Data components.
+    DataComponent,
+    /// Detection strategies (18.x).
+    DetectionStrategy,
+    /// Analytics (18.x).
+    Analytic,
+    /// Assets (ICS).
+    Asset,
+    /// Matrices.
+    Matrix,
+    /// Every type.
+    All,
+}
+
+/// `attck list` types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListKindArg {
+    /// Techniques and sub-techniques (filters apply).
+    #[value(alias = "technique")]
+    Techniques,
+    /// Tactics in matrix order.
+    #[value(alias = "tactic")]
+    Tactics,
+    /// Groups.
+    #[value(alias = "group")]
+    Groups,
+    /// Software (malware and tools).
+    Software,
+    /// Mitigations.
+    #[value(alias = "mitigation")]
+    Mitigations,
+    /// Campaigns.
+    #[value(alias = "campaign")]
+    Campaigns,
+    /// Data sources.
+    #[value(alias = "data-source")]
+    DataSources,
+    /// Data components.
+    #[value(alias = "data-component")]
+    DataComponents,
+    /// Detection strategies (18.x).
+    #[value(alias = "detection-strategy")]
+    DetectionStrategies,
+    /// Analytics (18.x).
+    #[value(alias = "analytic")]
+    Analytics,
+    /// Assets (ICS).
+    #[value(alias = "asset")]
+    Assets,
+}
+
+/// `--subtechniques` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SubtechniquesArg {
+    /// Techniques and sub-techniques.
+    Include,
+    /// Techniques only.
+    Exclude,
+    /// Sub-techniques only.
+    Only,
 }
 
 /// Arguments of `attck tactic`.
@@ -127,6 +301,10 @@ pub struct SearchArgs {
     /// Keep techniques for this platform (case-insensitive; repeat for several).
     #[arg(long, value_name = "PLATFORM")]
     pub platform: Vec<String>,
+
+    /// What to search: techniques (the default), another type, or all.
+    #[arg(short = 't', long = "type", value_enum, value_name = "TYPE")]
+    pub kind: Option<KindArg>,
 }
 
 /// `--domain` values.
@@ -138,6 +316,8 @@ pub enum DomainArg {
     Mobile,
     /// ATT&CK for ICS.
     Ics,
+    /// Every installed domain (`show` only).
+    All,
 }
 
 /// `--format` values.

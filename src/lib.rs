@@ -34,6 +34,9 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcom
         Command::Tactics => commands::tactics::run(&mut ctx),
         Command::Tactic(a) => commands::tactic::run(&mut ctx, a),
         Command::Search(a) => commands::search::run(&mut ctx, a),
+        Command::Show(a) => commands::show::run(&mut ctx, a),
+        Command::List(a) => commands::list::run(&mut ctx, a),
+        Command::Detects(a) => commands::detects::run(&mut ctx, a),
     }?;
     ctx.out.flush()?;
     Ok(outcome)

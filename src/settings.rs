@@ -43,8 +43,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Which setting chose the data directory.
     pub data_dir_origin: Origin,
-    /// The domain asked for (enterprise by default).
+    /// The domain asked for (enterprise by default; the first of `domains`).
     pub domain: Domain,
+    /// Every domain asked for: one, or all three with `--domain all`.
+    pub domains: Vec<Domain>,
     /// The ATT&CK version asked for, if any.
     pub attack_version: Option<Version>,
     /// Output format and styling for stdout.
@@ -115,6 +117,12 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
         FormatArg::Csv => Format::Csv,
         FormatArg::Markdown => Format::Markdown,
     };
+    let domains = match args.domain.unwrap_or(DomainArg::Enterprise) {
+        DomainArg::Enterprise => vec![Domain::Enterprise],
+        DomainArg::Mobile => vec![Domain::Mobile],
+        DomainArg::Ics => vec![Domain::Ics],
+        DomainArg::All => Domain::ALL.to_vec(),
+    };
     let stdout_tty = std::io::stdout().is_terminal();
     let width = if stdout_tty {
         terminal_size::terminal_size()
@@ -127,11 +135,8 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
         bundle: args.bundle.clone(),
         data_dir,
         data_dir_origin,
-        domain: match args.domain.unwrap_or(DomainArg::Enterprise) {
-            DomainArg::Enterprise => Domain::Enterprise,
-            DomainArg::Mobile => Domain::Mobile,
-            DomainArg::Ics => Domain::Ics,
-        },
+        domain: domains[0],
+        domains,
         attack_version: args.attack_version.clone(),
         render: render::Options {
             format,

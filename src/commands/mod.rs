@@ -1,6 +1,9 @@
 //! One module per subcommand: thin adapters from settings to query to render.
 
+pub mod detects;
+pub mod list;
 pub mod search;
+pub mod show;
 pub mod tactic;
 pub mod tactics;
 pub mod technique;
@@ -59,8 +62,14 @@ impl Ctx<'_> {
     }
 
     /// Finds and loads the knowledge base the settings point at, printing load warnings.
+    /// `--domain all` is refused: the command works on one domain.
     pub fn knowledge_base(&mut self) -> Result<KnowledgeBase> {
         let s = self.settings;
+        if s.bundle.is_none() && s.domains.len() > 1 {
+            anyhow::bail!(
+                "--domain all works with `show` only; pick one of enterprise, mobile or ics"
+            );
+        }
         let path = match &s.bundle {
             Some(p) => p.clone(),
             None => store::find_bundle(&s.data_dir, s.domain, s.attack_version.as_ref())?.path,
@@ -70,5 +79,34 @@ impl Ctx<'_> {
             self.warn(w)?;
         }
         Ok(kb)
+    }
+
+    /// Loads every knowledge base the settings ask for (`--domain all`: each installed domain;
+    /// a missing one is skipped unless none is installed).
+    pub fn knowledge_bases(&mut self) -> Result<Vec<KnowledgeBase>> {
+        let s = self.settings;
+        if s.bundle.is_some() || s.domains.len() == 1 {
+            return Ok(vec![self.knowledge_base()?]);
+        }
+        let mut kbs = Vec::new();
+        let mut first_err = None;
+        for &d in &s.domains {
+            match store::find_bundle(&s.data_dir, d, s.attack_version.as_ref()) {
+                Ok(b) => {
+                    let kb = KnowledgeBase::open(&b.path, Some(d))?;
+                    for w in &kb.warnings {
+                        self.warn(w)?;
+                    }
+                    kbs.push(kb);
+                }
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        match (kbs.is_empty(), first_err) {
+            (true, Some(e)) => Err(e),
+            _ => Ok(kbs),
+        }
     }
 }

@@ -2,9 +2,14 @@
 
 mod common;
 mod contract;
+mod detects;
 mod errors;
+mod kb_facts;
+mod list;
 mod real_data;
 mod search;
+mod search_types;
+mod show;
 mod snapshots;
 mod tactic;
 mod technique;

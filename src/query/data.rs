@@ -217,15 +217,18 @@ pub fn published(
 ) -> Vec<PublishedRow> {
     let mut rows = Vec::new();
     for &d in domains {
-        for (i, p) in index.versions(d).iter().enumerate() {
+        let latest = index.latest(d);
+        for p in index.versions(d) {
             rows.push(PublishedRow {
                 domain: d.stix_name().to_string(),
-                version: p.version.to_string(),
+                version: p.name.clone(),
                 published: p.modified.clone(),
-                latest: i == 0,
-                installed: installed
-                    .iter()
-                    .any(|b| b.file.domain == d && b.file.version.as_ref() == Some(&p.version)),
+                latest: p.version.is_some() && p.version.as_ref() == latest,
+                installed: p.version.as_ref().is_some_and(|v| {
+                    installed
+                        .iter()
+                        .any(|b| b.file.domain == d && b.file.version.as_ref() == Some(v))
+                }),
             });
         }
     }

@@ -37,8 +37,10 @@ struct RawVersion {
 /// One published version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
-    /// The ATT&CK version.
-    pub version: Version,
+    /// The version as MITRE writes it (`18.1`, and for a few old mobile ones `11.0-beta`).
+    pub name: String,
+    /// The version, when it is a plain release (`None` for betas).
+    pub version: Option<Version>,
     /// When MITRE published it (RFC 3339), if the index says.
     pub modified: Option<String>,
 }
@@ -77,15 +79,25 @@ impl Index {
             let mut versions: Vec<Published> = c
                 .versions
                 .into_iter()
-                .filter_map(|v| {
-                    Some(Published {
-                        version: v.version.parse().ok()?,
-                        modified: v.modified,
-                    })
+                .map(|v| Published {
+                    version: v.version.parse().ok(),
+                    name: v.version,
+                    modified: v.modified,
                 })
                 .collect();
-            versions.sort_by(|a, b| b.version.cmp(&a.version));
-            versions.dedup_by(|a, b| a.version == b.version);
+            // Newest first; a beta sorts just below its release (11.0 > 11.0-beta > 10.1).
+            let key = |p: &Published| {
+                let base = p
+                    .name
+                    .split('-')
+                    .next()
+                    .unwrap_or_default()
+                    .parse::<Version>()
+                    .ok();
+                (base, p.version.is_some())
+            };
+            versions.sort_by_key(|p| std::cmp::Reverse(key(p)));
+            versions.dedup_by(|a, b| a.name == b.name);
             match domains.iter_mut().find(|(d, _)| *d == domain) {
                 Some((_, v)) => v.extend(versions),
                 None => domains.push((domain, versions)),
@@ -114,10 +126,12 @@ impl Index {
             .map_or(&[], |(_, v)| v.as_slice())
     }
 
-    /// The newest version of a domain.
+    /// The newest release of a domain.
     #[must_use]
     pub fn latest(&self, domain: Domain) -> Option<&Version> {
-        self.versions(domain).first().map(|p| &p.version)
+        self.versions(domain)
+            .iter()
+            .find_map(|p| p.version.as_ref())
     }
 }
 
@@ -131,6 +145,7 @@ mod tests {
             br#"{"collections":[
               {"name":"ICS ATT&CK","versions":[
                 {"version":"9.0","url":"https://x/ics-attack/ics-attack-9.0.json"},
+                {"version":"10.0-beta","url":"https://x/ics-attack/ics-attack-10.0-beta.json"},
                 {"version":"18.1","url":"https://x/ics-attack/ics-attack-18.1.json","modified":"2025-11-13T14:00:00.188Z"}]},
               {"name":"Enterprise ATT&CK","versions":[{"version":"17.1","url":""}]},
               {"name":"Something else","versions":[{"version":"1.0","url":""}]}]}"#,
@@ -139,7 +154,12 @@ mod tests {
         assert_eq!(ix.domains.len(), 2);
         assert_eq!(ix.domains[0].0, Domain::Enterprise);
         assert_eq!(ix.latest(Domain::Ics).unwrap().as_str(), "18.1");
-        assert_eq!(ix.versions(Domain::Ics)[1].version.as_str(), "9.0");
+        let names: Vec<&str> = ix
+            .versions(Domain::Ics)
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(names, ["18.1", "10.0-beta", "9.0"]);
         assert!(ix.latest(Domain::Mobile).is_none());
         assert!(Index::parse(b"[]").is_err());
         assert!(Index::parse(br#"{"collections":[]}"#).is_err());

@@ -1,1 +1,1 @@
-//! Tests for real_data.
+//! Tests for `real_data`.

@@ -1,8 +1,8 @@
 //! A loopback HTTP/1.1 server for the download tests: binds 127.0.0.1 port 0, serves
 //! `$ATTCK_TEST_DATA` in attack-stix-data's layout, injects faults, and logs requests.
 //!
-//! Hand-written on std's TcpListener rather than tiny_http: the faults (a body cut short, a
-//! connection dropped mid-body, a stall) need the raw socket, which tiny_http keeps to itself.
+//! Hand-written on std's `TcpListener` rather than `tiny_http`: the faults (a body cut short,
+//! a connection dropped mid-body, a stall) need the raw socket, which `tiny_http` keeps.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -58,7 +58,7 @@ pub struct Server {
     thread: Option<JoinHandle<()>>,
 }
 
-/// The ETag the server gives a body.
+/// The `ETag` the server gives a body.
 pub fn etag_of(body: &[u8]) -> String {
     format!(
         "\"{}\"",
@@ -258,13 +258,11 @@ fn handle(mut conn: TcpStream, st: &State, stop: &AtomicBool) -> std::io::Result
     }
     let gzip = accepts_gzip && !matches!(fault, Some(Fault::Body(_)));
     let body = if gzip {
-        match route_gzip(st, &path) {
-            Some(b) => b,
-            None => {
-                log(404, false);
-                return status_only(&mut conn, 404);
-            }
-        }
+        let Some(b) = route_gzip(st, &path) else {
+            log(404, false);
+            return status_only(&mut conn, 404);
+        };
+        b
     } else {
         plain
     };
@@ -351,7 +349,7 @@ fn route_file(st: &State, path: &str) -> Option<PathBuf> {
     if file == format!("{dir}.json") {
         return Some(st.root.join(format!("{dir}-18.1.json")));
     }
-    if file.starts_with(dir) && file.ends_with(".json") {
+    if file.starts_with(dir) && Path::new(file).extension().is_some_and(|e| e == "json") {
         let p = st.root.join(file);
         return p.is_file().then_some(p);
     }

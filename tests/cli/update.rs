@@ -420,7 +420,7 @@ fn two_updates_at_once_do_not_interleave() {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Published {
+struct ListRow {
     domain: String,
     version: String,
     published: Option<String>,
@@ -434,7 +434,7 @@ fn list_shows_every_published_version_and_what_is_installed() {
     w.with_ics();
     let r = w.run(&["update", "--list", "-f", "json"]);
     assert_eq!(r.code, 0, "{r:?}");
-    let rows: Vec<Published> = r.json();
+    let rows: Vec<ListRow> = r.json();
     // Independently: the versions in MITRE's index, per collection.
     let index: serde_json::Value =
         serde_json::from_slice(&std::fs::read(w.data.join("collection-index.json")).unwrap())
@@ -486,7 +486,7 @@ fn list_shows_every_published_version_and_what_is_installed() {
         "json",
     ]);
     assert_eq!(r.code, 0, "{r:?}");
-    let offline: Vec<Published> = r.json();
+    let offline: Vec<ListRow> = r.json();
     assert_eq!(
         offline.len(),
         rows.iter().filter(|r| r.domain == "ics-attack").count()

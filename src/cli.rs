@@ -42,7 +42,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub bundle: Option<PathBuf>,
 
-    /// Directory holding <domain>-attack[-<version>].json bundles [env: `ATTCK_DATA_DIR`].
+    /// Directory holding `<domain>-attack[-<version>].json` bundles [env: `ATTCK_DATA_DIR`].
     #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub data_dir: Option<PathBuf>,
 

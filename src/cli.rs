@@ -46,7 +46,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub data_dir: Option<PathBuf>,
 
-    /// ATT&CK domain to query.
+    /// ATT&CK domain to query, update or list.
     #[arg(long, global = true, value_enum, value_name = "DOMAIN")]
     pub domain: Option<DomainArg>,
 

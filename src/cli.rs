@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::model::{TechniqueId, Version};
 
@@ -15,9 +15,12 @@ Examples:
   attck show APT29                   any object by ID, name or alias
   attck list techniques --group APT29 --tactic persistence --platform windows
   attck detects WinEventLog:Security --channel 4688
+  attck update --domain all          download the latest bundles of all three domains
+  attck data status                  what is installed, and how old it is
 
 Data: --bundle FILE, else the newest <domain>-attack[-<version>].json in --data-dir,
-ATTCK_DATA_DIR or the OS cache directory (~/.cache/attck on Linux).
+ATTCK_DATA_DIR or the OS cache directory (~/.cache/attck on Linux). A query with no data
+for its domain downloads the latest bundle first, unless --offline or ATTCK_OFFLINE=1.
 Exit codes: 0 results printed, 1 nothing found, 2 error.";
 
 /// attck: explore the MITRE ATT&CK knowledge base from the terminal.
@@ -39,14 +42,14 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// Read this bundle file instead of looking in the data directory.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub bundle: Option<PathBuf>,
 
     /// Directory holding `<domain>-attack[-<version>].json` bundles [env: `ATTCK_DATA_DIR`].
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub data_dir: Option<PathBuf>,
 
-    /// ATT&CK domain to query.
+    /// ATT&CK domain to query, update or list.
     #[arg(long, global = true, value_enum, value_name = "DOMAIN")]
     pub domain: Option<DomainArg>,
 
@@ -73,6 +76,14 @@ pub struct GlobalArgs {
     /// Print nothing on stderr but errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Never download: fail when data is missing instead [env: `ATTCK_OFFLINE`=1].
+    #[arg(long, global = true)]
+    pub offline: bool,
+
+    /// Download from this mirror of MITRE's attack-stix-data instead [env: `ATTCK_SOURCE_URL`].
+    #[arg(long, global = true, value_name = "URL", value_hint = ValueHint::Url)]
+    pub source_url: Option<String>,
 }
 
 /// The subcommands.
@@ -92,6 +103,54 @@ pub enum Command {
     List(ListArgs),
     /// What a log source or data component can help detect (analytics, strategies, techniques).
     Detects(DetectsArgs),
+    /// Download the latest (or --attack-version) ATT&CK bundles into the data directory.
+    Update(UpdateArgs),
+    /// Show or clear the data directory (never loads a bundle).
+    #[command(subcommand)]
+    Data(DataCommand),
+    /// Print a shell completion script on stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout.
+    Man,
+}
+
+/// Arguments of `attck update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// List the versions published per domain (from index.json) and which are installed.
+    #[arg(long, conflicts_with = "from")]
+    pub list: bool,
+
+    /// Install this bundle file instead of downloading (for air-gapped networks).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub from: Option<PathBuf>,
+}
+
+/// `attck data` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Print the data directory and which setting chose it.
+    Path,
+    /// List the installed bundles: domain, version, file, size, fetch date and age.
+    Status,
+    /// Remove installed bundles (all domains, or --domain).
+    Clear(ClearArgs),
+}
+
+/// Arguments of `attck data clear`.
+#[derive(Debug, Args)]
+pub struct ClearArgs {
+    /// Remove without asking (required when stdin is not a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+/// Arguments of `attck completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `attck technique`.
@@ -271,7 +330,7 @@ pub enum SubtechniquesArg {
 #[derive(Debug, Args)]
 pub struct TacticArgs {
     /// Tactic ID, shortname or name: TA0002, execution, Execution, "Defense Evasion".
-    #[arg(value_name = "TACTIC")]
+    #[arg(value_name = "TACTIC", value_parser = TacticParser, hide_possible_values = true)]
     pub tactic: String,
 
     /// Leave sub-techniques out.
@@ -295,7 +354,7 @@ pub struct SearchArgs {
     pub limit: Option<usize>,
 
     /// Keep techniques in this tactic (ID, shortname or name).
-    #[arg(long, value_name = "TACTIC")]
+    #[arg(long, value_name = "TACTIC", value_parser = TacticParser, hide_possible_values = true)]
     pub tactic: Option<String>,
 
     /// Keep techniques for this platform (case-insensitive; repeat for several).
@@ -316,8 +375,57 @@ pub enum DomainArg {
     Mobile,
     /// ATT&CK for ICS.
     Ics,
-    /// Every installed domain (`show` only).
+    /// All three domains (`show`, `update` and `data`).
     All,
+}
+
+/// The tactic shortnames of the three domains (ATT&CK 17 and 18), offered by shell completion.
+pub const TACTIC_SHORTNAMES: &[&str] = &[
+    "collection",
+    "command-and-control",
+    "credential-access",
+    "defense-evasion",
+    "discovery",
+    "evasion",
+    "execution",
+    "exfiltration",
+    "impact",
+    "impair-process-control",
+    "inhibit-response-function",
+    "initial-access",
+    "lateral-movement",
+    "persistence",
+    "privilege-escalation",
+    "reconnaissance",
+    "resource-development",
+];
+
+/// Accepts any tactic text (IDs and names are resolved against the bundle later) while
+/// offering the shortnames to shell completion.
+#[derive(Debug, Clone, Copy)]
+pub struct TacticParser;
+
+impl clap::builder::TypedValueParser for TacticParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            TACTIC_SHORTNAMES
+                .iter()
+                .map(|s| clap::builder::PossibleValue::new(*s)),
+        ))
+    }
 }
 
 /// `--format` values.

@@ -23,6 +23,12 @@ use commands::{Ctx, Outcome};
 
 /// Runs a parsed command line, writing results to `out` and notes to `err`.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
+    // These need neither settings nor data: they work even where no data directory resolves.
+    match &cli.command {
+        Command::Completions(a) => return commands::completions::run(out, a),
+        Command::Man => return commands::man::run(out),
+        _ => {}
+    }
     let settings = settings::resolve(&cli.global, &settings::ProcessEnv)?;
     let mut ctx = Ctx {
         settings: &settings,
@@ -37,6 +43,9 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcom
         Command::Show(a) => commands::show::run(&mut ctx, a),
         Command::List(a) => commands::list::run(&mut ctx, a),
         Command::Detects(a) => commands::detects::run(&mut ctx, a),
+        Command::Update(a) => commands::update::run(&mut ctx, a),
+        Command::Data(c) => commands::data::run(&mut ctx, c),
+        Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }?;
     ctx.out.flush()?;
     Ok(outcome)

@@ -179,11 +179,30 @@ impl KnowledgeBase {
     /// say which domain it holds.
     pub fn open(path: &Path, expected: Option<Domain>) -> Result<KnowledgeBase> {
         let bytes = crate::store::read_bundle_bytes(path)?;
-        let bundle = crate::stix::parse_bundle(&bytes)
+        KnowledgeBase::from_bytes(&bytes, path, expected)
+    }
+
+    /// Builds a knowledge base from bundle bytes; `path` names them in errors and, when the
+    /// bundle does not say, gives the domain and version by its file name.
+    pub fn from_bytes(
+        bytes: &[u8],
+        path: &Path,
+        expected: Option<Domain>,
+    ) -> Result<KnowledgeBase> {
+        let bundle = crate::stix::parse_bundle(bytes)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        drop(bytes);
-        build::build(bundle, path, expected)
+        KnowledgeBase::from_bundle(bundle, path, expected)
             .with_context(|| format!("cannot load {}", path.display()))
+    }
+
+    /// Builds a knowledge base from a parsed bundle; `name`'s file name gives the domain and
+    /// version when the bundle does not say. Errors carry no file name.
+    pub fn from_bundle(
+        bundle: crate::stix::Bundle,
+        name: &Path,
+        expected: Option<Domain>,
+    ) -> Result<KnowledgeBase> {
+        build::build(bundle, name, expected)
     }
 
     /// The domain and version as people write it: `enterprise-attack 18.1`.

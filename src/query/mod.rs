@@ -3,6 +3,7 @@
 //! Views derive `Serialize`: their fields are the JSON contract. Each view also says how it
 //! looks as table cells (and CSV records), so the renderers stay generic.
 
+pub mod data;
 pub mod detects;
 pub mod list;
 pub mod object;

@@ -1,7 +1,9 @@
 //! Integration tests: the real `attck` binary, one module per command or concern.
 
 mod common;
+mod completions;
 mod contract;
+mod data;
 mod detects;
 mod errors;
 mod kb_facts;
@@ -9,7 +11,9 @@ mod list;
 mod real_data;
 mod search;
 mod search_types;
+mod server;
 mod show;
 mod snapshots;
 mod tactic;
 mod technique;
+mod update;

@@ -3,10 +3,12 @@
 //! This library is the internals of the `attck` binary; it is an internal API with no
 //! stability promise. Data flows one way: [`store`] (files) → [`stix`] (serde structs) →
 //! [`model`] (the graph) → [`query`] (views) → [`render`] (output), wired by [`commands`].
+//! [`input`] reads the user's own technique lists (text, layers, Sigma rules) for queries.
 
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod input;
 pub mod model;
 pub mod query;
 pub mod render;

@@ -1,0 +1,176 @@
+//! Technique lists resolved against a knowledge base (unknown, revoked and deprecated IDs
+//! reported), and the selections `attck layer` builds from several sources.
+
+use serde::Serialize;
+
+use super::search::{Query, SearchOptions, search};
+use super::tactic::TechniqueFilter;
+use crate::error::Error;
+use crate::model::{KnowledgeBase, cmp_ids};
+
+/// A revoked ID found in an input, and the technique it was counted as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevokedId {
+    /// The revoked ID as read.
+    pub id: String,
+    /// Its active replacement, or null when there is none (then it counts for nothing).
+    pub replaced_by: Option<String>,
+}
+
+/// What became of the IDs an input named.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct InputReport {
+    /// Distinct technique IDs read.
+    pub ids_read: usize,
+    /// IDs that name no technique in this knowledge base.
+    pub unknown: Vec<String>,
+    /// Revoked IDs, counted as their replacements.
+    pub revoked: Vec<RevokedId>,
+    /// Deprecated IDs: withdrawn without a replacement, counted for nothing.
+    pub deprecated: Vec<String>,
+}
+
+/// IDs resolved to active techniques.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
+    /// Indexes of active techniques, sorted and unique.
+    pub techniques: Vec<u32>,
+    /// What became of each ID.
+    pub report: InputReport,
+}
+
+/// Index of the first active technique a revoked one leads to through `revoked-by` links.
+#[must_use]
+pub fn active_replacement(kb: &KnowledgeBase, index: u32) -> Option<u32> {
+    let mut cur = kb.techniques[index as usize].revoked_by?;
+    for _ in 0..16 {
+        let t = &kb.techniques[cur as usize];
+        if t.meta.is_active() {
+            return Some(cur);
+        }
+        cur = t.revoked_by?;
+    }
+    None
+}
+
+/// Resolves IDs (any case, repeats allowed) to active techniques.
+pub fn resolve_ids<'a>(kb: &KnowledgeBase, ids: impl IntoIterator<Item = &'a str>) -> Resolved {
+    let mut distinct: Vec<String> = ids.into_iter().map(str::to_ascii_uppercase).collect();
+    distinct.sort_by(|a, b| cmp_ids(a, b));
+    distinct.dedup();
+    let mut out = Resolved {
+        report: InputReport {
+            ids_read: distinct.len(),
+            ..InputReport::default()
+        },
+        ..Resolved::default()
+    };
+    for id in distinct {
+        let Some(&i) = kb.techniques_with_id(&id).first() else {
+            out.report.unknown.push(id);
+            continue;
+        };
+        let t = &kb.techniques[i as usize];
+        if t.meta.is_active() {
+            out.techniques.push(i);
+        } else if t.meta.revoked {
+            let to = active_replacement(kb, i);
+            if let Some(r) = to {
+                out.techniques.push(r);
+            }
+            out.report.revoked.push(RevokedId {
+                id,
+                replaced_by: to.map(|r| kb.techniques[r as usize].meta.id.clone()),
+            });
+        } else {
+            out.report.deprecated.push(id);
+        }
+    }
+    out.techniques.sort_unstable();
+    out.techniques.dedup();
+    out
+}
+
+/// One source of techniques for a layer.
+#[derive(Debug, Clone)]
+pub enum Selector {
+    /// IDs read from an input (a file, a layer, Sigma rules), with the input's name.
+    Ids {
+        /// The input's name.
+        label: String,
+        /// The IDs as read.
+        ids: Vec<String>,
+    },
+    /// Techniques matching a search (all words must match; a query without words finds
+    /// nothing, so callers check [`Query::is_empty`] first).
+    Search(String),
+}
+
+/// A technique in a selection, and which sources named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selected {
+    /// Index into the knowledge base's techniques.
+    pub index: u32,
+    /// Indexes into [`Selection::sources`].
+    pub by: Vec<usize>,
+}
+
+/// The union of several sources of techniques.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// What each source was, as people would say it (`search "powershell"`, `ids.txt`).
+    pub sources: Vec<String>,
+    /// The selected techniques, sorted by ID.
+    pub techniques: Vec<Selected>,
+    /// What became of the IDs read from inputs.
+    pub input: InputReport,
+}
+
+/// Resolves every selector and unites their techniques; `filter` (platforms) applies to all.
+pub fn select(
+    kb: &KnowledgeBase,
+    selectors: &[Selector],
+    filter: &TechniqueFilter,
+) -> Result<Selection, Error> {
+    let mut sel = Selection::default();
+    let mut hits: Vec<Vec<usize>> = vec![Vec::new(); kb.techniques.len()];
+    let mut all_ids: Vec<&str> = Vec::new();
+    for (n, s) in selectors.iter().enumerate() {
+        let found: Vec<u32> = match s {
+            Selector::Ids { label, ids } => {
+                sel.sources.push(label.clone());
+                all_ids.extend(ids.iter().map(String::as_str));
+                resolve_ids(kb, ids.iter().map(String::as_str)).techniques
+            }
+            Selector::Search(words) => {
+                sel.sources.push(format!("search \"{words}\""));
+                let q = Query::parse(std::slice::from_ref(words));
+                let opts = SearchOptions {
+                    filter: filter.clone(),
+                    ..SearchOptions::default()
+                };
+                search(kb, &q, &opts)
+                    .iter()
+                    .filter_map(|h| kb.techniques_with_id(&h.row.id).first().copied())
+                    .collect()
+            }
+        };
+        for i in found {
+            let t = &kb.techniques[i as usize];
+            if t.meta.is_active() && filter.accepts(t) && !hits[i as usize].contains(&n) {
+                hits[i as usize].push(n);
+            }
+        }
+    }
+    sel.input = resolve_ids(kb, all_ids).report;
+    sel.techniques = hits
+        .into_iter()
+        .enumerate()
+        .filter(|(_, by)| !by.is_empty())
+        .map(|(i, by)| Selected {
+            index: i as u32,
+            by,
+        })
+        .collect();
+    Ok(sel)
+}

@@ -36,6 +36,9 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcom
         Command::Tactics => commands::tactics::run(&mut ctx),
         Command::Tactic(a) => commands::tactic::run(&mut ctx, a),
         Command::Search(a) => commands::search::run(&mut ctx, a),
+        Command::Matrix(a) => commands::matrix::run(&mut ctx, a),
+        Command::Layer(a) => commands::layer::run(&mut ctx, a),
+        Command::Coverage(a) => commands::coverage::run(&mut ctx, a),
     }?;
     ctx.out.flush()?;
     Ok(outcome)

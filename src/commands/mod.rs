@@ -1,5 +1,9 @@
 //! One module per subcommand: thin adapters from settings to query to render.
 
+pub mod coverage;
+mod inputs;
+pub mod layer;
+pub mod matrix;
 pub mod search;
 pub mod tactic;
 pub mod tactics;
@@ -54,6 +58,14 @@ impl Ctx<'_> {
             } else {
                 writeln!(self.err, "attck: warning: {msg}")?;
             }
+        }
+        Ok(())
+    }
+
+    /// Writes a note (what was read, what was written) on stderr unless `--quiet`.
+    pub fn note(&mut self, msg: &str) -> Result<()> {
+        if !self.settings.quiet {
+            writeln!(self.err, "attck: {}", crate::render::sanitize(msg, false))?;
         }
         Ok(())
     }

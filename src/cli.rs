@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::input::Source;
 use crate::model::{TechniqueId, Version};
@@ -13,12 +13,18 @@ Examples:
   attck tactic execution             techniques under a tactic, sub-techniques nested
   attck search powershell -f json    ranked search, as JSON
   attck tactics --domain ics         the tactics of ATT&CK for ICS
+  attck show APT29                   any object by ID, name or alias
+  attck list techniques --group APT29 --tactic persistence --platform windows
+  attck detects WinEventLog:Security --channel 4688
+  attck update --domain all          download the latest bundles of all three domains
+  attck data status                  what is installed, and how old it is
   attck matrix --subtechniques -f html > matrix.html
   attck layer --search powershell -o layer.json
   attck coverage ./sigma-rules --layer gaps.json --fail-under 40
 
 Data: --bundle FILE, else the newest <domain>-attack[-<version>].json in --data-dir,
-ATTCK_DATA_DIR or the OS cache directory (~/.cache/attck on Linux).
+ATTCK_DATA_DIR or the OS cache directory (~/.cache/attck on Linux). A query with no data
+for its domain downloads the latest bundle first, unless --offline or ATTCK_OFFLINE=1.
 Exit codes: 0 results printed, 1 nothing found, 2 error.";
 
 /// attck: explore the MITRE ATT&CK knowledge base from the terminal.
@@ -41,14 +47,14 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// Read this bundle file instead of looking in the data directory.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub bundle: Option<PathBuf>,
 
-    /// Directory holding <domain>-attack[-<version>].json bundles [env: `ATTCK_DATA_DIR`].
-    #[arg(long, global = true, value_name = "DIR")]
+    /// Directory holding `<domain>-attack[-<version>].json` bundles [env: `ATTCK_DATA_DIR`].
+    #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub data_dir: Option<PathBuf>,
 
-    /// ATT&CK domain to query.
+    /// ATT&CK domain to query, update or list.
     #[arg(long, global = true, value_enum, value_name = "DOMAIN")]
     pub domain: Option<DomainArg>,
 
@@ -75,6 +81,14 @@ pub struct GlobalArgs {
     /// Print nothing on stderr but errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Never download: fail when data is missing instead [env: `ATTCK_OFFLINE`=1].
+    #[arg(long, global = true)]
+    pub offline: bool,
+
+    /// Download from this mirror of MITRE's attack-stix-data instead [env: `ATTCK_SOURCE_URL`].
+    #[arg(long, global = true, value_name = "URL", value_hint = ValueHint::Url)]
+    pub source_url: Option<String>,
 }
 
 /// The subcommands.
@@ -88,12 +102,66 @@ pub enum Command {
     Tactic(TacticArgs),
     /// Search technique names and descriptions, ranked.
     Search(SearchArgs),
+    /// Show any object by ATT&CK ID, name or alias (groups, software, mitigations, …).
+    Show(ShowArgs),
+    /// List the objects of one type, with filters for techniques.
+    List(ListArgs),
+    /// What a log source or data component can help detect (analytics, strategies, techniques).
+    Detects(DetectsArgs),
+    /// Download the latest (or --attack-version) ATT&CK bundles into the data directory.
+    Update(UpdateArgs),
+    /// Show or clear the data directory (never loads a bundle).
+    #[command(subcommand)]
+    Data(DataCommand),
+    /// Print a shell completion script on stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout.
+    Man,
     /// Draw the domain's matrix: tactics as columns, techniques by name.
     Matrix(MatrixArgs),
     /// Write an ATT&CK Navigator layer (format 4.5) from a selection of techniques.
     Layer(LayerArgs),
     /// Measure what a set of detections covers, per tactic, and rank the gaps.
     Coverage(CoverageArgs),
+}
+
+/// Arguments of `attck update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// List the versions published per domain (from index.json) and which are installed.
+    #[arg(long, conflicts_with = "from")]
+    pub list: bool,
+
+    /// Install this bundle file instead of downloading (for air-gapped networks).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub from: Option<PathBuf>,
+}
+
+/// `attck data` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Print the data directory and which setting chose it.
+    Path,
+    /// List the installed bundles: domain, version, file, size, fetch date and age.
+    Status,
+    /// Remove installed bundles (all domains, or --domain).
+    Clear(ClearArgs),
+}
+
+/// Arguments of `attck data clear`.
+#[derive(Debug, Args)]
+pub struct ClearArgs {
+    /// Remove without asking (required when stdin is not a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+/// Arguments of `attck completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `attck matrix`.
@@ -289,13 +357,178 @@ pub struct TechniqueArgs {
     /// Technique ID: T1059, t1059, T1059.001 or T1059/001.
     #[arg(value_name = "ID")]
     pub id: TechniqueId,
+
+    /// Show procedure examples (how groups, software and campaigns used it) in the table.
+    #[arg(long)]
+    pub procedures: bool,
+
+    /// Verbose table: the same as --procedures.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Arguments of `attck show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// ATT&CK ID, name or alias: T1059, G0016, APT29, "Cozy Bear", S0002, DET0516, AN0001.
+    /// Several words are joined with spaces.
+    #[arg(value_name = "ID|NAME", required = true, num_args = 1..)]
+    pub key: Vec<String>,
+
+    /// Only look at objects of this type (for names shared by several types).
+    #[arg(short = 't', long = "type", value_enum, value_name = "TYPE")]
+    pub kind: Option<KindArg>,
+
+    /// Show procedure examples (techniques, groups, software, campaigns) in the table.
+    #[arg(long)]
+    pub procedures: bool,
+
+    /// Verbose table: the same as --procedures.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Arguments of `attck list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// What to list.
+    #[arg(value_enum, value_name = "TYPE")]
+    pub kind: ListKindArg,
+
+    /// Techniques: keep those in this tactic (ID, shortname or name).
+    #[arg(long, value_name = "TACTIC")]
+    pub tactic: Option<String>,
+
+    /// Techniques: keep those for this platform (case-insensitive; repeat for several).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Vec<String>,
+
+    /// Techniques: keep those this group uses directly (ID, name or alias).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+
+    /// Techniques: keep those this software uses (ID, name or alias).
+    #[arg(long, value_name = "SOFTWARE")]
+    pub software: Option<String>,
+
+    /// Techniques: keep those used in this campaign (ID, name or alias).
+    #[arg(long, value_name = "CAMPAIGN")]
+    pub campaign: Option<String>,
+
+    /// Techniques: keep those this mitigation mitigates (ID or name).
+    #[arg(long, value_name = "MITIGATION")]
+    pub mitigation: Option<String>,
+
+    /// Techniques: keep those a component of this data source helps detect (ID or name).
+    #[arg(long, value_name = "DATA_SOURCE")]
+    pub data_source: Option<String>,
+
+    /// Techniques: keep those this data component helps detect (ID or name).
+    #[arg(long, value_name = "DATA_COMPONENT")]
+    pub data_component: Option<String>,
+
+    /// Techniques: include sub-techniques (the default), exclude them, or list only them.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub subtechniques: Option<SubtechniquesArg>,
+}
+
+/// Arguments of `attck detects`.
+#[derive(Debug, Args)]
+pub struct DetectsArgs {
+    /// A log source name (WinEventLog:Security, auditd:SYSCALL) or a data component (ID or
+    /// name: DC0032, "Process Creation"). Several words are joined with spaces.
+    #[arg(value_name = "SOURCE", required = true, num_args = 1..)]
+    pub source: Vec<String>,
+
+    /// Keep log sources whose channel holds these words (4688, "EventCode=4688").
+    #[arg(long, value_name = "WORDS")]
+    pub channel: Option<String>,
+}
+
+/// Object types, for `show --type` and `search --type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// Techniques and sub-techniques.
+    Technique,
+    /// Tactics.
+    Tactic,
+    /// Groups (intrusion sets).
+    Group,
+    /// Software: malware and tools.
+    Software,
+    /// Campaigns.
+    Campaign,
+    /// Mitigations (courses of action).
+    Mitigation,
+    /// Data sources.
+    DataSource,
+    /// Data components.
+    DataComponent,
+    /// Detection strategies (18.x).
+    DetectionStrategy,
+    /// Analytics (18.x).
+    Analytic,
+    /// Assets (ICS).
+    Asset,
+    /// Matrices.
+    Matrix,
+    /// Every type.
+    All,
+}
+
+/// `attck list` types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListKindArg {
+    /// Techniques and sub-techniques (filters apply).
+    #[value(alias = "technique")]
+    Techniques,
+    /// Tactics in matrix order.
+    #[value(alias = "tactic")]
+    Tactics,
+    /// Groups.
+    #[value(alias = "group")]
+    Groups,
+    /// Software (malware and tools).
+    Software,
+    /// Mitigations.
+    #[value(alias = "mitigation")]
+    Mitigations,
+    /// Campaigns.
+    #[value(alias = "campaign")]
+    Campaigns,
+    /// Data sources.
+    #[value(alias = "data-source")]
+    DataSources,
+    /// Data components.
+    #[value(alias = "data-component")]
+    DataComponents,
+    /// Detection strategies (18.x).
+    #[value(alias = "detection-strategy")]
+    DetectionStrategies,
+    /// Analytics (18.x).
+    #[value(alias = "analytic")]
+    Analytics,
+    /// Assets (ICS).
+    #[value(alias = "asset")]
+    Assets,
+}
+
+/// `--subtechniques` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SubtechniquesArg {
+    /// Techniques and sub-techniques.
+    Include,
+    /// Techniques only.
+    Exclude,
+    /// Sub-techniques only.
+    Only,
 }
 
 /// Arguments of `attck tactic`.
 #[derive(Debug, Args)]
 pub struct TacticArgs {
     /// Tactic ID, shortname or name: TA0002, execution, Execution, "Defense Evasion".
-    #[arg(value_name = "TACTIC")]
+    #[arg(value_name = "TACTIC", value_parser = TacticParser, hide_possible_values = true)]
     pub tactic: String,
 
     /// Leave sub-techniques out.
@@ -319,12 +552,16 @@ pub struct SearchArgs {
     pub limit: Option<usize>,
 
     /// Keep techniques in this tactic (ID, shortname or name).
-    #[arg(long, value_name = "TACTIC")]
+    #[arg(long, value_name = "TACTIC", value_parser = TacticParser, hide_possible_values = true)]
     pub tactic: Option<String>,
 
     /// Keep techniques for this platform (case-insensitive; repeat for several).
     #[arg(long, value_name = "PLATFORM")]
     pub platform: Vec<String>,
+
+    /// What to search: techniques (the default), another type, or all.
+    #[arg(short = 't', long = "type", value_enum, value_name = "TYPE")]
+    pub kind: Option<KindArg>,
 }
 
 /// `--domain` values.
@@ -336,6 +573,57 @@ pub enum DomainArg {
     Mobile,
     /// ATT&CK for ICS.
     Ics,
+    /// All three domains (`show`, `update` and `data`).
+    All,
+}
+
+/// The tactic shortnames of the three domains (ATT&CK 17 and 18), offered by shell completion.
+pub const TACTIC_SHORTNAMES: &[&str] = &[
+    "collection",
+    "command-and-control",
+    "credential-access",
+    "defense-evasion",
+    "discovery",
+    "evasion",
+    "execution",
+    "exfiltration",
+    "impact",
+    "impair-process-control",
+    "inhibit-response-function",
+    "initial-access",
+    "lateral-movement",
+    "persistence",
+    "privilege-escalation",
+    "reconnaissance",
+    "resource-development",
+];
+
+/// Accepts any tactic text (IDs and names are resolved against the bundle later) while
+/// offering the shortnames to shell completion.
+#[derive(Debug, Clone, Copy)]
+pub struct TacticParser;
+
+impl clap::builder::TypedValueParser for TacticParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            TACTIC_SHORTNAMES
+                .iter()
+                .map(|s| clap::builder::PossibleValue::new(*s)),
+        ))
+    }
 }
 
 /// `--format` values.

@@ -25,6 +25,12 @@ use commands::{Ctx, Outcome};
 
 /// Runs a parsed command line, writing results to `out` and notes to `err`.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
+    // These need neither settings nor data: they work even where no data directory resolves.
+    match &cli.command {
+        Command::Completions(a) => return commands::completions::run(out, a),
+        Command::Man => return commands::man::run(out),
+        _ => {}
+    }
     let settings = settings::resolve(&cli.global, &settings::ProcessEnv)?;
     let mut ctx = Ctx {
         settings: &settings,
@@ -36,9 +42,15 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcom
         Command::Tactics => commands::tactics::run(&mut ctx),
         Command::Tactic(a) => commands::tactic::run(&mut ctx, a),
         Command::Search(a) => commands::search::run(&mut ctx, a),
+        Command::Show(a) => commands::show::run(&mut ctx, a),
+        Command::List(a) => commands::list::run(&mut ctx, a),
+        Command::Detects(a) => commands::detects::run(&mut ctx, a),
+        Command::Update(a) => commands::update::run(&mut ctx, a),
+        Command::Data(c) => commands::data::run(&mut ctx, c),
         Command::Matrix(a) => commands::matrix::run(&mut ctx, a),
         Command::Layer(a) => commands::layer::run(&mut ctx, a),
         Command::Coverage(a) => commands::coverage::run(&mut ctx, a),
+        Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }?;
     ctx.out.flush()?;
     Ok(outcome)

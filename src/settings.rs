@@ -4,12 +4,15 @@
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 
 use crate::cli::{ColorArg, ColorValue, DomainArg, FormatArg, GlobalArgs};
 use crate::model::{Domain, Version, Visibility};
 use crate::render::{self, Format};
+use crate::store::download::HttpConfig;
+use crate::store::update::{DEFAULT_SOURCE, Source};
 
 /// Which setting chose the data directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +26,16 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// The origin as a stable key: `flag`, `env` or `default`.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            Origin::Flag => "flag",
+            Origin::Env => "env",
+            Origin::Default => "default",
+        }
+    }
+
     /// How the origin is described to users.
     #[must_use]
     pub fn describe(self) -> &'static str {
@@ -43,8 +56,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Which setting chose the data directory.
     pub data_dir_origin: Origin,
-    /// The domain asked for (enterprise by default).
+    /// The domain asked for (enterprise by default, and for `--domain all`).
     pub domain: Domain,
+    /// The domains `--domain` named (all three for `all`); empty when it was not given.
+    pub domains: Vec<Domain>,
     /// The ATT&CK version asked for, if any.
     pub attack_version: Option<Version>,
     /// Output format and styling for stdout.
@@ -55,6 +70,16 @@ pub struct Settings {
     pub visibility: Visibility,
     /// No progress, warnings or hints on stderr.
     pub quiet: bool,
+    /// Never download (`--offline`, `ATTCK_OFFLINE=1`).
+    pub offline: bool,
+    /// Where bundles are downloaded from (`--source-url`, `ATTCK_SOURCE_URL`, MITRE).
+    pub source: Source,
+    /// Timeouts and retries of downloads (`ATTCK_HTTP_TIMEOUT_SECS`, for tests).
+    pub http: HttpConfig,
+    /// stderr is a terminal (progress bars).
+    pub stderr_tty: bool,
+    /// stdin is a terminal (confirmation prompts).
+    pub stdin_tty: bool,
 }
 
 /// Where environment variables come from (the process, or a map in tests).
@@ -105,6 +130,51 @@ fn color(choice: Option<ColorArg>, is_tty: bool, env: &dyn Env) -> bool {
     }
 }
 
+fn source(args: &GlobalArgs, env: &dyn Env) -> Result<Source> {
+    let (url, from) = match (&args.source_url, env.var("ATTCK_SOURCE_URL")) {
+        (Some(u), _) => (u.clone(), "--source-url"),
+        (None, Some(u)) if !u.is_empty() => (u.to_string_lossy().into_owned(), "ATTCK_SOURCE_URL"),
+        _ => return Ok(Source::new(DEFAULT_SOURCE)),
+    };
+    match reqwest::Url::parse(&url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            Ok(Source::new(&url))
+        }
+        _ => bail!("{from} '{url}' is not an http:// or https:// URL"),
+    }
+}
+
+fn flag_env(env: &dyn Env, key: &str) -> Result<bool> {
+    let Some(v) = env.var(key) else {
+        return Ok(false);
+    };
+    match v.to_string_lossy().trim().to_ascii_lowercase().as_str() {
+        "" | "0" | "false" | "no" | "off" => Ok(false),
+        "1" | "true" | "yes" | "on" => Ok(true),
+        other => bail!("{key}='{other}' is not 1 or 0"),
+    }
+}
+
+fn http(env: &dyn Env) -> Result<HttpConfig> {
+    let mut c = HttpConfig::default();
+    if let Some(v) = env.var("ATTCK_HTTP_TIMEOUT_SECS").filter(|v| !v.is_empty()) {
+        let v = v.to_string_lossy();
+        let secs: f64 = v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 3600.0)
+            .ok_or_else(|| {
+                anyhow!("ATTCK_HTTP_TIMEOUT_SECS='{v}' is not a number of seconds (0 to 3600)")
+            })?;
+        c.read_timeout = Duration::from_secs_f64(secs);
+        c.connect_timeout = c.connect_timeout.min(c.read_timeout);
+        // A short timeout is a test's: keep its retries quick too.
+        c.backoff = c.backoff.min(c.read_timeout / 4);
+    }
+    Ok(c)
+}
+
 /// Resolves the global arguments and the environment.
 pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
     let (data_dir, data_dir_origin) = data_dir(args, env)?;
@@ -130,9 +200,16 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
         data_dir,
         data_dir_origin,
         domain: match args.domain.unwrap_or(DomainArg::Enterprise) {
-            DomainArg::Enterprise => Domain::Enterprise,
+            DomainArg::Enterprise | DomainArg::All => Domain::Enterprise,
             DomainArg::Mobile => Domain::Mobile,
             DomainArg::Ics => Domain::Ics,
+        },
+        domains: match args.domain {
+            None => Vec::new(),
+            Some(DomainArg::Enterprise) => vec![Domain::Enterprise],
+            Some(DomainArg::Mobile) => vec![Domain::Mobile],
+            Some(DomainArg::Ics) => vec![Domain::Ics],
+            Some(DomainArg::All) => Domain::ALL.to_vec(),
         },
         attack_version: args.attack_version.clone(),
         render: render::Options {
@@ -155,6 +232,11 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
             include_deprecated: args.include_deprecated,
         },
         quiet: args.quiet,
+        offline: args.offline || flag_env(env, "ATTCK_OFFLINE")?,
+        source: source(args, env)?,
+        http: http(env)?,
+        stderr_tty: std::io::stderr().is_terminal(),
+        stdin_tty: std::io::stdin().is_terminal(),
     })
 }
 
@@ -197,6 +279,37 @@ mod tests {
             data_dir(&args(&[]), &env).unwrap(),
             (PathBuf::from("/xdg/attck"), Origin::Default)
         );
+    }
+
+    #[test]
+    fn source_offline_and_timeout_resolve() {
+        let env = MapEnv(HashMap::from([
+            ("ATTCK_SOURCE_URL", "http://127.0.0.1:9/m/"),
+            ("ATTCK_OFFLINE", "1"),
+            ("ATTCK_HTTP_TIMEOUT_SECS", "0.5"),
+        ]));
+        let s = resolve(&args(&[]), &env).unwrap();
+        assert_eq!(s.source.base(), "http://127.0.0.1:9/m");
+        assert!(s.offline);
+        assert_eq!(s.http.read_timeout, Duration::from_millis(500));
+        let s = resolve(&args(&["--source-url", "https://mirror.example/a"]), &env).unwrap();
+        assert_eq!(s.source.base(), "https://mirror.example/a");
+        let s = resolve(&args(&[]), &MapEnv(HashMap::new())).unwrap();
+        assert_eq!(s.source.base(), DEFAULT_SOURCE);
+        assert!(!s.offline);
+        for (k, v) in [
+            ("ATTCK_SOURCE_URL", "ftp://x"),
+            ("ATTCK_OFFLINE", "maybe"),
+            ("ATTCK_HTTP_TIMEOUT_SECS", "-1"),
+        ] {
+            let e = resolve(&args(&[]), &MapEnv(HashMap::from([(k, v)]))).unwrap_err();
+            assert!(e.to_string().contains(k), "{e}");
+        }
+        let e = resolve(
+            &args(&["--source-url", "not a url"]),
+            &MapEnv(HashMap::new()),
+        );
+        assert!(e.unwrap_err().to_string().contains("--source-url"));
     }
 
     #[test]

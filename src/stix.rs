@@ -115,6 +115,9 @@ pub struct Object {
     pub x_mitre_log_source_references: Vec<LogSourceReference>,
     #[serde(default)]
     pub x_mitre_sectors: Vec<String>,
+    /// On 18.x data components: `[{name, channel}]` (no component ref).
+    #[serde(default)]
+    pub x_mitre_log_sources: Vec<LogSourceReference>,
     #[serde(default)]
     pub x_mitre_detection: Option<String>,
     #[serde(default)]

@@ -1,21 +1,35 @@
 //! One module per subcommand: thin adapters from settings to query to render.
 
+pub mod completions;
 pub mod coverage;
+pub mod data;
+pub mod detects;
 mod inputs;
 pub mod layer;
+pub mod list;
+pub mod man;
 pub mod matrix;
 pub mod search;
+pub mod show;
 pub mod tactic;
 pub mod tactics;
 pub mod technique;
+pub mod update;
 
 use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Result, anyhow, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::error::Error;
 use crate::model::KnowledgeBase;
+use crate::query::data::human_bytes;
 use crate::settings::Settings;
 use crate::store;
+use crate::store::download::{Client, Progress};
+use crate::store::update::{Installed, Validated};
 
 /// What a command found: decides between exit code 0 and 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +76,7 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    /// Writes a note (what was read, what was written) on stderr unless `--quiet`.
+    /// Writes a note (progress, hints) on stderr unless `--quiet`.
     pub fn note(&mut self, msg: &str) -> Result<()> {
         if !self.settings.quiet {
             writeln!(self.err, "attck: {}", crate::render::sanitize(msg, false))?;
@@ -71,16 +85,230 @@ impl Ctx<'_> {
     }
 
     /// Finds and loads the knowledge base the settings point at, printing load warnings.
+    /// With no data for the domain, downloads the latest bundle first unless offline.
+    /// `--domain all` is refused: the command works on one domain.
     pub fn knowledge_base(&mut self) -> Result<KnowledgeBase> {
         let s = self.settings;
+        if s.bundle.is_none() && s.domains.len() > 1 {
+            bail!(
+                "--domain all works with `show`, `update` and `data` only; name one domain (enterprise, mobile or ics)"
+            );
+        }
         let path = match &s.bundle {
             Some(p) => p.clone(),
-            None => store::find_bundle(&s.data_dir, s.domain, s.attack_version.as_ref())?.path,
+            None => match store::find_bundle(&s.data_dir, s.domain, s.attack_version.as_ref()) {
+                Ok(b) => b.path,
+                Err(e)
+                    if e.downcast_ref::<Error>()
+                        .is_some_and(|e| matches!(e, Error::NoData { .. })) =>
+                {
+                    if s.offline {
+                        return Err(e.context(
+                            "offline (--offline or ATTCK_OFFLINE=1), so nothing is downloaded",
+                        ));
+                    }
+                    let what = s
+                        .attack_version
+                        .as_ref()
+                        .map_or_else(|| "the latest".to_string(), |v| format!("ATT&CK {v}"));
+                    let url = match &s.attack_version {
+                        Some(v) => s.source.version_url(s.domain, v),
+                        None => s.source.latest_url(s.domain),
+                    };
+                    self.note(&format!(
+                        "no {} data in {}; downloading {what} from {url}",
+                        s.domain,
+                        s.data_dir.display()
+                    ))?;
+                    match self.download(s.domain)? {
+                        Installed::New { path, .. } | Installed::UpToDate { path, .. } => path,
+                    }
+                }
+                Err(e) => return Err(e),
+            },
         };
         let kb = KnowledgeBase::open(&path, Some(s.domain))?;
         for w in &kb.warnings {
             self.warn(w)?;
         }
         Ok(kb)
+    }
+
+    /// Loads every knowledge base the settings ask for (`--domain all`: each installed domain;
+    /// a missing one is skipped unless none is installed).
+    pub fn knowledge_bases(&mut self) -> Result<Vec<KnowledgeBase>> {
+        let s = self.settings;
+        if s.bundle.is_some() || s.domains.len() <= 1 {
+            return Ok(vec![self.knowledge_base()?]);
+        }
+        let mut kbs = Vec::new();
+        let mut first_err = None;
+        for &d in &s.domains {
+            match store::find_bundle(&s.data_dir, d, s.attack_version.as_ref()) {
+                Ok(b) => {
+                    let kb = KnowledgeBase::open(&b.path, Some(d))?;
+                    for w in &kb.warnings {
+                        self.warn(w)?;
+                    }
+                    kbs.push(kb);
+                }
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        match (kbs.is_empty(), first_err) {
+            (true, Some(e)) => Err(e),
+            _ => Ok(kbs),
+        }
+    }
+
+    /// Downloads a domain's bundle (the settings' version, else the latest) with progress,
+    /// then prints the one summary line.
+    pub fn download(&mut self, domain: crate::model::Domain) -> Result<Installed> {
+        let s = self.settings;
+        let client = Client::new(s.http.clone())?;
+        let mut reporter = Reporter::new(self.err, s.quiet, s.stderr_tty);
+        let done = store::update::download(
+            &client,
+            &s.source,
+            &s.data_dir,
+            domain,
+            s.attack_version.as_ref(),
+            &validate,
+            &mut reporter,
+        )?;
+        self.report(&done)?;
+        Ok(done)
+    }
+
+    /// The one line saying what an install did.
+    pub fn report(&mut self, done: &Installed) -> Result<()> {
+        match done {
+            Installed::New {
+                domain,
+                version,
+                path,
+                size,
+                wire_bytes,
+                elapsed,
+            } => {
+                let transfer = if *wire_bytes > 0 {
+                    let secs = elapsed.as_secs_f64().max(0.001);
+                    format!(
+                        "; {} received in {:.1} s, {}/s",
+                        human_bytes(*wire_bytes),
+                        secs,
+                        human_bytes(
+                            u64::try_from(
+                                u128::from(*wire_bytes) * 1000 / elapsed.as_millis().max(1)
+                            )
+                            .unwrap_or(u64::MAX)
+                        )
+                    )
+                } else {
+                    String::new()
+                };
+                self.note(&format!(
+                    "installed {domain} {version} ({}{transfer}) as {}",
+                    human_bytes(*size),
+                    path.display()
+                ))
+            }
+            Installed::UpToDate {
+                domain, version, ..
+            } => self.note(&format!("{domain} {version} is up to date")),
+        }
+    }
+}
+
+/// Checks that bytes are an ATT&CK bundle; says which domain and version it holds.
+pub fn validate(bytes: &[u8], name: &Path) -> Result<Validated> {
+    let bundle = crate::stix::parse_bundle(bytes).map_err(|e| anyhow!(e))?;
+    let kb = KnowledgeBase::from_bundle(bundle, name, None)?;
+    if kb.techniques.is_empty() || kb.tactics.is_empty() {
+        bail!("not an ATT&CK bundle (it holds no techniques or no tactics)");
+    }
+    Ok(Validated {
+        domain: kb.domain,
+        version: kb.attack_version,
+    })
+}
+
+/// Draws download progress on stderr: a bar on a terminal, nothing otherwise (the caller
+/// prints one summary line), nothing at all with `--quiet`.
+pub struct Reporter<'a> {
+    err: &'a mut dyn Write,
+    quiet: bool,
+    tty: bool,
+    bar: Option<ProgressBar>,
+}
+
+impl<'a> Reporter<'a> {
+    /// A reporter writing notes to `err`.
+    pub fn new(err: &'a mut dyn Write, quiet: bool, tty: bool) -> Reporter<'a> {
+        Reporter {
+            err,
+            quiet,
+            tty,
+            bar: None,
+        }
+    }
+}
+
+impl Progress for Reporter<'_> {
+    fn waiting_for_lock(&mut self, lock: &Path) {
+        if !self.quiet {
+            let _ = writeln!(
+                self.err,
+                "attck: waiting for another attck to finish with the data directory (lock {})",
+                lock.display()
+            );
+        }
+    }
+
+    fn start(&mut self, url: &str, total: Option<u64>) {
+        if self.quiet || !self.tty {
+            return;
+        }
+        let name = url.rsplit('/').next().unwrap_or(url).to_string();
+        let bar = match total {
+            Some(t) => ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::stderr())
+                .with_style(
+                    ProgressStyle::with_template(
+                        "{msg} [{bar:30}] {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} {eta}",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                ),
+            None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+                ProgressStyle::with_template("{msg} {spinner} {decimal_bytes} {decimal_bytes_per_sec}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ),
+        };
+        bar.set_message(name);
+        self.bar = Some(bar);
+    }
+
+    fn advance(&mut self, n: u64) {
+        if let Some(b) = &self.bar {
+            b.inc(n);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+    }
+
+    fn retry(&mut self, url: &str, cause: &str, next: u32, of: u32, wait: Duration) {
+        if !self.quiet {
+            let _ = writeln!(
+                self.err,
+                "attck: warning: {url}: {cause}; retrying in {:.1} s (attempt {next} of {of})",
+                wait.as_secs_f64()
+            );
+        }
     }
 }

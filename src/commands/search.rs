@@ -3,7 +3,8 @@
 use anyhow::{Result, bail};
 
 use super::{Ctx, Outcome};
-use crate::cli::SearchArgs;
+use crate::cli::{KindArg, SearchArgs};
+use crate::model::Kind;
 use crate::query::search::{Query, SearchOptions};
 use crate::query::tactic::{TechniqueFilter, resolve_tactic};
 use crate::{query, render};
@@ -14,7 +15,28 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
     if q.is_empty() {
         bail!("the search has no words to look for (letters or digits)");
     }
+    let kinds: Vec<Kind> = match args.kind {
+        None | Some(KindArg::Technique) => Vec::new(),
+        Some(k) => super::show::kind_of(k).map_or_else(|| Kind::ALL.to_vec(), |k| vec![k]),
+    };
+    if !kinds.is_empty() && (args.tactic.is_some() || !args.platform.is_empty()) {
+        bail!("--tactic and --platform filter technique searches only (--type technique)");
+    }
     let kb = ctx.knowledge_base()?;
+    if !kinds.is_empty() {
+        let hits =
+            query::search::search_objects(&kb, &q, &kinds, ctx.settings.visibility, args.limit);
+        if hits.is_empty() && ctx.settings.render.format == render::Format::Table {
+            ctx.warn(&format!(
+                "nothing in {} matches {}",
+                kb.label(),
+                args.words.join(" ")
+            ))?;
+            return Ok(Outcome::Nothing);
+        }
+        render::list(ctx.out, &hits, &ctx.settings.render)?;
+        return Ok(Outcome::from_count(hits.len()));
+    }
     let tactic = args
         .tactic
         .as_deref()

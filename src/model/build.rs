@@ -5,7 +5,11 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use super::{Domain, KnowledgeBase, LoadStats, Meta, Tactic, Technique, cmp_ids, id};
+use super::graph::{
+    Analytic, AnalyticLogSource, Asset, Campaign, DataComponent, DataSource, DetectionStrategy,
+    Edge, Group, Kind, LogSource, Matrix, Mitigation, Node, Rel, Software, SoftwareType,
+};
+use super::{Domain, KnowledgeBase, LoadStats, Meta, NameHit, Tactic, Technique, cmp_ids, id};
 use crate::stix::{Bundle, Object};
 
 fn meta(o: &Object) -> Meta {
@@ -21,6 +25,11 @@ fn meta(o: &Object) -> Meta {
         version: o.x_mitre_version.clone(),
         revoked: o.is_revoked(),
         deprecated: o.is_deprecated(),
+        domains: o
+            .x_mitre_domains
+            .iter()
+            .filter_map(|d| Domain::from_any(d))
+            .collect(),
     }
 }
 
@@ -133,13 +142,23 @@ pub(super) fn build(
             }
         }
     }
-    let tactics: Vec<Tactic> = ordered
+    let mut tactics: Vec<Tactic> = ordered
         .iter()
         .map(|o| Tactic {
             meta: meta(o),
             shortname: o.x_mitre_shortname.clone().unwrap_or_default(),
         })
         .collect();
+    let listed = tactics.len();
+    let mut unlisted: Vec<Tactic> = all_tactics
+        .iter()
+        .filter(|o| !ordered.iter().any(|t| t.id == o.id))
+        .map(|o| Tactic {
+            meta: meta(o),
+            shortname: o.x_mitre_shortname.clone().unwrap_or_default(),
+        })
+        .collect();
+    unlisted.sort_by(|a, b| by_id(&a.meta, &b.meta));
     let tactic_by_short: HashMap<&str, u32> = tactics
         .iter()
         .enumerate()
@@ -169,37 +188,276 @@ pub(super) fn build(
             }
         })
         .collect();
-    techniques.sort_by(|a, b| {
-        cmp_ids(&a.meta.id, &b.meta.id).then_with(|| a.meta.stix_id.cmp(&b.meta.stix_id))
-    });
-    let by_stix: HashMap<String, u32> = techniques
+    techniques.sort_by(|a, b| by_id(&a.meta, &b.meta));
+
+    // Every other kind, each sorted by ATT&CK ID (then name, for ID-less data components).
+    let of = |kinds: &[&str]| -> Vec<&Object> {
+        let mut v: Vec<&Object> = objects
+            .iter()
+            .filter(|o| kinds.contains(&o.kind.as_str()))
+            .collect();
+        v.sort_by_cached_key(|o| {
+            let m = o.attack_ref().and_then(|r| r.external_id.clone());
+            (IdKey(m.unwrap_or_default()), o.name.clone(), o.id.clone())
+        });
+        v
+    };
+    let matrix_objs = of(&["x-mitre-matrix"]);
+    let group_objs = of(&["intrusion-set"]);
+    let software_objs = of(&["malware", "tool"]);
+    let campaign_objs = of(&["campaign"]);
+    let mitigation_objs = of(&["course-of-action"]);
+    let source_objs = of(&["x-mitre-data-source"]);
+    let component_objs = of(&["x-mitre-data-component"]);
+    let strategy_objs = of(&["x-mitre-detection-strategy"]);
+    let analytic_objs = of(&["x-mitre-analytic"]);
+    let asset_objs = of(&["x-mitre-asset"]);
+
+    // STIX id → node, for every kept object.
+    let mut node_of: HashMap<&str, Node> = HashMap::with_capacity(objects.len());
+    for (i, t) in tactics.iter().chain(unlisted.iter()).enumerate() {
+        node_of.insert(t.meta.stix_id.as_str(), Node::new(Kind::Tactic, i as u32));
+    }
+    for (i, t) in techniques.iter().enumerate() {
+        node_of.insert(
+            t.meta.stix_id.as_str(),
+            Node::new(Kind::Technique, i as u32),
+        );
+    }
+    for (kind, list) in [
+        (Kind::Matrix, &matrix_objs),
+        (Kind::Group, &group_objs),
+        (Kind::Software, &software_objs),
+        (Kind::Campaign, &campaign_objs),
+        (Kind::Mitigation, &mitigation_objs),
+        (Kind::DataSource, &source_objs),
+        (Kind::DataComponent, &component_objs),
+        (Kind::DetectionStrategy, &strategy_objs),
+        (Kind::Analytic, &analytic_objs),
+        (Kind::Asset, &asset_objs),
+    ] {
+        for (i, o) in list.iter().enumerate() {
+            node_of.insert(o.id.as_str(), Node::new(kind, i as u32));
+        }
+    }
+    let index_of = |r: &str, kind: Kind| -> Option<u32> {
+        node_of.get(r).filter(|n| n.kind == kind).map(|n| n.index)
+    };
+
+    let matrices: Vec<Matrix> = matrix_objs
+        .iter()
+        .map(|o| Matrix {
+            meta: meta(o),
+            tactics: o
+                .tactic_refs
+                .iter()
+                .filter_map(|r| index_of(r, Kind::Tactic))
+                .collect(),
+        })
+        .collect();
+    let groups: Vec<Group> = group_objs
+        .iter()
+        .map(|o| Group {
+            meta: meta(o),
+            aliases: o.aliases.clone(),
+        })
+        .collect();
+    let software: Vec<Software> = software_objs
+        .iter()
+        .map(|o| Software {
+            meta: meta(o),
+            software_type: if o.kind == "tool" {
+                SoftwareType::Tool
+            } else {
+                SoftwareType::Malware
+            },
+            aliases: o.x_mitre_aliases.clone(),
+            platforms: o.x_mitre_platforms.clone(),
+        })
+        .collect();
+    let campaigns: Vec<Campaign> = campaign_objs
+        .iter()
+        .map(|o| Campaign {
+            meta: meta(o),
+            aliases: o.aliases.clone(),
+            first_seen: o.first_seen.clone(),
+            last_seen: o.last_seen.clone(),
+        })
+        .collect();
+    let mitigations: Vec<Mitigation> = mitigation_objs
+        .iter()
+        .map(|o| Mitigation { meta: meta(o) })
+        .collect();
+    let data_components: Vec<DataComponent> = component_objs
+        .iter()
+        .map(|o| DataComponent {
+            meta: meta(o),
+            data_source: o
+                .x_mitre_data_source_ref
+                .as_deref()
+                .and_then(|r| index_of(r, Kind::DataSource)),
+            log_sources: o
+                .x_mitre_log_sources
+                .iter()
+                .map(|l| LogSource {
+                    name: l.name.clone(),
+                    channel: l.channel.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let data_sources: Vec<DataSource> = source_objs
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.meta.stix_id.clone(), i as u32))
+        .map(|(i, o)| DataSource {
+            meta: meta(o),
+            platforms: o.x_mitre_platforms.clone(),
+            components: data_components
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.data_source == Some(i as u32))
+                .map(|(c, _)| c as u32)
+                .collect(),
+        })
         .collect();
-    let known: std::collections::HashSet<&str> = objects.iter().map(|o| o.id.as_str()).collect();
-
-    for r in objects.iter().filter(|o| o.kind == "relationship") {
-        let (Some(src), Some(dst)) = (r.source_ref.as_deref(), r.target_ref.as_deref()) else {
-            stats.dangling_refs += 1;
-            continue;
-        };
-        if !known.contains(src) || !known.contains(dst) {
-            stats.dangling_refs += 1;
-            continue;
-        }
-        let (Some(&s), Some(&d)) = (by_stix.get(src), by_stix.get(dst)) else {
-            continue;
-        };
-        if s == d {
-            continue;
-        }
-        match r.relationship_type.as_deref() {
-            Some("subtechnique-of") if !r.is_revoked() && !r.is_deprecated() => {
-                techniques[s as usize].parent = Some(d);
+    let detection_strategies: Vec<DetectionStrategy> = strategy_objs
+        .iter()
+        .map(|o| {
+            let analytics = o
+                .x_mitre_analytic_refs
+                .iter()
+                .filter_map(|r| {
+                    let a = index_of(r, Kind::Analytic);
+                    if a.is_none() {
+                        stats.dangling_refs += 1;
+                    }
+                    a
+                })
+                .collect();
+            DetectionStrategy {
+                meta: meta(o),
+                analytics,
             }
-            Some("revoked-by") => techniques[s as usize].revoked_by = Some(d),
-            _ => {}
+        })
+        .collect();
+    let mut analytics: Vec<Analytic> = analytic_objs
+        .iter()
+        .map(|o| Analytic {
+            meta: meta(o),
+            platforms: o.x_mitre_platforms.clone(),
+            log_sources: o
+                .x_mitre_log_source_references
+                .iter()
+                .map(|l| AnalyticLogSource {
+                    component: index_of(&l.x_mitre_data_component_ref, Kind::DataComponent),
+                    name: l.name.clone(),
+                    channel: l.channel.clone(),
+                })
+                .collect(),
+            strategies: Vec::new(),
+        })
+        .collect();
+    for (s, d) in detection_strategies.iter().enumerate() {
+        for &a in &d.analytics {
+            analytics[a as usize].strategies.push(s as u32);
+        }
+    }
+    let assets: Vec<Asset> = asset_objs
+        .iter()
+        .map(|o| Asset {
+            meta: meta(o),
+            platforms: o.x_mitre_platforms.clone(),
+            sectors: o.x_mitre_sectors.clone(),
+        })
+        .collect();
+
+    let mut edges: Vec<Edge> = Vec::new();
+    let mut revocations: Vec<(Node, Node)> = Vec::new();
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    {
+        let active = |n: Node| -> bool {
+            let m = match n.kind {
+                Kind::Matrix => &matrices[n.index as usize].meta,
+                Kind::Tactic => {
+                    let i = n.index as usize;
+                    &tactics.get(i).unwrap_or_else(|| &unlisted[i - listed]).meta
+                }
+                Kind::Technique => &techniques[n.index as usize].meta,
+                Kind::Group => &groups[n.index as usize].meta,
+                Kind::Software => &software[n.index as usize].meta,
+                Kind::Campaign => &campaigns[n.index as usize].meta,
+                Kind::Mitigation => &mitigations[n.index as usize].meta,
+                Kind::DataSource => &data_sources[n.index as usize].meta,
+                Kind::DataComponent => &data_components[n.index as usize].meta,
+                Kind::DetectionStrategy => &detection_strategies[n.index as usize].meta,
+                Kind::Analytic => &analytics[n.index as usize].meta,
+                Kind::Asset => &assets[n.index as usize].meta,
+            };
+            m.is_active()
+        };
+        for r in objects.iter().filter(|o| o.kind == "relationship") {
+            let (Some(src), Some(dst)) = (r.source_ref.as_deref(), r.target_ref.as_deref()) else {
+                stats.dangling_refs += 1;
+                continue;
+            };
+            let (Some(&s), Some(&d)) = (node_of.get(src), node_of.get(dst)) else {
+                // Rare: an end outside the kinds kept, or missing from the bundle.
+                let exists = |id: &str| objects.iter().any(|o| o.id == id);
+                if !exists(src) || !exists(dst) {
+                    stats.dangling_refs += 1;
+                }
+                continue;
+            };
+            if s == d {
+                continue;
+            }
+            let rel_active = !r.is_revoked() && !r.is_deprecated();
+            match r.relationship_type.as_deref() {
+                Some("subtechnique-of")
+                    if rel_active && s.kind == Kind::Technique && d.kind == Kind::Technique =>
+                {
+                    parents.push((s.index, d.index));
+                }
+                Some("revoked-by") => {
+                    revocations.push((s, d));
+                }
+                Some(t) => {
+                    if let Some(rel) = Rel::from_stix(t)
+                        && rel_active
+                        && active(s)
+                        && active(d)
+                    {
+                        edges.push(Edge {
+                            rel,
+                            source: s,
+                            target: d,
+                            description: r.description.clone().unwrap_or_default(),
+                        });
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    edges.sort_by(|a, b| {
+        (a.source, a.rel, a.target)
+            .cmp(&(b.source, b.rel, b.target))
+            .then_with(|| a.description.cmp(&b.description))
+    });
+    let mut incoming: Vec<u32> = (0..edges.len() as u32).collect();
+    incoming.sort_by_key(|&i| {
+        let e = &edges[i as usize];
+        (e.target, e.rel, e.source)
+    });
+    revocations.sort_unstable();
+    revocations.dedup_by_key(|(s, _)| *s);
+    drop(node_of);
+    for (s, p) in parents {
+        techniques[s as usize].parent = Some(p);
+    }
+    for &(s, d) in &revocations {
+        if s.kind == Kind::Technique && d.kind == Kind::Technique {
+            techniques[s.index as usize].revoked_by = Some(d.index);
         }
     }
 
@@ -240,8 +498,9 @@ pub(super) fn build(
     for (p, child) in links {
         techniques[p as usize].children.push(child);
     }
+    tactics.shrink_to_fit();
 
-    Ok(KnowledgeBase {
+    let mut kb = KnowledgeBase {
         domain,
         attack_version,
         source: path.to_path_buf(),
@@ -249,6 +508,85 @@ pub(super) fn build(
         techniques,
         stats,
         warnings,
+        unlisted_tactics: unlisted,
+        matrices,
+        groups,
+        software,
+        campaigns,
+        mitigations,
+        data_sources,
+        data_components,
+        detection_strategies,
+        analytics,
+        assets,
+        edges,
+        incoming,
+        revocations,
         technique_ids: ids,
-    })
+        ids: HashMap::new(),
+        names: HashMap::new(),
+    };
+    index_lookups(&mut kb);
+    Ok(kb)
+}
+
+/// Fills the ID and name indexes over every kind.
+fn index_lookups(kb: &mut KnowledgeBase) {
+    let mut ids: HashMap<String, Vec<Node>> = HashMap::new();
+    let mut names: HashMap<String, Vec<NameHit>> = HashMap::new();
+    for kind in Kind::ALL {
+        for n in kb.nodes(kind) {
+            let m = kb.meta(n);
+            if !m.id.is_empty() {
+                ids.entry(m.id.to_ascii_uppercase()).or_default().push(n);
+            }
+            if !m.name.is_empty() {
+                names
+                    .entry(m.name.to_lowercase())
+                    .or_default()
+                    .push(NameHit {
+                        node: n,
+                        alias: false,
+                    });
+            }
+            for a in kb.aliases(n) {
+                let key = a.to_lowercase();
+                let v = names.entry(key).or_default();
+                if !v.iter().any(|h| h.node == n) {
+                    v.push(NameHit {
+                        node: n,
+                        alias: true,
+                    });
+                }
+            }
+        }
+    }
+    for v in ids.values_mut() {
+        v.sort_by_key(|&n| !kb.meta(n).is_active());
+    }
+    kb.ids = ids;
+    kb.names = names;
+}
+
+/// Orders metas by ATT&CK ID, then name, then STIX id.
+fn by_id(a: &Meta, b: &Meta) -> std::cmp::Ordering {
+    cmp_ids(&a.id, &b.id)
+        .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.stix_id.cmp(&b.stix_id))
+}
+
+/// An ATT&CK ID as a sort key in natural order.
+#[derive(PartialEq, Eq)]
+struct IdKey(String);
+
+impl Ord for IdKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        cmp_ids(&self.0, &other.0)
+    }
+}
+
+impl PartialOrd for IdKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }

@@ -4,6 +4,7 @@
 //! graph has no lifetimes, no reference counting and serialises as plain data.
 
 mod build;
+pub mod graph;
 pub mod id;
 pub mod text;
 
@@ -13,6 +14,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+pub use graph::{
+    Analytic, AnalyticLogSource, Asset, Campaign, DataComponent, DataSource, DetectionStrategy,
+    Edge, Group, Kind, LogSource, Matrix, Mitigation, Node, Rel, Software, SoftwareType,
+};
 pub use id::{Domain, TechniqueId, Version, cmp_ids};
 
 /// Fields every ATT&CK object has.
@@ -38,6 +43,8 @@ pub struct Meta {
     pub revoked: bool,
     /// Deprecated: withdrawn without a replacement.
     pub deprecated: bool,
+    /// The domains the object says it belongs to (`x_mitre_domains`).
+    pub domains: Vec<Domain>,
 }
 
 impl Meta {
@@ -104,7 +111,48 @@ pub struct KnowledgeBase {
     pub stats: LoadStats,
     /// Problems worth telling the user about (shown on stderr unless quiet).
     pub warnings: Vec<String>,
+    /// Tactics of no active matrix (deprecated ones), sorted by ID; see [`Self::tactic_at`].
+    pub unlisted_tactics: Vec<Tactic>,
+    /// Matrices (mobile has two with the same ATT&CK ID), sorted by ID.
+    pub matrices: Vec<Matrix>,
+    /// Groups, sorted by ATT&CK ID.
+    pub groups: Vec<Group>,
+    /// Software (malware and tools), sorted by ATT&CK ID.
+    pub software: Vec<Software>,
+    /// Campaigns, sorted by ATT&CK ID.
+    pub campaigns: Vec<Campaign>,
+    /// Mitigations, sorted by ATT&CK ID.
+    pub mitigations: Vec<Mitigation>,
+    /// Data sources, sorted by ATT&CK ID.
+    pub data_sources: Vec<DataSource>,
+    /// Data components, sorted by ATT&CK ID (17.x: no IDs, sorted by name).
+    pub data_components: Vec<DataComponent>,
+    /// Detection strategies (18.x), sorted by ATT&CK ID.
+    pub detection_strategies: Vec<DetectionStrategy>,
+    /// Analytics (18.x), sorted by ATT&CK ID.
+    pub analytics: Vec<Analytic>,
+    /// Assets (ICS), sorted by ATT&CK ID.
+    pub assets: Vec<Asset>,
+    /// Relationships that count, sorted by (source, type, target).
+    pub edges: Vec<Edge>,
+    /// Edge indexes sorted by (target, type, source).
+    incoming: Vec<u32>,
+    /// Raw `revoked-by` links (source, replacement), sorted.
+    revocations: Vec<(Node, Node)>,
     technique_ids: HashMap<String, Vec<u32>>,
+    /// Upper-case ATT&CK ID → objects, active ones first.
+    ids: HashMap<String, Vec<Node>>,
+    /// Lower-case name or alias → objects.
+    names: HashMap<String, Vec<NameHit>>,
+}
+
+/// An object found by name or alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameHit {
+    /// The object.
+    pub node: Node,
+    /// Found through an alias rather than its name.
+    pub alias: bool,
 }
 
 /// Which inactive objects a list or search shows.
@@ -131,11 +179,30 @@ impl KnowledgeBase {
     /// say which domain it holds.
     pub fn open(path: &Path, expected: Option<Domain>) -> Result<KnowledgeBase> {
         let bytes = crate::store::read_bundle_bytes(path)?;
-        let bundle = crate::stix::parse_bundle(&bytes)
+        KnowledgeBase::from_bytes(&bytes, path, expected)
+    }
+
+    /// Builds a knowledge base from bundle bytes; `path` names them in errors and, when the
+    /// bundle does not say, gives the domain and version by its file name.
+    pub fn from_bytes(
+        bytes: &[u8],
+        path: &Path,
+        expected: Option<Domain>,
+    ) -> Result<KnowledgeBase> {
+        let bundle = crate::stix::parse_bundle(bytes)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        drop(bytes);
-        build::build(bundle, path, expected)
+        KnowledgeBase::from_bundle(bundle, path, expected)
             .with_context(|| format!("cannot load {}", path.display()))
+    }
+
+    /// Builds a knowledge base from a parsed bundle; `name`'s file name gives the domain and
+    /// version when the bundle does not say. Errors carry no file name.
+    pub fn from_bundle(
+        bundle: crate::stix::Bundle,
+        name: &Path,
+        expected: Option<Domain>,
+    ) -> Result<KnowledgeBase> {
+        build::build(bundle, name, expected)
     }
 
     /// The domain and version as people write it: `enterprise-attack 18.1`.
@@ -177,6 +244,212 @@ impl KnowledgeBase {
                     || norm(&t.meta.name) == norm(k)
             })
             .map(|(i, t)| (i as u32, t))
+    }
+
+    /// The tactic at an index: [`Self::tactics`] first, then [`Self::unlisted_tactics`].
+    #[must_use]
+    pub fn tactic_at(&self, i: u32) -> &Tactic {
+        let i = i as usize;
+        self.tactics
+            .get(i)
+            .unwrap_or_else(|| &self.unlisted_tactics[i - self.tactics.len()])
+    }
+
+    /// How many objects of a kind there are (every state).
+    #[must_use]
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Matrix => self.matrices.len(),
+            Kind::Tactic => self.tactics.len() + self.unlisted_tactics.len(),
+            Kind::Technique => self.techniques.len(),
+            Kind::Group => self.groups.len(),
+            Kind::Software => self.software.len(),
+            Kind::Campaign => self.campaigns.len(),
+            Kind::Mitigation => self.mitigations.len(),
+            Kind::DataSource => self.data_sources.len(),
+            Kind::DataComponent => self.data_components.len(),
+            Kind::DetectionStrategy => self.detection_strategies.len(),
+            Kind::Analytic => self.analytics.len(),
+            Kind::Asset => self.assets.len(),
+        }
+    }
+
+    /// Every object of a kind, in ID order (tactics: matrix order, then unlisted ones).
+    pub fn nodes(&self, kind: Kind) -> impl Iterator<Item = Node> + use<> {
+        (0..self.count(kind) as u32).map(move |i| Node::new(kind, i))
+    }
+
+    /// The common fields of any object.
+    #[must_use]
+    pub fn meta(&self, n: Node) -> &Meta {
+        let i = n.index as usize;
+        match n.kind {
+            Kind::Matrix => &self.matrices[i].meta,
+            Kind::Tactic => &self.tactic_at(n.index).meta,
+            Kind::Technique => &self.techniques[i].meta,
+            Kind::Group => &self.groups[i].meta,
+            Kind::Software => &self.software[i].meta,
+            Kind::Campaign => &self.campaigns[i].meta,
+            Kind::Mitigation => &self.mitigations[i].meta,
+            Kind::DataSource => &self.data_sources[i].meta,
+            Kind::DataComponent => &self.data_components[i].meta,
+            Kind::DetectionStrategy => &self.detection_strategies[i].meta,
+            Kind::Analytic => &self.analytics[i].meta,
+            Kind::Asset => &self.assets[i].meta,
+        }
+    }
+
+    /// The aliases of a group, software or campaign (empty for other kinds).
+    #[must_use]
+    pub fn aliases(&self, n: Node) -> &[String] {
+        let i = n.index as usize;
+        match n.kind {
+            Kind::Group => &self.groups[i].aliases,
+            Kind::Software => &self.software[i].aliases,
+            Kind::Campaign => &self.campaigns[i].aliases,
+            _ => &[],
+        }
+    }
+
+    /// Edges that start at `n`, sorted by (type, target).
+    #[must_use]
+    pub fn out_edges(&self, n: Node) -> &[Edge] {
+        let lo = self.edges.partition_point(|e| e.source < n);
+        let hi = self.edges.partition_point(|e| e.source <= n);
+        &self.edges[lo..hi]
+    }
+
+    /// Edges that end at `n`, sorted by (type, source).
+    pub fn in_edges(&self, n: Node) -> impl Iterator<Item = &Edge> {
+        let lo = self
+            .incoming
+            .partition_point(|&e| self.edges[e as usize].target < n);
+        let hi = self
+            .incoming
+            .partition_point(|&e| self.edges[e as usize].target <= n);
+        self.incoming[lo..hi]
+            .iter()
+            .map(|&e| &self.edges[e as usize])
+    }
+
+    /// Indexes of the `kind` objects `n` points at through `rel`, sorted and unique.
+    #[must_use]
+    pub fn targets(&self, n: Node, rel: Rel, kind: Kind) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .out_edges(n)
+            .iter()
+            .filter(|e| e.rel == rel && e.target.kind == kind)
+            .map(|e| e.target.index)
+            .collect();
+        v.dedup();
+        v
+    }
+
+    /// Indexes of the `kind` objects pointing at `n` through `rel`, sorted and unique.
+    #[must_use]
+    pub fn sources(&self, n: Node, rel: Rel, kind: Kind) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .in_edges(n)
+            .filter(|e| e.rel == rel && e.source.kind == kind)
+            .map(|e| e.source.index)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Every object with this ATT&CK ID (any kind), active ones first.
+    #[must_use]
+    pub fn nodes_with_id(&self, id: &str) -> &[Node] {
+        self.ids
+            .get(&id.trim().to_ascii_uppercase())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Every object with this name or alias (case-insensitive).
+    #[must_use]
+    pub fn nodes_named(&self, name: &str) -> &[NameHit] {
+        self.names
+            .get(&name.trim().to_lowercase())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Every ATT&CK ID, name and alias, for did-you-mean suggestions.
+    pub fn lookup_keys(&self) -> impl Iterator<Item = &str> {
+        Kind::ALL.into_iter().flat_map(move |k| {
+            self.nodes(k).flat_map(move |n| {
+                let m = self.meta(n);
+                [m.id.as_str(), m.name.as_str()]
+                    .into_iter()
+                    .chain(self.aliases(n).iter().map(String::as_str))
+            })
+        })
+    }
+
+    /// The object named by `n`'s `revoked-by` relationship, if any.
+    #[must_use]
+    pub fn revoked_by(&self, n: Node) -> Option<Node> {
+        let i = self.revocations.partition_point(|(s, _)| *s < n);
+        self.revocations
+            .get(i)
+            .filter(|(s, _)| *s == n)
+            .map(|(_, r)| *r)
+    }
+
+    /// Follows `revoked-by` links from a revoked object to the first replacement that is not
+    /// itself revoked (or the last link of the chain).
+    #[must_use]
+    pub fn replacement_of(&self, n: Node) -> Option<Node> {
+        let mut cur = self.revoked_by(n)?;
+        for _ in 0..16 {
+            match self.revoked_by(cur) {
+                Some(next) if self.meta(cur).revoked => cur = next,
+                _ => return Some(cur),
+            }
+        }
+        Some(cur)
+    }
+
+    /// Techniques a data component helps detect: its own `detects` relationships (17.x) and,
+    /// in 18.x, those of the detection strategies whose analytics read it. Sorted, unique.
+    #[must_use]
+    pub fn techniques_detected_by_component(&self, dc: u32) -> Vec<u32> {
+        let node = Node::new(Kind::DataComponent, dc);
+        let mut v = self.targets(node, Rel::Detects, Kind::Technique);
+        for s in self.strategies_reading_component(dc) {
+            v.extend(self.targets(
+                Node::new(Kind::DetectionStrategy, s),
+                Rel::Detects,
+                Kind::Technique,
+            ));
+        }
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Analytics that read a data component (18.x), sorted.
+    #[must_use]
+    pub fn analytics_reading_component(&self, dc: u32) -> Vec<u32> {
+        self.analytics
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.log_sources.iter().any(|l| l.component == Some(dc)))
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+
+    /// Detection strategies with an analytic that reads a data component (18.x), sorted.
+    #[must_use]
+    pub fn strategies_reading_component(&self, dc: u32) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .analytics_reading_component(dc)
+            .into_iter()
+            .flat_map(|a| self.analytics[a as usize].strategies.iter().copied())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     }
 
     /// Follows `revoked-by` links to the first active replacement (or the last link).

@@ -4,10 +4,15 @@
 //! looks as table cells (and CSV records), so the renderers stay generic.
 
 pub mod coverage;
+pub mod data;
+pub mod detects;
 pub mod layer;
+pub mod list;
 pub mod matrix;
+pub mod object;
 pub mod search;
 pub mod selection;
+pub mod show;
 pub mod suggest;
 pub mod tactic;
 pub mod tactics;
@@ -22,6 +27,60 @@ pub struct Ref {
     pub id: String,
     /// The name.
     pub name: String,
+}
+
+impl Ref {
+    /// The reference to an object of the knowledge base.
+    #[must_use]
+    pub fn to(kb: &crate::model::KnowledgeBase, n: crate::model::Node) -> Ref {
+        let m = kb.meta(n);
+        Ref {
+            id: m.id.clone(),
+            name: m.name.clone(),
+        }
+    }
+
+    /// `T1059 Command and Scripting Interpreter`.
+    #[must_use]
+    pub fn line(&self) -> String {
+        format!("{}  {}", self.id, self.name)
+    }
+}
+
+/// `{id, name}` where the ID may be missing (17.x data components have none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OptRef {
+    /// The ATT&CK ID, or null.
+    pub id: Option<String>,
+    /// The name.
+    pub name: String,
+}
+
+impl OptRef {
+    /// The reference to an object of the knowledge base.
+    #[must_use]
+    pub fn to(kb: &crate::model::KnowledgeBase, n: crate::model::Node) -> OptRef {
+        let m = kb.meta(n);
+        OptRef {
+            id: (!m.id.is_empty()).then(|| m.id.clone()),
+            name: m.name.clone(),
+        }
+    }
+
+    /// `DC0001 Process Creation`, or the name alone.
+    #[must_use]
+    pub fn line(&self) -> String {
+        match &self.id {
+            Some(id) => format!("{id}  {}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// The ID, else the name (for CSV cells).
+    #[must_use]
+    pub fn key(&self) -> String {
+        self.id.clone().unwrap_or_else(|| self.name.clone())
+    }
 }
 
 /// One table cell with presentation hints the renderer may use.

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::tactic::TechniqueFilter;
 use super::technique::{ROW_CSV_HEADERS, TechniqueRow};
-use super::{Cell, TableRow};
-use crate::model::{KnowledgeBase, Technique, cmp_ids, text};
+use super::{Cell, TableRow, status_note};
+use crate::model::{Kind, KnowledgeBase, Technique, Visibility, cmp_ids, text};
 
 /// A parsed search query: each term is one or more lower-case words that must occur in a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,15 +187,28 @@ struct Scored {
 }
 
 fn score_hit(t: &Technique, query: &Query) -> Option<Scored> {
-    let name_words: Vec<_> = text::words(&t.meta.name).collect();
-    let plain = text::plain(&t.meta.description);
+    score_text(&t.meta.name, &[], &t.meta.description, query)
+}
+
+/// Scores a name, its aliases (counted as the name) and a description against a query.
+fn score_text(name: &str, aliases: &[String], description: &str, query: &Query) -> Option<Scored> {
+    let name_words: Vec<_> = text::words(name).collect();
+    let alias_words: Vec<Vec<_>> = aliases.iter().map(|a| text::words(a).collect()).collect();
+    let plain = text::plain(description);
     let desc_words: Vec<_> = text::words(&plain).collect();
     let mut in_name = false;
     let mut in_desc = false;
     let mut count = 0;
     let mut marks = Vec::new();
     for term in &query.terms {
-        let n = occurrences(&name_words, term);
+        let mut n = occurrences(&name_words, term);
+        if n.is_empty() {
+            n = alias_words
+                .iter()
+                .map(|w| occurrences(w, term))
+                .find(|o| !o.is_empty())
+                .unwrap_or_default();
+        }
         let d = occurrences(&desc_words, term);
         if n.is_empty() && d.is_empty() {
             return None;
@@ -263,6 +276,148 @@ pub fn search(kb: &KnowledgeBase, query: &Query, opts: &SearchOptions) -> Vec<Se
         out.truncate(n);
     }
     out
+}
+
+/// One search hit over any object kind (`search --type` other than `technique`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectHit {
+    /// ATT&CK ID (null for 17.x data components).
+    pub id: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Object type (`technique`, `group`, `software`, …).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Rank score, as for technique hits.
+    pub score: f64,
+    /// Where the terms were found: `name` (aliases count as the name), `description`, or both.
+    pub matched_in: Vec<&'static str>,
+    /// One line of the description around the first match.
+    pub snippet: String,
+    /// Revoked (shown only with `--include-revoked`).
+    pub revoked: bool,
+    /// Deprecated (shown only with `--include-deprecated`).
+    pub deprecated: bool,
+    /// Byte ranges of matches inside `snippet`, for highlighting.
+    #[serde(skip)]
+    pub snippet_marks: Vec<(usize, usize)>,
+}
+
+/// Searches names, aliases and descriptions of every object of the given kinds. Ranked like
+/// technique search: a name or alias match first, then the number of occurrences, then the ID.
+#[must_use]
+pub fn search_objects(
+    kb: &KnowledgeBase,
+    query: &Query,
+    kinds: &[Kind],
+    vis: Visibility,
+    limit: Option<usize>,
+) -> Vec<ObjectHit> {
+    let mut hits: Vec<(bool, usize, ObjectHit)> = Vec::new();
+    for &k in kinds {
+        for n in kb.nodes(k) {
+            let m = kb.meta(n);
+            if !vis.shows(m) {
+                continue;
+            }
+            let Some(Scored {
+                in_name,
+                in_desc,
+                count,
+                marks,
+                plain,
+            }) = score_text(&m.name, kb.aliases(n), &m.description, query)
+            else {
+                continue;
+            };
+            let mut matched_in = Vec::new();
+            if in_name {
+                matched_in.push("name");
+            }
+            if in_desc {
+                matched_in.push("description");
+            }
+            let (snippet, snippet_marks) = snippet(&plain, marks.first().copied(), &marks);
+            let score = f64::from(u8::from(in_name)) + count as f64 / (count as f64 + 1.0);
+            hits.push((
+                in_name,
+                count,
+                ObjectHit {
+                    id: (!m.id.is_empty()).then(|| m.id.clone()),
+                    name: m.name.clone(),
+                    kind: n.kind.name(),
+                    score: (score * 1000.0).round() / 1000.0,
+                    matched_in,
+                    snippet,
+                    revoked: m.revoked,
+                    deprecated: m.deprecated,
+                    snippet_marks,
+                },
+            ));
+        }
+    }
+    hits.sort_by(|a, b| {
+        b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then_with(|| {
+            cmp_ids(
+                a.2.id.as_deref().unwrap_or_default(),
+                b.2.id.as_deref().unwrap_or_default(),
+            )
+        })
+    });
+    let mut out: Vec<ObjectHit> = hits.into_iter().map(|h| h.2).collect();
+    if let Some(n) = limit {
+        out.truncate(n);
+    }
+    out
+}
+
+impl TableRow for ObjectHit {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "Name", "Type", "Snippet"]
+    }
+
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            self.id.as_deref().unwrap_or_default().into(),
+            Cell {
+                text: self.name.clone(),
+                note: status_note(self.revoked, self.deprecated),
+                ..Cell::default()
+            },
+            self.kind.into(),
+            Cell {
+                text: self.snippet.clone(),
+                marks: self.snippet_marks.clone(),
+                ..Cell::default()
+            },
+        ]
+    }
+
+    fn csv_headers() -> &'static [&'static str] {
+        &[
+            "id",
+            "name",
+            "type",
+            "score",
+            "matched_in",
+            "snippet",
+            "revoked",
+            "deprecated",
+        ]
+    }
+
+    fn csv_record(&self) -> Vec<String> {
+        vec![
+            self.id.clone().unwrap_or_default(),
+            self.name.clone(),
+            self.kind.to_string(),
+            self.score.to_string(),
+            self.matched_in.join(";"),
+            self.snippet.clone(),
+            self.revoked.to_string(),
+            self.deprecated.to_string(),
+        ]
+    }
 }
 
 impl TableRow for SearchHit {

@@ -2,9 +2,12 @@
 
 use serde::Serialize;
 
-use super::{Cell, DetailView, Ref, Section, TableRow, join, opt, status_note, suggest};
+use super::object::{Extra, Procedure};
+use super::{Cell, DetailView, OptRef, Ref, Section, TableRow, join, opt, status_note, suggest};
 use crate::error::Error;
-use crate::model::{KnowledgeBase, Technique, TechniqueId, Visibility, text};
+use crate::model::{
+    Kind, KnowledgeBase, Node, Rel, Technique, TechniqueId, Visibility, cmp_ids, text,
+};
 
 /// `attck technique <ID>`: everything about one technique.
 #[derive(Debug, Clone, Serialize)]
@@ -43,6 +46,31 @@ pub struct TechniqueDetail {
     pub deprecated: bool,
     /// The replacement of a revoked technique.
     pub revoked_by: Option<Ref>,
+    /// Always `technique` (sub-techniques too; see `is_subtechnique`).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Mitigations of the technique, sorted by ID.
+    pub mitigations: Vec<Ref>,
+    /// Groups that use the technique directly, sorted by ID.
+    pub groups: Vec<Ref>,
+    /// Software that uses the technique, sorted by ID.
+    pub software: Vec<Ref>,
+    /// Campaigns that used the technique, sorted by ID.
+    pub campaigns: Vec<Ref>,
+    /// Detection strategies that detect it (18.x), sorted by ID.
+    pub detection_strategies: Vec<Ref>,
+    /// Data components that help detect it: `detects` relationships before 18 (no IDs there:
+    /// `id` is null), and the components its strategies' analytics read in 18.x. Sorted by ID,
+    /// then name.
+    pub data_components: Vec<OptRef>,
+    /// Assets it targets (ICS), sorted by ID.
+    pub assets: Vec<Ref>,
+    /// Procedure examples: how each group, software or campaign used it (the `uses`
+    /// relationship descriptions), sorted by ID.
+    pub procedures: Vec<Procedure>,
+    /// Show procedures (and the detection chain) in the table view.
+    #[serde(skip)]
+    pub verbose: bool,
 }
 
 fn to_ref(t: &Technique) -> Ref {
@@ -67,7 +95,7 @@ pub fn technique(
     id: &TechniqueId,
     vis: Visibility,
 ) -> Result<TechniqueDetail, Error> {
-    let Some(t) = kb.technique(id.as_str()) else {
+    let Some(&i) = kb.techniques_with_id(id.as_str()).first() else {
         let hints = suggest::closest(
             id.as_str(),
             kb.techniques.iter().map(|t| t.meta.id.as_str()),
@@ -79,6 +107,111 @@ pub fn technique(
             suggest::did_you_mean(&hints)
         )));
     };
+    Ok(technique_at(kb, i, vis))
+}
+
+fn sorted_refs(kb: &KnowledgeBase, kind: Kind, idx: &[u32]) -> Vec<Ref> {
+    let mut v: Vec<Ref> = idx
+        .iter()
+        .map(|&i| Ref::to(kb, Node::new(kind, i)))
+        .collect();
+    v.sort_by(|a, b| cmp_ids(&a.id, &b.id));
+    v.dedup();
+    v
+}
+
+/// The relationship fields of a technique's view (the rest left empty).
+fn relations(kb: &KnowledgeBase, i: u32) -> TechniqueDetail {
+    let n = Node::new(Kind::Technique, i);
+    let strategies = kb.sources(n, Rel::Detects, Kind::DetectionStrategy);
+    let mut components = kb.sources(n, Rel::Detects, Kind::DataComponent);
+    for &s in &strategies {
+        for &a in &kb.detection_strategies[s as usize].analytics {
+            components.extend(
+                kb.analytics[a as usize]
+                    .log_sources
+                    .iter()
+                    .filter_map(|l| l.component),
+            );
+        }
+    }
+    components.sort_unstable();
+    components.dedup();
+    let mut data_components: Vec<OptRef> = components
+        .iter()
+        .map(|&c| OptRef::to(kb, Node::new(Kind::DataComponent, c)))
+        .collect();
+    data_components.sort_by(|a, b| {
+        cmp_ids(
+            a.id.as_deref().unwrap_or_default(),
+            b.id.as_deref().unwrap_or_default(),
+        )
+        .then_with(|| a.name.cmp(&b.name))
+    });
+    let mut procedures: Vec<Procedure> = kb
+        .in_edges(n)
+        .filter(|e| {
+            e.rel == Rel::Uses
+                && matches!(e.source.kind, Kind::Group | Kind::Software | Kind::Campaign)
+        })
+        .map(|e| {
+            let m = kb.meta(e.source);
+            Procedure {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                kind: e.source.kind.name(),
+                description: e.description.clone(),
+            }
+        })
+        .collect();
+    procedures.sort_by(|a, b| cmp_ids(&a.id, &b.id));
+    TechniqueDetail {
+        id: String::new(),
+        name: String::new(),
+        domain: String::new(),
+        attack_version: None,
+        is_subtechnique: false,
+        parent: None,
+        tactics: Vec::new(),
+        platforms: Vec::new(),
+        subtechniques: Vec::new(),
+        description: String::new(),
+        url: None,
+        created: None,
+        modified: None,
+        version: None,
+        revoked: false,
+        deprecated: false,
+        revoked_by: None,
+        kind: "technique",
+        mitigations: sorted_refs(
+            kb,
+            Kind::Mitigation,
+            &kb.sources(n, Rel::Mitigates, Kind::Mitigation),
+        ),
+        groups: sorted_refs(kb, Kind::Group, &kb.sources(n, Rel::Uses, Kind::Group)),
+        software: sorted_refs(
+            kb,
+            Kind::Software,
+            &kb.sources(n, Rel::Uses, Kind::Software),
+        ),
+        campaigns: sorted_refs(
+            kb,
+            Kind::Campaign,
+            &kb.sources(n, Rel::Uses, Kind::Campaign),
+        ),
+        detection_strategies: sorted_refs(kb, Kind::DetectionStrategy, &strategies),
+        data_components,
+        assets: sorted_refs(kb, Kind::Asset, &kb.targets(n, Rel::Targets, Kind::Asset)),
+        procedures,
+        verbose: false,
+    }
+}
+
+/// The view of the technique at index `i` (any state), as `technique` would show it.
+#[must_use]
+pub fn technique_at(kb: &KnowledgeBase, i: u32, vis: Visibility) -> TechniqueDetail {
+    let t = &kb.techniques[i as usize];
     let subtechniques = t
         .children
         .iter()
@@ -86,7 +219,7 @@ pub fn technique(
         .filter(|c| vis.shows(&c.meta))
         .map(to_ref)
         .collect();
-    Ok(TechniqueDetail {
+    TechniqueDetail {
         id: t.meta.id.clone(),
         name: t.meta.name.clone(),
         domain: kb.domain.short_name().to_string(),
@@ -108,7 +241,9 @@ pub fn technique(
         } else {
             None
         },
-    })
+        kind: "technique",
+        ..relations(kb, i)
+    }
 }
 
 impl DetailView for TechniqueDetail {
@@ -184,6 +319,7 @@ impl DetailView for TechniqueDetail {
             title: "Description",
             lines: vec![text::plain(&self.description).into()],
         });
+        s.extend(self.relation_parts().sections);
         s
     }
 
@@ -215,6 +351,61 @@ impl DetailView for TechniqueDetail {
             ("deprecated", self.deprecated.to_string()),
             ("revoked_by", r(&self.revoked_by)),
         ]
+        .into_iter()
+        .chain(self.relation_parts().csv)
+        .collect()
+    }
+}
+
+impl TechniqueDetail {
+    fn relation_parts(&self) -> Extra {
+        let mut e = Extra::default();
+        let list = |e: &mut Extra, title: &'static str, key: &'static str, refs: &[Ref]| {
+            if !refs.is_empty() {
+                e.sections.push(Section {
+                    title,
+                    lines: refs.iter().map(|r| r.line().into()).collect(),
+                });
+            }
+            e.csv.push((
+                key,
+                refs.iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ));
+        };
+        list(&mut e, "Mitigations", "mitigations", &self.mitigations);
+        list(&mut e, "Groups", "groups", &self.groups);
+        list(&mut e, "Software", "software", &self.software);
+        list(&mut e, "Campaigns", "campaigns", &self.campaigns);
+        list(
+            &mut e,
+            "Detection strategies",
+            "detection_strategies",
+            &self.detection_strategies,
+        );
+        if !self.data_components.is_empty() {
+            e.sections.push(Section {
+                title: "Data components",
+                lines: self
+                    .data_components
+                    .iter()
+                    .map(|r| r.line().into())
+                    .collect(),
+            });
+        }
+        e.csv.push((
+            "data_components",
+            self.data_components
+                .iter()
+                .map(OptRef::key)
+                .collect::<Vec<_>>()
+                .join(";"),
+        ));
+        list(&mut e, "Assets", "assets", &self.assets);
+        e.procedures(self.verbose, &self.procedures);
+        e
     }
 }
 

@@ -54,7 +54,8 @@ pub(super) fn detail<T: DetailView>(out: &mut dyn Write, item: &T) -> io::Result
         for l in &s.lines {
             let text = sanitize(&l.text, true);
             if list {
-                writeln!(out, "- {text}")?;
+                let pad = "  ".repeat(usize::from(l.indent));
+                writeln!(out, "{pad}- {}", text.replace('\n', " "))?;
             } else {
                 writeln!(out, "{text}")?;
             }

@@ -151,15 +151,16 @@ pub(super) fn detail<T: DetailView>(
         writeln!(out, "{}", header(s.title, opts.color))?;
         for l in &s.lines {
             let text = sanitize(&l.text, true);
+            let pad = "  ".repeat(1 + usize::from(l.indent));
             match opts.width {
                 Some(w) => {
-                    for line in wrap(&text, w.saturating_sub(2).max(20)) {
-                        writeln!(out, "  {line}")?;
+                    for line in wrap(&text, w.saturating_sub(pad.len()).max(20)) {
+                        writeln!(out, "{pad}{line}")?;
                     }
                 }
                 None => {
                     for line in text.lines() {
-                        writeln!(out, "  {line}")?;
+                        writeln!(out, "{pad}{line}")?;
                     }
                 }
             }

@@ -1,4 +1,12 @@
-//! The data directory: where bundles live on disk and how a domain's bundle is found.
+//! The data directory: where bundles live on disk and how a domain's bundle is found;
+//! downloads, atomic installs, sidecars and the lock live in the submodules.
+
+pub mod download;
+pub mod index;
+pub mod lock;
+pub mod sidecar;
+pub mod time;
+pub mod update;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -148,6 +156,65 @@ pub fn find_bundle(dir: &Path, domain: Domain, version: Option<&Version>) -> Res
         installed,
     }
     .into())
+}
+
+/// An installed bundle with what is known about it without reading it.
+#[derive(Debug, Clone)]
+pub struct InstalledBundle {
+    /// The file.
+    pub file: BundleFile,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its sidecar, when attck installed it.
+    pub sidecar: Option<sidecar::Sidecar>,
+}
+
+/// Every bundle in `dir` for the given domains, in domain order then oldest version first.
+pub fn installed(dir: &Path, domains: &[Domain]) -> Result<Vec<InstalledBundle>> {
+    let mut all = Vec::new();
+    for &d in domains {
+        for file in bundles_in(dir, d)? {
+            let size = fs::metadata(&file.path)
+                .with_context(|| format!("cannot read {}", file.path.display()))?
+                .len();
+            let sidecar = sidecar::read(&file.path);
+            all.push(InstalledBundle {
+                file,
+                size,
+                sidecar,
+            });
+        }
+    }
+    Ok(all)
+}
+
+/// The files `data clear` removes: the domains' bundles and sidecars; for every domain also the
+/// kept index and leftover temporary files. Other files in the directory are never touched.
+pub fn clearable(dir: &Path, domains: &[Domain]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for b in installed(dir, domains)? {
+        let meta = sidecar::path_for(&b.file.path);
+        files.push(b.file.path);
+        if meta.is_file() {
+            files.push(meta);
+        }
+    }
+    if domains.len() == Domain::ALL.len() {
+        let index = dir.join(index::INDEX_FILE);
+        if index.is_file() {
+            files.push(index);
+        }
+        if let Ok(entries) = fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with(".attck-") && name.ends_with(".part") {
+                    files.push(e.path());
+                }
+            }
+        }
+    }
+    Ok(files)
 }
 
 #[cfg(test)]

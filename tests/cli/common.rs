@@ -30,6 +30,8 @@ pub fn sample_dir() -> PathBuf {
 
 /// A command for the binary with a clean environment: no ATTCK_* variables, no colour,
 /// HOME and XDG dirs pointing into `home` so nothing outside the test is read or written.
+/// Offline, with the source URL a closed loopback port, so no test can reach the network by
+/// accident: download tests opt in with [`online`].
 pub fn attck_in(home: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_attck"));
     c.env_clear()
@@ -39,8 +41,48 @@ pub fn attck_in(home: &Path) -> Command {
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("NO_COLOR", "1")
+        .env("ATTCK_OFFLINE", "1")
+        .env("ATTCK_SOURCE_URL", "http://127.0.0.1:9")
         .stdin(Stdio::null());
     c
+}
+
+/// Lets a hermetic command download, from the loopback `base` only.
+pub fn online(mut cmd: Command, base: &str) -> Command {
+    cmd.env_remove("ATTCK_OFFLINE")
+        .env("ATTCK_SOURCE_URL", base)
+        .env("ATTCK_HTTP_TIMEOUT_SECS", "30");
+    cmd
+}
+
+/// sha256 of a file, computed here independently of attck's own hashing.
+pub fn sha256_file(path: &Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    sha2::Sha256::digest(&bytes)
+        .iter()
+        .fold(String::new(), |mut s, b| {
+            use std::fmt::Write;
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Every file in a directory (name -> sha256), to prove a failure changed nothing.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        sha256_file(&e.path()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Runs the binary with `args` in a fresh temporary home.

@@ -31,6 +31,33 @@ pub struct Technique {
     pub revoked: bool,
     pub deprecated: bool,
     pub revoked_by: Option<Ref>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub mitigations: Vec<Ref>,
+    pub groups: Vec<Ref>,
+    pub software: Vec<Ref>,
+    pub campaigns: Vec<Ref>,
+    pub detection_strategies: Vec<Ref>,
+    pub data_components: Vec<OptRef>,
+    pub assets: Vec<Ref>,
+    pub procedures: Vec<Procedure>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct OptRef {
+    pub id: Option<String>,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Procedure {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub description: String,
 }
 
 #[derive(Debug, Deserialize)]

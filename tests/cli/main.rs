@@ -1,10 +1,19 @@
 //! Integration tests: the real `attck` binary, one module per command or concern.
 
 mod common;
+mod completions;
 mod contract;
+mod data;
+mod detects;
 mod errors;
+mod kb_facts;
+mod list;
 mod real_data;
 mod search;
+mod search_types;
+mod server;
+mod show;
 mod snapshots;
 mod tactic;
 mod technique;
+mod update;

@@ -1,0 +1,72 @@
+//! `attck completions` and `attck man`: generated from the CLI, never loading a bundle.
+
+use crate::common::{attck_in, real_kb, run, run_with};
+
+#[test]
+fn completions_for_every_shell_without_data() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        // An unusable data directory proves no bundle is looked for.
+        let r = run(&["--data-dir", "/nonexistent/attck", "completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {r:?}");
+        assert!(r.stdout.contains("attck"), "{shell}");
+        assert!(r.stdout.contains("update"), "{shell}");
+        // clap_complete offers values in these shells only.
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            assert!(
+                r.stdout.contains("defense-evasion"),
+                "{shell}: tactic shortnames"
+            );
+            assert!(r.stdout.contains("enterprise"), "{shell}: domains");
+        }
+        assert!(r.stderr.is_empty(), "{shell}: {}", r.stderr);
+    }
+    let r = run(&["completions", "tcsh"]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn completed_shortnames_are_the_real_ones() {
+    let mut real = std::collections::BTreeSet::new();
+    for f in [
+        "enterprise-attack-18.1.json",
+        "mobile-attack-18.1.json",
+        "ics-attack-18.1.json",
+    ] {
+        let Some(kb) = real_kb(f) else { return };
+        real.extend(kb.tactics.iter().map(|t| t.shortname.clone()));
+    }
+    let ours: std::collections::BTreeSet<String> = attck_explorer::cli::TACTIC_SHORTNAMES
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(ours, real);
+}
+
+#[test]
+fn man_page_is_roff() {
+    let home = tempfile::tempdir().unwrap();
+    let r = run_with(attck_in(home.path()), &["man"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.starts_with(".ie"),
+        "{}",
+        &r.stdout[..80.min(r.stdout.len())]
+    );
+    assert!(r.stdout.contains(".TH attck 1"), "roff title");
+    assert!(r.stdout.contains("update") && r.stdout.contains("ATTCK_OFFLINE"));
+    assert!(!home.path().join("cache").exists());
+}
+
+#[test]
+fn tactic_arguments_still_take_any_text() {
+    // The completion list must not turn into a restriction: IDs and names still parse.
+    let home = tempfile::tempdir().unwrap();
+    let r = run_with(attck_in(home.path()), &["tactic", "TA0002"]);
+    // No data here: the failure is about data, not about the argument.
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("no enterprise-attack bundle"),
+        "{}",
+        r.stderr
+    );
+}

@@ -184,9 +184,27 @@ appears once per tactic it belongs to. Without --score, a technique's score is t
 selections naming it, and the gradient colours it.
 
 Examples:
-  attck layer --search \"credential dumping\" -o creds.json
+  attck layer --group APT29 -o apt29.json
+  attck layer --group G0016 --group APT28 --name \"APT29 + APT28\"
+  attck layer --software \"Cobalt Strike\" --campaign C0024 --search \"credential dumping\"
   attck layer --ids detections.txt --ids old-layer.json --name \"Our rules\" --color '#8ec843'")]
 pub struct LayerArgs {
+    /// Techniques this group uses directly: ID, name or alias (repeatable).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Vec<String>,
+
+    /// Techniques this software uses: ID, name or alias (repeatable).
+    #[arg(long, value_name = "SOFTWARE")]
+    pub software: Vec<String>,
+
+    /// Techniques used in this campaign: ID, name or alias (repeatable).
+    #[arg(long, value_name = "CAMPAIGN")]
+    pub campaign: Vec<String>,
+
+    /// Techniques this mitigation mitigates: ID or name (repeatable).
+    #[arg(long, value_name = "MITIGATION")]
+    pub mitigation: Vec<String>,
+
     /// Techniques matching these search words (repeat for several searches).
     #[arg(long, value_name = "WORDS")]
     pub search: Vec<String>,
@@ -232,7 +250,8 @@ Exit codes: 0 report printed, 1 coverage below --fail-under, 2 error.
 
 Examples:
   attck coverage detections.txt
-  attck coverage ./sigma-rules --against apt29-layer.json --layer gaps.json
+  attck coverage ./sigma-rules --against APT29 --layer gaps.json
+  attck coverage detections.txt --against threat-model-layer.json --subtechniques
   attck coverage rules/ -f json | jq .total
   attck coverage rules/ --fail-under 60 --quiet -f json > coverage.json")]
 pub struct CoverageArgs {
@@ -249,8 +268,9 @@ pub struct CoverageArgs {
     #[arg(long)]
     pub layer_all: bool,
 
-    /// Measure only against what this uses: a technique list or layer file.
-    #[arg(long, value_name = "FILE")]
+    /// Measure only against what an adversary uses: a group, software or campaign (ID, name
+    /// or alias: G0016, APT29, "Cozy Bear"), or a technique list or layer file.
+    #[arg(long, value_name = "ADVERSARY|FILE")]
     pub against: Option<String>,
 
     /// Restrict the universe to techniques for this platform (repeatable).

@@ -1,17 +1,18 @@
 //! `attck coverage`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use super::inputs::{read_all, tell_read, tell_resolved, write_file};
 use super::{Ctx, Outcome};
 use crate::cli::CoverageArgs;
 use crate::error::Error;
 use crate::input::{ReadOptions, Source};
+use crate::model::Kind;
 use crate::query::coverage::{CoverageOptions, Unit, Universe, coverage};
 use crate::query::layer::from_coverage;
-use crate::query::selection::resolve_ids;
+use crate::query::selection::{find_object, resolve_ids, techniques_of};
 use crate::render;
 
 /// Measures coverage and prints the report.
@@ -19,16 +20,11 @@ pub fn run(ctx: &mut Ctx, args: &CoverageArgs) -> Result<Outcome> {
     let opts = ReadOptions {
         layer_all: args.layer_all,
     };
-    let against = match &args.against {
-        Some(a) if a == "-" => Some(Source::Stdin),
-        Some(a) => {
-            let p = PathBuf::from(a);
-            if !p.exists() {
-                bail!("--against {a}: no such file (give a technique list or layer file)");
-            }
-            Some(Source::Path(p))
-        }
-        None => None,
+    // A file (or -) is read as a technique list; anything else names an adversary.
+    let against = match args.against.as_deref() {
+        Some("-") => Some(Source::Stdin),
+        Some(a) if Path::new(a).exists() => Some(Source::Path(PathBuf::from(a))),
+        _ => None,
     };
     let mut sources: Vec<&Source> = args.inputs.iter().collect();
     if let Some(a) = &against {
@@ -45,9 +41,24 @@ pub fn run(ctx: &mut Ctx, args: &CoverageArgs) -> Result<Outcome> {
     );
     tell_resolved(ctx, &resolved.report, &kb)?;
 
-    let universe = match &against_list {
-        None => Universe::all(),
-        Some(l) => {
+    let universe = match (&against_list, &args.against) {
+        (None, None) => Universe::all(),
+        (None, Some(key)) => {
+            let found = find_object(
+                &kb,
+                key,
+                None,
+                &[Kind::Group, Kind::Software, Kind::Campaign],
+            )?;
+            for n in &found.notes {
+                ctx.warn(n)?;
+            }
+            Universe {
+                label: found.label,
+                techniques: Some(techniques_of(&kb, found.node)),
+            }
+        }
+        (Some(l), _) => {
             tell_read(ctx, std::slice::from_ref(l), &kb)?;
             let r = resolve_ids(&kb, l.ids.iter().map(String::as_str));
             tell_resolved(ctx, &r.report, &kb)?;
@@ -81,6 +92,12 @@ pub fn run(ctx: &mut Ctx, args: &CoverageArgs) -> Result<Outcome> {
         .into());
     }
 
+    if !report.parents_named.is_empty() {
+        ctx.warn(&format!(
+            "with --subtechniques, naming a technique that has sub-techniques covers none of them: {}",
+            report.parents_named.join(", ")
+        ))?;
+    }
     render::report(ctx.out, &report, &ctx.settings.render)?;
 
     if let Some(path) = &args.layer {

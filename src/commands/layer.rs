@@ -14,8 +14,16 @@ use crate::render;
 
 /// Writes a Navigator layer for a selection.
 pub fn run(ctx: &mut Ctx, args: &LayerArgs) -> Result<Outcome> {
-    if args.search.is_empty() && args.ids.is_empty() {
-        bail!("say which techniques go into the layer: --search WORDS and/or --ids FILE");
+    if args.group.is_empty()
+        && args.software.is_empty()
+        && args.campaign.is_empty()
+        && args.mitigation.is_empty()
+        && args.search.is_empty()
+        && args.ids.is_empty()
+    {
+        bail!(
+            "say which techniques go into the layer: --group, --software, --campaign, --mitigation, --search or --ids (any mix)"
+        );
     }
     for w in &args.search {
         if Query::parse(std::slice::from_ref(w)).is_empty() {
@@ -31,7 +39,12 @@ pub fn run(ctx: &mut Ctx, args: &LayerArgs) -> Result<Outcome> {
     )?;
     let kb = ctx.knowledge_base()?;
     tell_read(ctx, &lists, &kb)?;
-    let mut selectors: Vec<Selector> = args.search.iter().cloned().map(Selector::Search).collect();
+    let mut selectors: Vec<Selector> = Vec::new();
+    selectors.extend(args.group.iter().cloned().map(Selector::Group));
+    selectors.extend(args.software.iter().cloned().map(Selector::Software));
+    selectors.extend(args.campaign.iter().cloned().map(Selector::Campaign));
+    selectors.extend(args.mitigation.iter().cloned().map(Selector::Mitigation));
+    selectors.extend(args.search.iter().cloned().map(Selector::Search));
     selectors.extend(lists.into_iter().map(|l| Selector::Ids {
         label: l.source,
         ids: l.ids,
@@ -41,6 +54,9 @@ pub fn run(ctx: &mut Ctx, args: &LayerArgs) -> Result<Outcome> {
         ..TechniqueFilter::default()
     };
     let selection = select(&kb, &selectors, &filter)?;
+    for n in &selection.notes {
+        ctx.warn(n)?;
+    }
     tell_resolved(ctx, &selection.input, &kb)?;
     if selection.techniques.is_empty() {
         ctx.warn(&format!(

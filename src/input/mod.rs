@@ -261,8 +261,12 @@ fn yaml_files(dir: &Path, files: &mut Vec<PathBuf>, notes: &mut Vec<String>) {
             if !hidden {
                 yaml_files(&p, files, notes);
             }
-        } else if is_yaml(&p) && fs::metadata(&p).is_ok_and(|m| m.is_file()) {
-            files.push(p);
+        } else if is_yaml(&p) {
+            match fs::metadata(&p) {
+                Ok(m) if m.is_file() => files.push(p),
+                Ok(_) => {}
+                Err(e) => notes.push(format!("cannot read {}: {e}; skipped", p.display())),
+            }
         }
     }
 }

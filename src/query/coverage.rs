@@ -8,7 +8,7 @@ use super::selection::{InputReport, Resolved};
 use super::tactic::TechniqueFilter;
 use super::technique::tactic_names;
 use super::{Block, Cell, Grid, Report, Shade, join};
-use crate::model::{KnowledgeBase, Technique, cmp_ids};
+use crate::model::{Kind, KnowledgeBase, Rel, Technique, cmp_ids};
 
 /// What counts as one unit of coverage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -25,7 +25,7 @@ impl Unit {
     fn plural(self) -> &'static str {
         match self {
             Unit::Technique => "techniques",
-            Unit::Subtechnique => "sub-techniques and techniques without any",
+            Unit::Subtechnique => "sub-techniques (or techniques without any)",
         }
     }
 }
@@ -174,6 +174,10 @@ pub struct CoverageReport {
     /// Gaps before `gap_limit` applied.
     #[serde(skip)]
     pub gap_count: usize,
+    /// Sub-technique units: named techniques that have sub-techniques and so cover nothing
+    /// (unless the universe holds the technique itself).
+    #[serde(skip)]
+    pub parents_named: Vec<String>,
     /// `enterprise-attack 18.1`.
     #[serde(skip)]
     pub label: String,
@@ -183,12 +187,23 @@ pub struct CoverageReport {
 }
 
 /// Active groups using each technique directly, by technique index (sorted group indexes).
-///
-/// Groups are not part of the model yet; until they are, nobody uses anything and gaps are
-/// ranked by ID alone.
 #[must_use]
 pub fn group_users(kb: &KnowledgeBase) -> Vec<Vec<u32>> {
-    vec![Vec::new(); kb.techniques.len()]
+    let mut users = vec![Vec::new(); kb.techniques.len()];
+    for e in &kb.edges {
+        if e.rel == Rel::Uses
+            && e.source.kind == Kind::Group
+            && e.target.kind == Kind::Technique
+            && kb.meta(e.source).is_active()
+        {
+            users[e.target.index as usize].push(e.source.index);
+        }
+    }
+    for u in &mut users {
+        u.sort_unstable();
+        u.dedup();
+    }
+    users
 }
 
 fn active_children<'a>(kb: &'a KnowledgeBase, t: &'a Technique) -> impl Iterator<Item = u32> + 'a {
@@ -342,6 +357,18 @@ pub fn coverage(
         ..heat_map
     };
 
+    let parents_named: Vec<String> = if opts.unit == Unit::Subtechnique {
+        named
+            .techniques
+            .iter()
+            .filter(|&&i| !state.contains_key(&i))
+            .map(|&i| &kb.techniques[i as usize])
+            .filter(|t| active_children(kb, t).next().is_some())
+            .map(|t| t.meta.id.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let covered = units.iter().filter(|u| u.covered).count();
     CoverageReport {
         domain: kb.domain.short_name().to_string(),
@@ -355,6 +382,7 @@ pub fn coverage(
         units,
         named: named.techniques.clone(),
         gap_count,
+        parents_named,
         label: kb.label(),
         heat_map,
     }

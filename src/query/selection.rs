@@ -4,9 +4,10 @@
 use serde::Serialize;
 
 use super::search::{Query, SearchOptions, search};
+use super::show::resolve;
 use super::tactic::TechniqueFilter;
 use crate::error::Error;
-use crate::model::{KnowledgeBase, cmp_ids};
+use crate::model::{Kind, KnowledgeBase, Node, Rel, cmp_ids};
 
 /// A revoked ID found in an input, and the technique it was counted as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -104,6 +105,90 @@ pub enum Selector {
     /// Techniques matching a search (all words must match; a query without words finds
     /// nothing, so callers check [`Query::is_empty`] first).
     Search(String),
+    /// Techniques a group uses directly (ID, name or alias).
+    Group(String),
+    /// Techniques a piece of software uses (ID, name or alias).
+    Software(String),
+    /// Techniques used in a campaign (ID, name or alias).
+    Campaign(String),
+    /// Techniques a mitigation mitigates (ID or name).
+    Mitigation(String),
+}
+
+/// An adversary or mitigation found by [`find_object`].
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The object (a revoked one's replacement).
+    pub node: Node,
+    /// How it is named to users: `group G0016 APT29`.
+    pub label: String,
+    /// Notes for stderr (another object with the same name, a revoked ID followed).
+    pub notes: Vec<String>,
+}
+
+/// Finds a group, software, campaign or mitigation by ID, name or alias. With `kind` `None`,
+/// any of `allowed` may match. A revoked object is followed to its replacement.
+pub fn find_object(
+    kb: &KnowledgeBase,
+    key: &str,
+    kind: Option<Kind>,
+    allowed: &[Kind],
+) -> Result<Found, Error> {
+    let r = resolve(std::slice::from_ref(kb), key, kind)?;
+    let mut node = r.hit.node;
+    let mut notes = r.notes;
+    if !allowed.contains(&node.kind) {
+        let m = kb.meta(node);
+        let kinds: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
+        let wanted = match kinds.split_last() {
+            Some((last, init)) if !init.is_empty() => format!("{} or {last}", init.join(", ")),
+            _ => kinds.join(""),
+        };
+        return Err(Error::NotFound(format!(
+            "'{key}' names {} {} '{}', not a {wanted}",
+            node.kind, m.id, m.name
+        )));
+    }
+    if kb.meta(node).revoked
+        && let Some(to) = kb.replacement_of(node)
+    {
+        notes.push(format!(
+            "{} {} is revoked; using {} {}, which replaced it",
+            node.kind,
+            kb.meta(node).id,
+            kb.meta(to).id,
+            kb.meta(to).name
+        ));
+        node = to;
+    } else if !kb.meta(node).is_active() {
+        notes.push(format!(
+            "{} {} is {}; it uses nothing that counts",
+            node.kind,
+            kb.meta(node).id,
+            if kb.meta(node).revoked {
+                "revoked"
+            } else {
+                "deprecated"
+            }
+        ));
+    }
+    let m = kb.meta(node);
+    Ok(Found {
+        node,
+        label: format!("{} {} {}", node.kind, m.id, m.name),
+        notes,
+    })
+}
+
+/// The techniques an object uses (groups, software, campaigns) or mitigates (mitigations).
+#[must_use]
+pub fn techniques_of(kb: &KnowledgeBase, node: Node) -> Vec<u32> {
+    let rel = if node.kind == Kind::Mitigation {
+        Rel::Mitigates
+    } else {
+        Rel::Uses
+    };
+    kb.targets(node, rel, Kind::Technique)
 }
 
 /// A technique in a selection, and which sources named it.
@@ -124,6 +209,8 @@ pub struct Selection {
     pub techniques: Vec<Selected>,
     /// What became of the IDs read from inputs.
     pub input: InputReport,
+    /// Notes for stderr about how names were resolved.
+    pub notes: Vec<String>,
 }
 
 /// Resolves every selector and unites their techniques; `filter` (platforms) applies to all.
@@ -141,6 +228,21 @@ pub fn select(
                 sel.sources.push(label.clone());
                 all_ids.extend(ids.iter().map(String::as_str));
                 resolve_ids(kb, ids.iter().map(String::as_str)).techniques
+            }
+            Selector::Group(key)
+            | Selector::Software(key)
+            | Selector::Campaign(key)
+            | Selector::Mitigation(key) => {
+                let kind = match s {
+                    Selector::Group(_) => Kind::Group,
+                    Selector::Software(_) => Kind::Software,
+                    Selector::Campaign(_) => Kind::Campaign,
+                    _ => Kind::Mitigation,
+                };
+                let found = find_object(kb, key, Some(kind), &[kind])?;
+                sel.sources.push(found.label);
+                sel.notes.extend(found.notes);
+                techniques_of(kb, found.node)
             }
             Selector::Search(words) => {
                 sel.sources.push(format!("search \"{words}\""));

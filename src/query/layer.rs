@@ -22,6 +22,18 @@ pub const GAP_COLOR: &str = "#ff6666";
 /// Colour of selected techniques when none is given.
 pub const DEFAULT_COLOR: &str = "#66b1ff";
 
+/// Writes whole numbers without a fraction (`1`, not `1.0`), as Navigator itself does.
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
+fn number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    // Whole and well inside i64, so the cast is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
 /// `versions`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Versions {
@@ -95,6 +107,7 @@ pub struct LayerTechnique {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tactic: Option<String>,
     /// Score.
+    #[serde(serialize_with = "number")]
     pub score: f64,
     /// Explicit colour (`""` lets the score pick one from the gradient).
     pub color: String,
@@ -116,8 +129,10 @@ pub struct Gradient {
     /// At least two colours, from the lowest score to the highest.
     pub colors: Vec<String>,
     /// Lowest score.
+    #[serde(serialize_with = "number")]
     pub min_value: f64,
     /// Highest score (greater than `min_value`).
+    #[serde(serialize_with = "number")]
     pub max_value: f64,
 }
 
@@ -456,6 +471,19 @@ pub fn from_coverage(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_scores_have_no_fraction() {
+        let g = Gradient {
+            colors: vec![],
+            min_value: -1.0,
+            max_value: 2.5,
+        };
+        assert_eq!(
+            serde_json::to_string(&g).unwrap(),
+            r#"{"colors":[],"minValue":-1,"maxValue":2.5}"#
+        );
+    }
 
     #[test]
     fn colours_mix() {

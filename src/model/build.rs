@@ -10,19 +10,31 @@ use super::graph::{
     Edge, Group, Kind, LogSource, Matrix, Mitigation, Node, Rel, Software, SoftwareType,
 };
 use super::{Domain, KnowledgeBase, LoadStats, Meta, NameHit, Tactic, Technique, cmp_ids, id};
-use crate::stix::{Bundle, Object};
+use crate::stix::{Bundle, Object, Relationship, Text};
+
+/// An owned copy of optional bundle text.
+fn opt(t: Option<&Text>) -> Option<String> {
+    t.map(Text::owned)
+}
+
+/// Owned copies of a list of bundle strings.
+fn all(v: &[Text]) -> Vec<String> {
+    v.iter().map(Text::owned).collect()
+}
 
 fn meta(o: &Object) -> Meta {
     let r = o.attack_ref();
     Meta {
-        stix_id: o.id.clone(),
-        id: r.and_then(|r| r.external_id.clone()).unwrap_or_default(),
-        name: o.name.clone().unwrap_or_default(),
-        description: o.description.clone().unwrap_or_default(),
-        url: r.and_then(|r| r.url.clone()),
-        created: o.created.clone(),
-        modified: o.modified.clone(),
-        version: o.x_mitre_version.clone(),
+        stix_id: o.id.owned(),
+        id: r
+            .and_then(|r| opt(r.external_id.as_ref()))
+            .unwrap_or_default(),
+        name: opt(o.name.as_ref()).unwrap_or_default(),
+        description: opt(o.description.as_ref()).unwrap_or_default(),
+        url: r.and_then(|r| opt(r.url.as_ref())),
+        created: opt(o.created.as_ref()),
+        modified: opt(o.modified.as_ref()),
+        version: opt(o.x_mitre_version.as_ref()),
         revoked: o.is_revoked(),
         deprecated: o.is_deprecated(),
         domains: o
@@ -33,18 +45,42 @@ fn meta(o: &Object) -> Meta {
     }
 }
 
+/// Something with a STIX id and a modification time.
+trait Stamped<'a> {
+    fn stix_id(&self) -> &Text<'a>;
+    fn modified(&self) -> Option<&Text<'a>>;
+}
+
+impl<'a> Stamped<'a> for Object<'a> {
+    fn stix_id(&self) -> &Text<'a> {
+        &self.id
+    }
+    fn modified(&self) -> Option<&Text<'a>> {
+        self.modified.as_ref()
+    }
+}
+
+impl<'a> Stamped<'a> for Relationship<'a> {
+    fn stix_id(&self) -> &Text<'a> {
+        &self.id
+    }
+    fn modified(&self) -> Option<&Text<'a>> {
+        self.modified.as_ref()
+    }
+}
+
 /// Keeps one object per STIX id: the most recently modified.
-fn dedupe(objects: Vec<Object>, stats: &mut LoadStats) -> Vec<Object> {
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(objects.len());
-    let mut kept: Vec<Object> = Vec::with_capacity(objects.len());
+fn dedupe<'a, T: Stamped<'a>>(objects: Vec<T>, stats: &mut LoadStats) -> Vec<T> {
+    let mut seen: HashMap<Text<'a>, usize> = HashMap::with_capacity(objects.len());
+    let mut kept: Vec<T> = Vec::with_capacity(objects.len());
     for o in objects {
-        if let Some(&i) = seen.get(&o.id) {
+        if let Some(&i) = seen.get(o.stix_id()) {
             stats.duplicates += 1;
-            if o.modified > kept[i].modified {
+            if o.modified() > kept[i].modified() {
                 kept[i] = o;
             }
         } else {
-            seen.insert(o.id.clone(), kept.len());
+            seen.insert(o.stix_id().clone(), kept.len());
             kept.push(o);
         }
     }
@@ -85,10 +121,11 @@ pub(super) fn build(
     expected: Option<Domain>,
 ) -> Result<KnowledgeBase> {
     let mut stats = LoadStats {
-        objects: bundle.objects.len(),
+        objects: bundle.len(),
         ..LoadStats::default()
     };
     let objects = dedupe(bundle.objects, &mut stats);
+    let relationships = dedupe(bundle.relationships, &mut stats);
     let mut warnings = Vec::new();
 
     let Some(domain) = detect_domain(&objects, path, expected) else {
@@ -100,7 +137,7 @@ pub(super) fn build(
     let attack_version = objects
         .iter()
         .find(|o| o.kind == "x-mitre-collection")
-        .and_then(|o| o.x_mitre_version.clone())
+        .and_then(|o| opt(o.x_mitre_version.as_ref()))
         .or_else(|| {
             path.file_name()
                 .and_then(|n| n.to_str())
@@ -146,7 +183,7 @@ pub(super) fn build(
         .iter()
         .map(|o| Tactic {
             meta: meta(o),
-            shortname: o.x_mitre_shortname.clone().unwrap_or_default(),
+            shortname: opt(o.x_mitre_shortname.as_ref()).unwrap_or_default(),
         })
         .collect();
     let listed = tactics.len();
@@ -155,7 +192,7 @@ pub(super) fn build(
         .filter(|o| !ordered.iter().any(|t| t.id == o.id))
         .map(|o| Tactic {
             meta: meta(o),
-            shortname: o.x_mitre_shortname.clone().unwrap_or_default(),
+            shortname: opt(o.x_mitre_shortname.as_ref()).unwrap_or_default(),
         })
         .collect();
     unlisted.sort_by(|a, b| by_id(&a.meta, &b.meta));
@@ -179,7 +216,7 @@ pub(super) fn build(
             tactics.dedup();
             Technique {
                 meta: meta(o),
-                platforms: o.x_mitre_platforms.clone(),
+                platforms: all(&o.x_mitre_platforms),
                 tactics,
                 is_subtechnique: o.x_mitre_is_subtechnique.unwrap_or(false),
                 parent: None,
@@ -197,8 +234,12 @@ pub(super) fn build(
             .filter(|o| kinds.contains(&o.kind.as_str()))
             .collect();
         v.sort_by_cached_key(|o| {
-            let m = o.attack_ref().and_then(|r| r.external_id.clone());
-            (IdKey(m.unwrap_or_default()), o.name.clone(), o.id.clone())
+            let m = o.attack_ref().and_then(|r| opt(r.external_id.as_ref()));
+            (
+                IdKey(m.unwrap_or_default()),
+                opt(o.name.as_ref()),
+                o.id.owned(),
+            )
         });
         v
     };
@@ -259,7 +300,7 @@ pub(super) fn build(
         .iter()
         .map(|o| Group {
             meta: meta(o),
-            aliases: o.aliases.clone(),
+            aliases: all(&o.aliases),
         })
         .collect();
     let software: Vec<Software> = software_objs
@@ -271,17 +312,17 @@ pub(super) fn build(
             } else {
                 SoftwareType::Malware
             },
-            aliases: o.x_mitre_aliases.clone(),
-            platforms: o.x_mitre_platforms.clone(),
+            aliases: all(&o.x_mitre_aliases),
+            platforms: all(&o.x_mitre_platforms),
         })
         .collect();
     let campaigns: Vec<Campaign> = campaign_objs
         .iter()
         .map(|o| Campaign {
             meta: meta(o),
-            aliases: o.aliases.clone(),
-            first_seen: o.first_seen.clone(),
-            last_seen: o.last_seen.clone(),
+            aliases: all(&o.aliases),
+            first_seen: opt(o.first_seen.as_ref()),
+            last_seen: opt(o.last_seen.as_ref()),
         })
         .collect();
     let mitigations: Vec<Mitigation> = mitigation_objs
@@ -300,8 +341,8 @@ pub(super) fn build(
                 .x_mitre_log_sources
                 .iter()
                 .map(|l| LogSource {
-                    name: l.name.clone(),
-                    channel: l.channel.clone(),
+                    name: l.name.owned(),
+                    channel: l.channel.owned(),
                 })
                 .collect(),
         })
@@ -311,7 +352,7 @@ pub(super) fn build(
         .enumerate()
         .map(|(i, o)| DataSource {
             meta: meta(o),
-            platforms: o.x_mitre_platforms.clone(),
+            platforms: all(&o.x_mitre_platforms),
             components: data_components
                 .iter()
                 .enumerate()
@@ -344,14 +385,14 @@ pub(super) fn build(
         .iter()
         .map(|o| Analytic {
             meta: meta(o),
-            platforms: o.x_mitre_platforms.clone(),
+            platforms: all(&o.x_mitre_platforms),
             log_sources: o
                 .x_mitre_log_source_references
                 .iter()
                 .map(|l| AnalyticLogSource {
                     component: index_of(&l.x_mitre_data_component_ref, Kind::DataComponent),
-                    name: l.name.clone(),
-                    channel: l.channel.clone(),
+                    name: l.name.owned(),
+                    channel: l.channel.owned(),
                 })
                 .collect(),
             strategies: Vec::new(),
@@ -366,8 +407,8 @@ pub(super) fn build(
         .iter()
         .map(|o| Asset {
             meta: meta(o),
-            platforms: o.x_mitre_platforms.clone(),
-            sectors: o.x_mitre_sectors.clone(),
+            platforms: all(&o.x_mitre_platforms),
+            sectors: all(&o.x_mitre_sectors),
         })
         .collect();
 
@@ -395,7 +436,7 @@ pub(super) fn build(
             };
             m.is_active()
         };
-        for r in objects.iter().filter(|o| o.kind == "relationship") {
+        for r in &relationships {
             let (Some(src), Some(dst)) = (r.source_ref.as_deref(), r.target_ref.as_deref()) else {
                 stats.dangling_refs += 1;
                 continue;
@@ -431,7 +472,7 @@ pub(super) fn build(
                             rel,
                             source: s,
                             target: d,
-                            description: r.description.clone().unwrap_or_default(),
+                            description: opt(r.description.as_ref()).unwrap_or_default(),
                         });
                     }
                 }
@@ -439,15 +480,14 @@ pub(super) fn build(
             }
         }
     }
-    edges.sort_by(|a, b| {
-        (a.source, a.rel, a.target)
-            .cmp(&(b.source, b.rel, b.target))
-            .then_with(|| a.description.cmp(&b.description))
-    });
+    // Sort on packed integer keys: comparing (Node, Rel, Node) tuples field by field was a
+    // tenth of a whole lookup's instructions. Duplicates keep bundle order (stable sort).
+    let pack = |n: Node| (u64::from(n.kind as u8) << 32) | u64::from(n.index);
+    edges.sort_by_cached_key(|e| (pack(e.source), e.rel as u8, pack(e.target)));
     let mut incoming: Vec<u32> = (0..edges.len() as u32).collect();
-    incoming.sort_by_key(|&i| {
+    incoming.sort_by_cached_key(|&i| {
         let e = &edges[i as usize];
-        (e.target, e.rel, e.source)
+        (pack(e.target), e.rel as u8, pack(e.source))
     });
     revocations.sort_unstable();
     revocations.dedup_by_key(|(s, _)| *s);

@@ -29,9 +29,9 @@ mark { background: #fff3a3; }
 .meter span { display: block; height: 100%; background: var(--covered-edge); }
 .matrix { display: grid; grid-template-columns: repeat(var(--cols), minmax(6.6rem, 14rem));
           gap: 4px; align-items: start; margin: 12px 0; }
-.tactic header { background: var(--head); color: #fff; padding: 6px 6px 5px; border-radius: 3px 3px 0 0;
+.tactic header { background: var(--head); color: #fff; padding: 6px 3px 5px; border-radius: 3px 3px 0 0;
                  min-height: 50px; text-align: center; }
-.tactic h3 { font-size: 12px; margin: 0; line-height: 1.25; hyphens: auto; overflow-wrap: anywhere; }
+.tactic h3 { font-size: 11px; margin: 0; line-height: 1.25; hyphens: auto; overflow-wrap: anywhere; }
 .tactic header p { font-size: 10px; margin: 2px 0 0; opacity: .8; }
 .cell { border: 1px solid var(--line); border-top: 0; padding: 4px 5px; font-size: 11px; line-height: 1.25;
         background: #fff; hyphens: auto; overflow-wrap: anywhere; }

@@ -338,3 +338,34 @@ fn the_detection_engineer_s_command_end_to_end() {
             .all(|e| e.comment.as_deref().is_some_and(|c| !c.is_empty()))
     );
 }
+
+#[test]
+fn mobile_and_ics_layers_are_valid_too() {
+    for (file, selector, major) in [
+        (
+            "mobile-attack-18.1.json",
+            Selector::Search("location".into()),
+            "18",
+        ),
+        (
+            "ics-attack-18.1.json",
+            Selector::Group("Sandworm Team".into()),
+            "18",
+        ),
+        (
+            "enterprise-attack-17.1.json",
+            Selector::Mitigation("M1042".into()),
+            "17",
+        ),
+    ] {
+        let Some(kb) = real_kb(file) else {
+            return;
+        };
+        let sel = select(&kb, &[selector], &TechniqueFilter::default()).unwrap();
+        assert!(!sel.techniques.is_empty(), "{file}");
+        let layer = from_selection(&kb, &sel, &LayerOptions::default());
+        let text = serde_json::to_string(&layer).unwrap();
+        let checked = check_layer(&text, &kb);
+        assert_eq!(checked.versions.unwrap().attack.as_deref(), Some(major));
+    }
+}

@@ -4,7 +4,10 @@
 Does not share code or logic with attck: reads the STIX JSON, applies the rules in
 STYLE.md (active = not revoked, not deprecated; a relationship counts when itself active and
 both ends active), and prints the numbers the Rust tests pin.
-usage: coverage_facts.py BUNDLE.json [ID ...]
+usage: [GROUP=G0016] coverage_facts.py BUNDLE.json [ID ...]
+  prints the universe sizes, what became of the IDs, and coverage per tactic with the first
+  gaps (ranked by active groups using them, then ID) for every active technique and for
+  GROUP's techniques, with techniques and with sub-techniques as units.
 """
 import json, sys
 from collections import defaultdict

@@ -1,10 +1,14 @@
 //! One module per subcommand: thin adapters from settings to query to render.
 
 pub mod completions;
+pub mod coverage;
 pub mod data;
 pub mod detects;
+mod inputs;
+pub mod layer;
 pub mod list;
 pub mod man;
+pub mod matrix;
 pub mod search;
 pub mod show;
 pub mod tactic;

@@ -138,12 +138,10 @@ pub fn list(cache_dir: &Path) -> Result<Vec<PathBuf>> {
         .map(|e| e.path())
         .filter(|p| {
             p.extension().is_some_and(|x| x == EXT)
-                || p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| {
-                        n.starts_with(".attck-index-")
-                            && Path::new(n).extension().is_some_and(|x| x == "part")
-                    })
+                || p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.starts_with(".attck-index-")
+                        && Path::new(n).extension().is_some_and(|x| x == "part")
+                })
         })
         .filter(|p| p.is_file())
         .collect();
@@ -182,7 +180,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("sub").join("x.attck-index");
         write_atomic(&p, b"hello").unwrap();
-        assert_eq!(list(&dir.path().join("sub")).unwrap(), std::slice::from_ref(&p));
+        assert_eq!(
+            list(&dir.path().join("sub")).unwrap(),
+            std::slice::from_ref(&p)
+        );
         assert_eq!(map_for_process(&p), Some(&b"hello"[..]));
         assert!(map_for_process(&dir.path().join("missing")).is_none());
     }

@@ -3,11 +3,16 @@
 mod common;
 mod completions;
 mod contract;
+mod coverage;
+mod coverage_real;
 mod data;
 mod detects;
 mod errors;
 mod kb_facts;
+mod layer;
 mod list;
+mod matrix;
+mod navigator;
 mod real_data;
 mod search;
 mod search_types;

@@ -166,6 +166,10 @@ pub struct ClearArgs {
     /// Remove without asking (required when stdin is not a terminal).
     #[arg(short = 'y', long)]
     pub yes: bool,
+
+    /// Remove the index caches only (in the cache directory); bundles stay.
+    #[arg(long)]
+    pub cache: bool,
 }
 
 /// Arguments of `attck completions`.

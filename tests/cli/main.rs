@@ -1,5 +1,6 @@
 //! Integration tests: the real `attck` binary, one module per command or concern.
 
+mod cache;
 mod common;
 mod completions;
 mod contract;

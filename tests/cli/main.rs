@@ -9,6 +9,7 @@ mod coverage_real;
 mod data;
 mod detects;
 mod errors;
+mod help;
 mod kb_facts;
 mod layer;
 mod list;

@@ -126,18 +126,46 @@ fn env_fresh_copy(env: &Env) -> Env {
     e
 }
 
+/// Flips 16 bytes in the middle of a cache section.
+fn damage(cache: &std::path::Path, section: &str) {
+    let mut bytes = fs::read(cache).unwrap();
+    let head = attck_explorer::model::cache::header(&bytes).unwrap();
+    let s = head.sections.iter().find(|s| s.name == section).unwrap();
+    let mid = (s.offset + s.len / 2) as usize;
+    for b in &mut bytes[mid..mid + 16] {
+        *b ^= 0xA5;
+    }
+    fs::write(cache, &bytes).unwrap();
+}
+
 #[test]
 fn a_corrupt_cache_is_rebuilt() {
     let env = Env::new();
     assert_eq!(env.run(&["tactics"]).code, 0);
-    let cache = env.the_cache();
-    let mut bytes = fs::read(&cache).unwrap();
-    let mid = bytes.len() / 2;
-    for b in &mut bytes[mid..mid + 64] {
-        *b ^= 0xA5;
-    }
-    fs::write(&cache, &bytes).unwrap();
+    damage(&env.the_cache(), "kb");
     assert_rebuilt(&env, "damaged");
+    damage(&env.the_cache(), "pool");
+    assert_rebuilt(&env, "damaged");
+}
+
+#[test]
+fn damage_in_a_section_read_later_still_gives_the_right_answer() {
+    let env = Env::new();
+    let good = env.run(&["technique", "T1059.001", "-f", "json", "--no-cache"]);
+    assert_eq!(env.run(&["tactics"]).code, 0);
+    for section in ["edges", "edges.pool", "lookups"] {
+        damage(&env.the_cache(), section);
+        // The relationship fields come from the damaged section: answered from the bundle.
+        let r = env.run(&["technique", "T1059.001", "-f", "json"]);
+        assert_eq!(r.code, 0, "{section}: {}", r.stderr);
+        assert_eq!(r.stdout, good.stdout, "{section}");
+        let r = env.run(&["show", "Quiet Heron", "-f", "json"]);
+        assert_eq!(r.code, 0, "{section}: {}", r.stderr);
+        assert!(r.stdout.contains("G0902"), "{section}");
+        // The damaged file was dropped and a whole one built again.
+        let again = env.run(&["technique", "T1059.001", "-f", "json", "-v"]);
+        assert_eq!(again.stdout, good.stdout);
+    }
 }
 
 #[test]
@@ -293,7 +321,7 @@ fn round_trip(kb: &KnowledgeBase) -> KnowledgeBase {
         mtime_ns: 1,
     };
     let bytes = encode(kb, id.clone(), "x".into()).expect("encodes");
-    decode(Box::leak(bytes.into_boxed_slice()), &id).expect("decodes")
+    decode(Box::leak(bytes.into_boxed_slice()), &id, None).expect("decodes")
 }
 
 #[test]

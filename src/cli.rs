@@ -112,6 +112,66 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout.
     Man,
+    /// What changed between two ATT&CK versions: techniques, groups, software, mitigations,
+    /// campaigns, relationships and the data model.
+    Diff(DiffArgs),
+    /// Find ATT&CK references in free text: technique, tactic, group, software and campaign
+    /// IDs, and with --names their names and aliases.
+    Map(MapArgs),
+}
+
+/// Arguments of `attck diff`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+OLD and NEW are each a bundle file, or an ATT&CK version installed for --domain (a missing
+version is downloaded unless offline). Objects are matched by STIX id, then by ATT&CK ID.
+A field emptied, removed or introduced on a whole object type is reported once as a
+data-model change, not as an edit of every object.
+
+Examples:
+  attck diff 17.1 18.1
+  attck diff 17.1 18.1 -f markdown > CHANGES.md
+  attck diff --domain ics 17.1 18.1 -f json
+  attck diff old/enterprise-attack.json enterprise-attack-18.1.json")]
+pub struct DiffArgs {
+    /// The older version (17.1) or bundle file.
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The newer version (18.1) or bundle file.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+}
+
+/// Arguments of `attck map`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+IDs are found anywhere in the text: T1059, t1059.001, T1059/001, TA0002, G0016, S0002, C0024
+(technique IDs in any case, the others in capitals). Revoked IDs are mapped to their
+replacement; unknown IDs are listed as warnings on stderr.
+
+With --names, exact technique, group and software names and aliases are found too, as whole
+words and case-insensitively. A one-word name that is also an ordinary word of ATT&CK's own
+prose (Phishing, Net, Mimikatz) is found only when capitalised as in ATT&CK; one written in
+lower case there (at, route, cmd) is found only through its ID or other aliases (cmd.exe).
+A name shared by several objects is not mapped (a warning names them).
+
+Examples:
+  attck map report.txt
+  attck map report.txt --names -f json
+  pbpaste | attck map - --names --layer report-layer.json")]
+pub struct MapArgs {
+    /// The text to read: a file, or - for stdin.
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub input: PathBuf,
+
+    /// Also find technique, group and software names and aliases.
+    #[arg(long)]
+    pub names: bool,
+
+    /// Also write the techniques found as an ATT&CK Navigator layer to FILE.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub layer: Option<PathBuf>,
 }
 
 /// Arguments of `attck update`.

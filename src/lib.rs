@@ -45,6 +45,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcom
         Command::Detects(a) => commands::detects::run(&mut ctx, a),
         Command::Update(a) => commands::update::run(&mut ctx, a),
         Command::Data(c) => commands::data::run(&mut ctx, c),
+        Command::Diff(a) => commands::diff::run(&mut ctx, a),
+        Command::Map(a) => commands::map::run(&mut ctx, a),
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }?;
     ctx.out.flush()?;

@@ -3,8 +3,10 @@
 pub mod completions;
 pub mod data;
 pub mod detects;
+pub mod diff;
 pub mod list;
 pub mod man;
+pub mod map;
 pub mod search;
 pub mod show;
 pub mod tactic;
@@ -20,7 +22,7 @@ use anyhow::{Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::error::Error;
-use crate::model::KnowledgeBase;
+use crate::model::{KnowledgeBase, Version};
 use crate::query::data::human_bytes;
 use crate::settings::Settings;
 use crate::store;
@@ -84,6 +86,13 @@ impl Ctx<'_> {
     /// With no data for the domain, downloads the latest bundle first unless offline.
     /// `--domain all` is refused: the command works on one domain.
     pub fn knowledge_base(&mut self) -> Result<KnowledgeBase> {
+        let version = self.settings.attack_version.clone();
+        self.knowledge_base_at(version.as_ref())
+    }
+
+    /// [`Self::knowledge_base`] for a given ATT&CK version (`None`: the newest installed)
+    /// instead of the settings' one.
+    pub fn knowledge_base_at(&mut self, version: Option<&Version>) -> Result<KnowledgeBase> {
         let s = self.settings;
         if s.bundle.is_none() && s.domains.len() > 1 {
             bail!(
@@ -92,7 +101,7 @@ impl Ctx<'_> {
         }
         let path = match &s.bundle {
             Some(p) => p.clone(),
-            None => match store::find_bundle(&s.data_dir, s.domain, s.attack_version.as_ref()) {
+            None => match store::find_bundle(&s.data_dir, s.domain, version) {
                 Ok(b) => b.path,
                 Err(e)
                     if e.downcast_ref::<Error>()
@@ -103,11 +112,9 @@ impl Ctx<'_> {
                             "offline (--offline or ATTCK_OFFLINE=1), so nothing is downloaded",
                         ));
                     }
-                    let what = s
-                        .attack_version
-                        .as_ref()
-                        .map_or_else(|| "the latest".to_string(), |v| format!("ATT&CK {v}"));
-                    let url = match &s.attack_version {
+                    let what =
+                        version.map_or_else(|| "the latest".to_string(), |v| format!("ATT&CK {v}"));
+                    let url = match version {
                         Some(v) => s.source.version_url(s.domain, v),
                         None => s.source.latest_url(s.domain),
                     };
@@ -116,7 +123,7 @@ impl Ctx<'_> {
                         s.domain,
                         s.data_dir.display()
                     ))?;
-                    match self.download(s.domain)? {
+                    match self.download_at(s.domain, version)? {
                         Installed::New { path, .. } | Installed::UpToDate { path, .. } => path,
                     }
                 }
@@ -162,6 +169,16 @@ impl Ctx<'_> {
     /// Downloads a domain's bundle (the settings' version, else the latest) with progress,
     /// then prints the one summary line.
     pub fn download(&mut self, domain: crate::model::Domain) -> Result<Installed> {
+        let version = self.settings.attack_version.clone();
+        self.download_at(domain, version.as_ref())
+    }
+
+    /// [`Self::download`] of a given version (`None`: the latest).
+    pub fn download_at(
+        &mut self,
+        domain: crate::model::Domain,
+        version: Option<&Version>,
+    ) -> Result<Installed> {
         let s = self.settings;
         let client = Client::new(s.http.clone())?;
         let mut reporter = Reporter::new(self.err, s.quiet, s.stderr_tty);
@@ -170,7 +187,7 @@ impl Ctx<'_> {
             &s.source,
             &s.data_dir,
             domain,
-            s.attack_version.as_ref(),
+            version,
             &validate,
             &mut reporter,
         )?;

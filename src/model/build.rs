@@ -9,7 +9,10 @@ use super::graph::{
     Analytic, AnalyticLogSource, Asset, Campaign, DataComponent, DataSource, DetectionStrategy,
     Edge, Group, Kind, LogSource, Matrix, Mitigation, Node, Rel, Software, SoftwareType,
 };
-use super::{Domain, KnowledgeBase, LoadStats, Meta, NameHit, Tactic, Technique, cmp_ids, id};
+use super::{
+    Domain, FieldPrint, KnowledgeBase, LoadStats, Meta, NameHit, Tactic, Technique,
+    TechniquePrints, cmp_ids, id,
+};
 use crate::stix::{Bundle, Object, Relationship, Text};
 
 /// An owned copy of optional bundle text.
@@ -222,6 +225,10 @@ pub(super) fn build(
                 parent: None,
                 children: Vec::new(),
                 revoked_by: None,
+                prints: TechniquePrints {
+                    detection: FieldPrint::of_text(o.x_mitre_detection.as_deref()),
+                    data_sources: FieldPrint::of_list(o.x_mitre_data_sources.as_deref()),
+                },
             }
         })
         .collect();

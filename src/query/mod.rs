@@ -5,6 +5,7 @@
 
 pub mod data;
 pub mod detects;
+pub mod diff;
 pub mod list;
 pub mod object;
 pub mod search;

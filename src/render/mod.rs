@@ -58,6 +58,11 @@ pub fn detail<T: DetailView>(out: &mut dyn Write, item: &T, opts: &Options) -> i
     }
 }
 
+/// Writes a JSON document whatever the format.
+pub fn json_document<T: serde::Serialize>(out: &mut dyn Write, item: &T) -> io::Result<()> {
+    json::one(out, item)
+}
+
 /// Replaces control characters (escape sequences included) so bundle text cannot drive the
 /// terminal. Newlines survive only when `keep_newlines` is set.
 #[must_use]

@@ -1,0 +1,810 @@
+//! `attck diff`: what changed between two versions of one ATT&CK domain.
+//!
+//! Objects are matched by STIX id first, then by ATT&CK ID. A field emptied, removed or
+//! introduced across a whole object type is a change of MITRE's data model, not an edit: it
+//! is reported once in `model_changes` and left out of the per-object comparison, so a schema
+//! migration (17.1 → 18.1 empties `x_mitre_detection` on every technique) does not look like
+//! hundreds of edited techniques.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::Ref;
+use super::technique::tactic_names;
+use crate::model::{FieldPrint, Kind, KnowledgeBase, Node, Rel, cmp_ids};
+
+/// One side of the comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Side {
+    /// The ATT&CK version of the bundle, or null when it does not say.
+    pub attack_version: Option<String>,
+    /// The bundle file.
+    pub source: String,
+}
+
+/// An object revoked in NEW.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revoked {
+    /// ATT&CK ID.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// What replaces it in NEW (revoked-by chains followed), or null when none is named.
+    pub revoked_by: Option<Ref>,
+}
+
+/// An object inactive in OLD and active again in NEW.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reinstated {
+    /// ATT&CK ID.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// What it was in OLD: `revoked` or `deprecated`.
+    pub was: &'static str,
+}
+
+/// An object whose name changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Renamed {
+    /// ATT&CK ID.
+    pub id: String,
+    /// The name in NEW.
+    pub name: String,
+    /// The name in OLD.
+    pub old_name: String,
+    /// The name in NEW (the same as `name`).
+    pub new_name: String,
+}
+
+/// An object whose ATT&CK ID changed (other than a sub-technique moving to another parent).
+#[derive(Debug, Clone, Serialize)]
+pub struct IdChanged {
+    /// ATT&CK ID in NEW.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// ATT&CK ID in OLD.
+    pub old_id: String,
+}
+
+/// A list field that changed (tactics, platforms): compared as sets, shown as published.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListChanged {
+    /// ATT&CK ID.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The values in OLD.
+    pub old: Vec<String>,
+    /// The values in NEW.
+    pub new: Vec<String>,
+}
+
+/// A technique that became a sub-technique, stopped being one, or moved to another parent.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParentChanged {
+    /// ATT&CK ID in NEW.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// ATT&CK ID in OLD (sub-technique IDs change with the parent).
+    pub old_id: String,
+    /// `promoted` (sub-technique to technique), `demoted` (technique to sub-technique) or
+    /// `moved` (to another parent).
+    pub change: &'static str,
+    /// The parent in OLD.
+    pub old_parent: Option<Ref>,
+    /// The parent in NEW.
+    pub new_parent: Option<Ref>,
+}
+
+/// A technique whose text changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContentChanged {
+    /// ATT&CK ID.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The STIX fields that changed: `description`, and `x_mitre_detection` or
+    /// `x_mitre_data_sources` unless their change is a data-model change.
+    pub fields: Vec<&'static str>,
+}
+
+/// What changed in one section (groups, software, mitigations, campaigns).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ObjectChanges {
+    /// Active in NEW, absent from OLD.
+    pub added: Vec<Ref>,
+    /// Active in OLD, absent from NEW.
+    pub removed: Vec<Ref>,
+    /// Active in OLD, revoked in NEW.
+    pub revoked: Vec<Revoked>,
+    /// Active in OLD, deprecated in NEW.
+    pub deprecated: Vec<Ref>,
+    /// Revoked or deprecated in OLD, active in NEW.
+    pub reinstated: Vec<Reinstated>,
+    /// Active in both, name changed.
+    pub renamed: Vec<Renamed>,
+    /// Active in both, ATT&CK ID changed.
+    pub id_changed: Vec<IdChanged>,
+}
+
+impl ObjectChanges {
+    /// Changes of any kind.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.added.len()
+            + self.removed.len()
+            + self.revoked.len()
+            + self.deprecated.len()
+            + self.reinstated.len()
+            + self.renamed.len()
+            + self.id_changed.len()
+    }
+
+    /// Nothing changed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What changed among techniques and sub-techniques.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TechniqueChanges {
+    /// The changes every section has.
+    #[serde(flatten)]
+    pub common: ObjectChanges,
+    /// Active in both, tactics changed.
+    pub tactics_changed: Vec<ListChanged>,
+    /// Active in both, platforms changed (order alone does not count).
+    pub platforms_changed: Vec<ListChanged>,
+    /// Active in both, promoted, demoted or moved to another parent.
+    pub parent_changed: Vec<ParentChanged>,
+    /// Active in both, description (or other tracked text) changed.
+    pub description_changed: Vec<ContentChanged>,
+}
+
+impl TechniqueChanges {
+    /// Changes of any kind.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.common.len()
+            + self.tactics_changed.len()
+            + self.platforms_changed.len()
+            + self.parent_changed.len()
+            + self.description_changed.len()
+    }
+
+    /// Nothing changed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Counted relationships of one type added and removed.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationshipKindChange {
+    /// The relationship type: `uses`, `mitigates`, `detects`, `attributed-to`, `targets`,
+    /// `subtechnique-of`, `revoked-by`.
+    pub kind: &'static str,
+    /// Relationships in NEW and not in OLD.
+    pub added: usize,
+    /// Relationships in OLD and not in NEW.
+    pub removed: usize,
+}
+
+/// Counted relationships added and removed, compared by (type, source STIX id, target STIX id).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RelationshipChanges {
+    /// All types together.
+    pub added: usize,
+    /// All types together.
+    pub removed: usize,
+    /// Per type, sorted by type; types without changes are left out.
+    pub kinds: Vec<RelationshipKindChange>,
+}
+
+/// A change of MITRE's data model, reported once instead of on every object.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelChange {
+    /// The object type (`technique`, `data-component`, …) or `relationship`.
+    pub object_type: &'static str,
+    /// The STIX field (`x_mitre_detection`), the relationship type for `relationship`, or
+    /// null for a change of the whole type.
+    pub field: Option<&'static str>,
+    /// Fields: `emptied`, `removed` or `introduced`; types: `introduced` or `withdrawn` (no
+    /// active object left); relationships: `moved` (they start or end at another type).
+    pub change: &'static str,
+    /// How many objects it concerns (for fields: the active objects that had, or now have,
+    /// a value; for relationships: the relationships of the new shape).
+    pub objects: usize,
+    /// One sentence saying what changed.
+    pub summary: String,
+}
+
+/// `attck diff OLD NEW`: everything that changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    /// Domain: `enterprise`, `mobile` or `ics`.
+    pub domain: String,
+    /// The older side.
+    pub old: Side,
+    /// The newer side.
+    pub new: Side,
+    /// Data-model changes (reported once, left out of the sections).
+    pub model_changes: Vec<ModelChange>,
+    /// Techniques and sub-techniques.
+    pub techniques: TechniqueChanges,
+    /// Groups.
+    pub groups: ObjectChanges,
+    /// Software (malware and tools).
+    pub software: ObjectChanges,
+    /// Mitigations.
+    pub mitigations: ObjectChanges,
+    /// Campaigns.
+    pub campaigns: ObjectChanges,
+    /// Counted relationships.
+    pub relationships: RelationshipChanges,
+}
+
+impl DiffReport {
+    /// The four sections other than techniques, with their JSON names.
+    #[must_use]
+    pub fn other_sections(&self) -> [(&'static str, &ObjectChanges); 4] {
+        [
+            ("groups", &self.groups),
+            ("software", &self.software),
+            ("mitigations", &self.mitigations),
+            ("campaigns", &self.campaigns),
+        ]
+    }
+
+    /// True when nothing at all changed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.model_changes.is_empty()
+            && self.techniques.is_empty()
+            && self.other_sections().iter().all(|(_, s)| s.is_empty())
+            && self.relationships.kinds.is_empty()
+    }
+}
+
+/// Whether a field holds something, is empty, or is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    Absent,
+    Empty,
+    Value,
+}
+
+impl From<FieldPrint> for Presence {
+    fn from(p: FieldPrint) -> Presence {
+        match p {
+            FieldPrint::Absent => Presence::Absent,
+            FieldPrint::Empty => Presence::Empty,
+            FieldPrint::Text(_) => Presence::Value,
+        }
+    }
+}
+
+fn presence(s: &str) -> Presence {
+    if s.is_empty() {
+        Presence::Empty
+    } else {
+        Presence::Value
+    }
+}
+
+/// A field compared for data-model changes.
+struct Field {
+    name: &'static str,
+    get: fn(&KnowledgeBase, Node) -> Presence,
+}
+
+fn fields_of(kind: Kind) -> Vec<Field> {
+    let mut v = vec![
+        Field {
+            name: "external_id",
+            get: |kb, n| {
+                if kb.meta(n).id.is_empty() {
+                    Presence::Absent
+                } else {
+                    Presence::Value
+                }
+            },
+        },
+        Field {
+            name: "description",
+            get: |kb, n| presence(&kb.meta(n).description),
+        },
+    ];
+    if kind == Kind::Technique {
+        v.push(Field {
+            name: "x_mitre_detection",
+            get: |kb, n| kb.techniques[n.index as usize].prints.detection.into(),
+        });
+        v.push(Field {
+            name: "x_mitre_data_sources",
+            get: |kb, n| kb.techniques[n.index as usize].prints.data_sources.into(),
+        });
+    }
+    v
+}
+
+/// A name for a version in sentences: `17.1`, or `OLD` / `NEW` when the bundle does not say.
+fn version_label(kb: &KnowledgeBase, fallback: &str) -> String {
+    kb.attack_version
+        .clone()
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// Plural display names of object types, for sentences.
+fn plural(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Matrix => "matrices",
+        Kind::Tactic => "tactics",
+        Kind::Technique => "techniques",
+        Kind::Group => "groups",
+        Kind::Software => "software",
+        Kind::Campaign => "campaigns",
+        Kind::Mitigation => "mitigations",
+        Kind::DataSource => "data sources",
+        Kind::DataComponent => "data components",
+        Kind::DetectionStrategy => "detection strategies",
+        Kind::Analytic => "analytics",
+        Kind::Asset => "assets",
+    }
+}
+
+/// Data-model changes, and the (kind, field) pairs they cover.
+fn model_changes(
+    old: &KnowledgeBase,
+    new: &KnowledgeBase,
+) -> (Vec<ModelChange>, HashSet<(Kind, &'static str)>) {
+    let (ov, nv) = (version_label(old, "OLD"), version_label(new, "NEW"));
+    let mut out = Vec::new();
+    let mut covered = HashSet::new();
+    for kind in Kind::ALL {
+        let old_active = old.nodes(kind).filter(|&n| old.meta(n).is_active()).count();
+        let new_active = new.nodes(kind).filter(|&n| new.meta(n).is_active()).count();
+        if old.count(kind) == 0 && new_active > 0 {
+            out.push(ModelChange {
+                object_type: kind.name(),
+                field: None,
+                change: "introduced",
+                objects: new_active,
+                summary: format!(
+                    "{new_active} {} appear in {nv}; {ov} had none",
+                    plural(kind)
+                ),
+            });
+            continue;
+        }
+        if old_active > 0 && new_active == 0 {
+            out.push(ModelChange {
+                object_type: kind.name(),
+                field: None,
+                change: "withdrawn",
+                objects: old_active,
+                summary: format!(
+                    "every one of the {old_active} active {} of {ov} is deprecated or gone in {nv}",
+                    plural(kind)
+                ),
+            });
+            continue;
+        }
+        if old.count(kind) == 0 || new.count(kind) == 0 {
+            continue;
+        }
+        for f in fields_of(kind) {
+            let old_with = old
+                .nodes(kind)
+                .filter(|&n| old.meta(n).is_active() && (f.get)(old, n) == Presence::Value)
+                .count();
+            let old_any = old.nodes(kind).any(|n| (f.get)(old, n) == Presence::Value);
+            let new_states: Vec<Presence> = new.nodes(kind).map(|n| (f.get)(new, n)).collect();
+            let new_any = new_states.contains(&Presence::Value);
+            let new_with = new
+                .nodes(kind)
+                .filter(|&n| new.meta(n).is_active() && (f.get)(new, n) == Presence::Value)
+                .count();
+            let change = if old_with > 0 && !new_any {
+                if new_states.contains(&Presence::Empty) {
+                    Some(("emptied", old_with))
+                } else {
+                    Some(("removed", old_with))
+                }
+            } else if !old_any && new_with > 0 {
+                Some(("introduced", new_with))
+            } else {
+                None
+            };
+            if let Some((change, objects)) = change {
+                let summary = match change {
+                    "introduced" => format!(
+                        "{} first appears in {nv}, on {objects} active {}",
+                        f.name,
+                        plural(kind)
+                    ),
+                    _ => format!(
+                        "{} {change} on every {} in {nv} ({objects} active {} had a value in {ov}); not counted as edits",
+                        f.name,
+                        kind.name(),
+                        plural(kind)
+                    ),
+                };
+                covered.insert((kind, f.name));
+                out.push(ModelChange {
+                    object_type: kind.name(),
+                    field: Some(f.name),
+                    change,
+                    objects,
+                    summary,
+                });
+            }
+        }
+    }
+    // Relationships that start or end at another object type than before.
+    let shapes = |kb: &KnowledgeBase| -> BTreeMap<(Rel, Kind, Kind), usize> {
+        let mut m = BTreeMap::new();
+        for e in &kb.edges {
+            *m.entry((e.rel, e.source.kind, e.target.kind)).or_insert(0) += 1;
+        }
+        m
+    };
+    let (os, ns) = (shapes(old), shapes(new));
+    for rel in Rel::ALL {
+        let gone: Vec<(Kind, Kind)> = os
+            .keys()
+            .filter(|k| k.0 == rel && !ns.contains_key(k))
+            .map(|k| (k.1, k.2))
+            .collect();
+        let came: Vec<((Kind, Kind), usize)> = ns
+            .iter()
+            .filter(|(k, _)| k.0 == rel && !os.contains_key(k))
+            .map(|(k, &n)| ((k.1, k.2), n))
+            .collect();
+        if gone.is_empty() || came.is_empty() {
+            continue;
+        }
+        let shape = |(s, t): (Kind, Kind)| format!("{} → {}", plural(s), plural(t));
+        let was: Vec<String> = gone.iter().map(|&p| shape(p)).collect();
+        let now: Vec<String> = came.iter().map(|&(p, _)| shape(p)).collect();
+        out.push(ModelChange {
+            object_type: "relationship",
+            field: Some(rel.name()),
+            change: "moved",
+            objects: came.iter().map(|&(_, n)| n).sum(),
+            summary: format!(
+                "`{}` relationships go {} in {nv} (in {ov}: {})",
+                rel.name(),
+                now.join(", "),
+                was.join(", ")
+            ),
+        });
+    }
+    (out, covered)
+}
+
+/// For each OLD object of `kind`, the NEW object it matches: same STIX id, else (among the
+/// objects left) the same ATT&CK ID, an active one preferred.
+fn match_kind(old: &KnowledgeBase, new: &KnowledgeBase, kind: Kind) -> Vec<Option<u32>> {
+    let by_stix: HashMap<&str, u32> = new
+        .nodes(kind)
+        .map(|n| (new.meta(n).stix_id.as_str(), n.index))
+        .collect();
+    let mut taken = vec![false; new.count(kind)];
+    let mut m: Vec<Option<u32>> = old
+        .nodes(kind)
+        .map(|n| by_stix.get(old.meta(n).stix_id.as_str()).copied())
+        .collect();
+    for &i in m.iter().flatten() {
+        taken[i as usize] = true;
+    }
+    let mut by_id: HashMap<String, Vec<u32>> = HashMap::new();
+    for n in new.nodes(kind) {
+        let id = &new.meta(n).id;
+        if !taken[n.index as usize] && !id.is_empty() {
+            by_id
+                .entry(id.to_ascii_uppercase())
+                .or_default()
+                .push(n.index);
+        }
+    }
+    for (i, slot) in m.iter_mut().enumerate() {
+        let id = &old.meta(Node::new(kind, i as u32)).id;
+        if slot.is_some() || id.is_empty() {
+            continue;
+        }
+        let Some(cands) = by_id.get(&id.to_ascii_uppercase()) else {
+            continue;
+        };
+        let free = |c: &&u32| !taken[**c as usize];
+        let pick = cands
+            .iter()
+            .filter(free)
+            .find(|&&c| new.meta(Node::new(kind, c)).is_active())
+            .or_else(|| cands.iter().find(free))
+            .copied();
+        if let Some(c) = pick {
+            taken[c as usize] = true;
+            *slot = Some(c);
+        }
+    }
+    m
+}
+
+fn by_id<T>(v: &mut [T], id: impl Fn(&T) -> &str) {
+    v.sort_by(|a, b| cmp_ids(id(a), id(b)));
+}
+
+/// The changes every section has; `skip_id` leaves out ID changes another list explains.
+fn object_changes(
+    old: &KnowledgeBase,
+    new: &KnowledgeBase,
+    kind: Kind,
+    m: &[Option<u32>],
+    skip_id: &HashSet<u32>,
+) -> ObjectChanges {
+    let mut c = ObjectChanges::default();
+    let mut back: Vec<Option<u32>> = vec![None; new.count(kind)];
+    for (i, &j) in m.iter().enumerate() {
+        if let Some(j) = j {
+            back[j as usize] = Some(i as u32);
+        }
+    }
+    for n in new.nodes(kind) {
+        let nm = new.meta(n);
+        if !nm.is_active() {
+            continue;
+        }
+        match back[n.index as usize] {
+            None => c.added.push(Ref::to(new, n)),
+            Some(o) => {
+                let om = old.meta(Node::new(kind, o));
+                if !om.is_active() {
+                    c.reinstated.push(Reinstated {
+                        id: nm.id.clone(),
+                        name: nm.name.clone(),
+                        was: if om.revoked { "revoked" } else { "deprecated" },
+                    });
+                }
+            }
+        }
+    }
+    for (i, &j) in m.iter().enumerate() {
+        let on = Node::new(kind, i as u32);
+        let om = old.meta(on);
+        if !om.is_active() {
+            continue;
+        }
+        let Some(j) = j else {
+            c.removed.push(Ref::to(old, on));
+            continue;
+        };
+        let nn = Node::new(kind, j);
+        let nm = new.meta(nn);
+        let id = if nm.id.is_empty() { &om.id } else { &nm.id };
+        if nm.revoked {
+            c.revoked.push(Revoked {
+                id: id.clone(),
+                name: nm.name.clone(),
+                revoked_by: new.replacement_of(nn).map(|r| Ref::to(new, r)),
+            });
+        } else if nm.deprecated {
+            c.deprecated.push(Ref {
+                id: id.clone(),
+                name: nm.name.clone(),
+            });
+        } else {
+            if om.name != nm.name {
+                c.renamed.push(Renamed {
+                    id: id.clone(),
+                    name: nm.name.clone(),
+                    old_name: om.name.clone(),
+                    new_name: nm.name.clone(),
+                });
+            }
+            if !om.id.eq_ignore_ascii_case(&nm.id) && !skip_id.contains(&j) {
+                c.id_changed.push(IdChanged {
+                    id: nm.id.clone(),
+                    name: nm.name.clone(),
+                    old_id: om.id.clone(),
+                });
+            }
+        }
+    }
+    by_id(&mut c.added, |r| &r.id);
+    by_id(&mut c.removed, |r| &r.id);
+    by_id(&mut c.revoked, |r| &r.id);
+    by_id(&mut c.deprecated, |r| &r.id);
+    by_id(&mut c.reinstated, |r| &r.id);
+    by_id(&mut c.renamed, |r| &r.id);
+    by_id(&mut c.id_changed, |r| &r.id);
+    c
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    let sa: HashSet<&str> = a.iter().map(String::as_str).collect();
+    let sb: HashSet<&str> = b.iter().map(String::as_str).collect();
+    sa == sb
+}
+
+fn technique_changes(
+    old: &KnowledgeBase,
+    new: &KnowledgeBase,
+    model: &HashSet<(Kind, &'static str)>,
+) -> TechniqueChanges {
+    let m = match_kind(old, new, Kind::Technique);
+    let mut c = TechniqueChanges::default();
+    let mut moved = HashSet::new();
+    let tref = |kb: &KnowledgeBase, i: u32| Ref::to(kb, Node::new(Kind::Technique, i));
+    for (i, &j) in m.iter().enumerate() {
+        let (Some(j), ot) = (j, &old.techniques[i]) else {
+            continue;
+        };
+        let nt = &new.techniques[j as usize];
+        if !ot.meta.is_active() || !nt.meta.is_active() {
+            continue;
+        }
+        let (id, name) = (nt.meta.id.clone(), nt.meta.name.clone());
+        let (otac, ntac) = (tactic_names(old, ot), tactic_names(new, nt));
+        if !same_set(&otac, &ntac) {
+            c.tactics_changed.push(ListChanged {
+                id: id.clone(),
+                name: name.clone(),
+                old: otac,
+                new: ntac,
+            });
+        }
+        if !same_set(&ot.platforms, &nt.platforms) {
+            c.platforms_changed.push(ListChanged {
+                id: id.clone(),
+                name: name.clone(),
+                old: ot.platforms.clone(),
+                new: nt.platforms.clone(),
+            });
+        }
+        let old_parent_now = ot.parent.map(|p| m[p as usize]);
+        let change = match (old_parent_now, nt.parent) {
+            (None, None) => None,
+            (Some(_), None) => Some("promoted"),
+            (None, Some(_)) => Some("demoted"),
+            (Some(a), Some(b)) => (a != Some(b)).then_some("moved"),
+        };
+        if let Some(change) = change {
+            moved.insert(j);
+            c.parent_changed.push(ParentChanged {
+                id: id.clone(),
+                name: name.clone(),
+                old_id: ot.meta.id.clone(),
+                change,
+                old_parent: ot.parent.map(|p| tref(old, p)),
+                new_parent: nt.parent.map(|p| tref(new, p)),
+            });
+        }
+        let mut fields = Vec::new();
+        let tracked = [
+            ("description", ot.meta.description != nt.meta.description),
+            (
+                "x_mitre_detection",
+                !ot.prints.detection.same_value(nt.prints.detection),
+            ),
+            (
+                "x_mitre_data_sources",
+                !ot.prints.data_sources.same_value(nt.prints.data_sources),
+            ),
+        ];
+        for (f, differs) in tracked {
+            if differs && !model.contains(&(Kind::Technique, f)) {
+                fields.push(f);
+            }
+        }
+        if !fields.is_empty() {
+            c.description_changed
+                .push(ContentChanged { id, name, fields });
+        }
+    }
+    c.common = object_changes(old, new, Kind::Technique, &m, &moved);
+    by_id(&mut c.tactics_changed, |r| &r.id);
+    by_id(&mut c.platforms_changed, |r| &r.id);
+    by_id(&mut c.parent_changed, |r| &r.id);
+    by_id(&mut c.description_changed, |r| &r.id);
+    c
+}
+
+/// Every counted relationship as (type, source STIX id, target STIX id). `subtechnique-of`
+/// counts when both ends are active; `revoked-by` when the replacement is active.
+fn relationship_keys(kb: &KnowledgeBase) -> HashSet<(&'static str, &str, &str)> {
+    let mut s = HashSet::with_capacity(kb.edges.len() + kb.techniques.len());
+    for e in &kb.edges {
+        s.insert((
+            e.rel.name(),
+            kb.meta(e.source).stix_id.as_str(),
+            kb.meta(e.target).stix_id.as_str(),
+        ));
+    }
+    for t in &kb.techniques {
+        if let Some(p) = t.parent {
+            let p = &kb.techniques[p as usize];
+            if t.meta.is_active() && p.meta.is_active() {
+                s.insert((
+                    "subtechnique-of",
+                    t.meta.stix_id.as_str(),
+                    p.meta.stix_id.as_str(),
+                ));
+            }
+        }
+    }
+    for kind in Kind::ALL {
+        for n in kb.nodes(kind) {
+            if let Some(r) = kb.revoked_by(n)
+                && kb.meta(r).is_active()
+            {
+                s.insert((
+                    "revoked-by",
+                    kb.meta(n).stix_id.as_str(),
+                    kb.meta(r).stix_id.as_str(),
+                ));
+            }
+        }
+    }
+    s
+}
+
+fn relationship_changes(old: &KnowledgeBase, new: &KnowledgeBase) -> RelationshipChanges {
+    let (o, n) = (relationship_keys(old), relationship_keys(new));
+    let mut kinds: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    for k in n.difference(&o) {
+        kinds.entry(k.0).or_default().0 += 1;
+    }
+    for k in o.difference(&n) {
+        kinds.entry(k.0).or_default().1 += 1;
+    }
+    let kinds: Vec<RelationshipKindChange> = kinds
+        .into_iter()
+        .map(|(kind, (added, removed))| RelationshipKindChange {
+            kind,
+            added,
+            removed,
+        })
+        .collect();
+    RelationshipChanges {
+        added: kinds.iter().map(|k| k.added).sum(),
+        removed: kinds.iter().map(|k| k.removed).sum(),
+        kinds,
+    }
+}
+
+/// Compares two knowledge bases of the same domain.
+#[must_use]
+pub fn diff(old: &KnowledgeBase, new: &KnowledgeBase) -> DiffReport {
+    let (model_changes, model) = model_changes(old, new);
+    let none = HashSet::new();
+    let section = |kind| {
+        let m = match_kind(old, new, kind);
+        object_changes(old, new, kind, &m, &none)
+    };
+    DiffReport {
+        domain: new.domain.short_name().to_string(),
+        old: Side {
+            attack_version: old.attack_version.clone(),
+            source: old.source.display().to_string(),
+        },
+        new: Side {
+            attack_version: new.attack_version.clone(),
+            source: new.source.display().to_string(),
+        },
+        model_changes,
+        techniques: technique_changes(old, new, &model),
+        groups: section(Kind::Group),
+        software: section(Kind::Software),
+        mitigations: section(Kind::Mitigation),
+        campaigns: section(Kind::Campaign),
+        relationships: relationship_changes(old, new),
+    }
+}

@@ -7,6 +7,7 @@ pub mod data;
 pub mod detects;
 pub mod diff;
 pub mod list;
+pub mod map;
 pub mod object;
 pub mod search;
 pub mod show;

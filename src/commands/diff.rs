@@ -49,6 +49,6 @@ pub fn run(ctx: &mut Ctx, args: &DiffArgs) -> Result<Outcome> {
         );
     }
     let report = query::diff::diff(&old, &new);
-    render::json_document(ctx.out, &report)?;
+    render::report(ctx.out, &report, &ctx.settings.render)?;
     Ok(Outcome::Found)
 }

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::Ref;
 use super::technique::tactic_names;
+use super::{Block, Cell, Ref, Report};
 use crate::model::{FieldPrint, Kind, KnowledgeBase, Node, Rel, cmp_ids};
 
 /// One side of the comparison.
@@ -249,6 +249,26 @@ pub struct DiffReport {
     pub campaigns: ObjectChanges,
     /// Counted relationships.
     pub relationships: RelationshipChanges,
+    /// Every change as a flat record, for CSV and JSON Lines.
+    #[serde(skip)]
+    pub lines: Vec<DiffLine>,
+}
+
+/// One change as a flat record (CSV and JSON Lines).
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffLine {
+    /// `model`, `techniques`, `groups`, `software`, `mitigations`, `campaigns` or
+    /// `relationships`.
+    pub section: &'static str,
+    /// The list it comes from (`added`, `revoked`, `tactics_changed`, …); for `model`, the
+    /// model change (`emptied`, …); for `relationships`, `added` or `removed`.
+    pub change: &'static str,
+    /// ATT&CK ID; for `model`, the object type; for `relationships`, the relationship type.
+    pub id: String,
+    /// Name; for `model`, the field (or empty); for `relationships`, empty.
+    pub name: String,
+    /// What changed, in words (for `relationships`, the count).
+    pub detail: String,
 }
 
 impl DiffReport {
@@ -378,7 +398,7 @@ fn model_changes(
                 change: "introduced",
                 objects: new_active,
                 summary: format!(
-                    "{new_active} {} appear in {nv}; {ov} had none",
+                    "{new_active} {} are new in {nv} ({ov} had none)",
                     plural(kind)
                 ),
             });
@@ -391,7 +411,7 @@ fn model_changes(
                 change: "withdrawn",
                 objects: old_active,
                 summary: format!(
-                    "every one of the {old_active} active {} of {ov} is deprecated or gone in {nv}",
+                    "all {old_active} active {} of {ov} are deprecated or gone in {nv}",
                     plural(kind)
                 ),
             });
@@ -426,15 +446,19 @@ fn model_changes(
             if let Some((change, objects)) = change {
                 let summary = match change {
                     "introduced" => format!(
-                        "{} first appears in {nv}, on {objects} active {}",
+                        "{} carry {} from {nv} on ({objects} active ones; none in {ov})",
+                        plural(kind),
+                        f.name
+                    ),
+                    "emptied" => format!(
+                        "{} is empty on every {} in {nv} ({objects} active ones had a value in {ov}): a data-model change, not {objects} edits",
                         f.name,
-                        plural(kind)
+                        kind.name()
                     ),
                     _ => format!(
-                        "{} {change} on every {} in {nv} ({objects} active {} had a value in {ov}); not counted as edits",
+                        "{} is gone from every {} in {nv} ({objects} active ones had it in {ov}): a data-model change, not {objects} edits",
                         f.name,
-                        kind.name(),
-                        plural(kind)
+                        kind.name()
                     ),
                 };
                 covered.insert((kind, f.name));
@@ -471,7 +495,7 @@ fn model_changes(
         if gone.is_empty() || came.is_empty() {
             continue;
         }
-        let shape = |(s, t): (Kind, Kind)| format!("{} → {}", plural(s), plural(t));
+        let shape = |(s, t): (Kind, Kind)| format!("from {} to {}", plural(s), plural(t));
         let was: Vec<String> = gone.iter().map(|&p| shape(p)).collect();
         let now: Vec<String> = came.iter().map(|&(p, _)| shape(p)).collect();
         out.push(ModelChange {
@@ -480,7 +504,7 @@ fn model_changes(
             change: "moved",
             objects: came.iter().map(|&(_, n)| n).sum(),
             summary: format!(
-                "`{}` relationships go {} in {nv} (in {ov}: {})",
+                "{} relationships now go {} (in {ov}: {})",
                 rel.name(),
                 now.join(", "),
                 was.join(", ")
@@ -789,7 +813,7 @@ pub fn diff(old: &KnowledgeBase, new: &KnowledgeBase) -> DiffReport {
         let m = match_kind(old, new, kind);
         object_changes(old, new, kind, &m, &none)
     };
-    DiffReport {
+    let mut report = DiffReport {
         domain: new.domain.short_name().to_string(),
         old: Side {
             attack_version: old.attack_version.clone(),
@@ -806,5 +830,478 @@ pub fn diff(old: &KnowledgeBase, new: &KnowledgeBase) -> DiffReport {
         mitigations: section(Kind::Mitigation),
         campaigns: section(Kind::Campaign),
         relationships: relationship_changes(old, new),
+        lines: Vec::new(),
+    };
+    report.lines = flat_lines(&report);
+    report
+}
+
+fn refs_line(r: Option<&Ref>) -> String {
+    r.map_or_else(|| "—".to_string(), |r| format!("{} {}", r.id, r.name))
+}
+
+fn list_delta(old: &[String], new: &[String]) -> String {
+    let plus: Vec<&str> = new
+        .iter()
+        .filter(|x| !old.contains(x))
+        .map(String::as_str)
+        .collect();
+    let minus: Vec<&str> = old
+        .iter()
+        .filter(|x| !new.contains(x))
+        .map(String::as_str)
+        .collect();
+    let mut parts = Vec::new();
+    if !plus.is_empty() {
+        parts.push(format!("added {}", plus.join(", ")));
     }
+    if !minus.is_empty() {
+        parts.push(format!("removed {}", minus.join(", ")));
+    }
+    parts.join("; ")
+}
+
+fn parent_side(id: &str, parent: Option<&Ref>) -> String {
+    match parent {
+        Some(p) => format!("{id} under {} {}", p.id, p.name),
+        None => format!("{id} (a technique)"),
+    }
+}
+
+fn line(
+    v: &mut Vec<DiffLine>,
+    section: &'static str,
+    change: &'static str,
+    id: &str,
+    name: &str,
+    detail: String,
+) {
+    v.push(DiffLine {
+        section,
+        change,
+        id: id.to_string(),
+        name: name.to_string(),
+        detail,
+    });
+}
+
+fn common_lines(v: &mut Vec<DiffLine>, section: &'static str, c: &ObjectChanges) {
+    for x in &c.added {
+        line(v, section, "added", &x.id, &x.name, String::new());
+    }
+    for x in &c.removed {
+        line(v, section, "removed", &x.id, &x.name, String::new());
+    }
+    for x in &c.revoked {
+        let by = format!("replaced by {}", refs_line(x.revoked_by.as_ref()));
+        line(v, section, "revoked", &x.id, &x.name, by);
+    }
+    for x in &c.deprecated {
+        line(v, section, "deprecated", &x.id, &x.name, String::new());
+    }
+    for x in &c.reinstated {
+        line(
+            v,
+            section,
+            "reinstated",
+            &x.id,
+            &x.name,
+            format!("was {}", x.was),
+        );
+    }
+    for x in &c.renamed {
+        let d = format!("{} → {}", x.old_name, x.new_name);
+        line(v, section, "renamed", &x.id, &x.name, d);
+    }
+    for x in &c.id_changed {
+        line(
+            v,
+            section,
+            "id_changed",
+            &x.id,
+            &x.name,
+            format!("was {}", x.old_id),
+        );
+    }
+}
+
+/// Every change as a flat record.
+fn flat_lines(r: &DiffReport) -> Vec<DiffLine> {
+    let mut v = Vec::new();
+    for m in &r.model_changes {
+        let field = m.field.unwrap_or_default();
+        line(
+            &mut v,
+            "model",
+            m.change,
+            m.object_type,
+            field,
+            m.summary.clone(),
+        );
+    }
+    let t = &r.techniques;
+    common_lines(&mut v, "techniques", &t.common);
+    for x in &t.tactics_changed {
+        let d = format!("{} → {}", x.old.join(", "), x.new.join(", "));
+        line(&mut v, "techniques", "tactics_changed", &x.id, &x.name, d);
+    }
+    for x in &t.platforms_changed {
+        let d = list_delta(&x.old, &x.new);
+        line(&mut v, "techniques", "platforms_changed", &x.id, &x.name, d);
+    }
+    for x in &t.parent_changed {
+        let d = format!(
+            "{}: {} → {}",
+            x.change,
+            parent_side(&x.old_id, x.old_parent.as_ref()),
+            parent_side(&x.id, x.new_parent.as_ref())
+        );
+        line(&mut v, "techniques", "parent_changed", &x.id, &x.name, d);
+    }
+    for x in &t.description_changed {
+        let d = x.fields.join(", ");
+        line(
+            &mut v,
+            "techniques",
+            "description_changed",
+            &x.id,
+            &x.name,
+            d,
+        );
+    }
+    for (section, c) in r.other_sections() {
+        common_lines(&mut v, section, c);
+    }
+    for k in &r.relationships.kinds {
+        if k.added > 0 {
+            line(
+                &mut v,
+                "relationships",
+                "added",
+                k.kind,
+                "",
+                k.added.to_string(),
+            );
+        }
+        if k.removed > 0 {
+            line(
+                &mut v,
+                "relationships",
+                "removed",
+                k.kind,
+                "",
+                k.removed.to_string(),
+            );
+        }
+    }
+    v
+}
+
+/// A label for a side: `17.1`, or the file name when the bundle does not say.
+fn side_label(s: &Side) -> String {
+    s.attack_version.clone().unwrap_or_else(|| {
+        std::path::Path::new(&s.source)
+            .file_name()
+            .map_or_else(|| s.source.clone(), |n| n.to_string_lossy().into_owned())
+    })
+}
+
+fn row(cells: Vec<String>) -> Vec<Cell> {
+    cells.into_iter().map(Cell::from).collect()
+}
+
+fn table(headers: Vec<&'static str>, rows: Vec<Vec<String>>) -> Block {
+    Block::Table {
+        headers,
+        rows: rows.into_iter().map(row).collect(),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The blocks of one section's lists, each under its own heading.
+fn section_blocks(
+    b: &mut Vec<Block>,
+    title: &str,
+    c: &ObjectChanges,
+    t: Option<&TechniqueChanges>,
+) {
+    let total = c.len() + t.map_or(0, |t| t.len() - t.common.len());
+    if total == 0 {
+        b.push(Block::Heading(capitalised(title)));
+        b.push(Block::Text("No changes.".to_string()));
+        return;
+    }
+    let mut list = |what: &str, n: usize, headers: Vec<&'static str>, rows: Vec<Vec<String>>| {
+        if n > 0 {
+            b.push(Block::Heading(format!(
+                "{}: {what} ({n})",
+                capitalised(title)
+            )));
+            b.push(table(headers, rows));
+        }
+    };
+    let two = |r: &Ref| vec![r.id.clone(), r.name.clone()];
+    list(
+        "added",
+        c.added.len(),
+        vec!["ID", "Name"],
+        c.added.iter().map(two).collect(),
+    );
+    list(
+        "removed",
+        c.removed.len(),
+        vec!["ID", "Name"],
+        c.removed.iter().map(two).collect(),
+    );
+    list(
+        "revoked",
+        c.revoked.len(),
+        vec!["ID", "Name", "Replaced by"],
+        c.revoked
+            .iter()
+            .map(|x| {
+                vec![
+                    x.id.clone(),
+                    x.name.clone(),
+                    x.revoked_by.as_ref().map_or_else(
+                        || "(no replacement named)".to_string(),
+                        |r| format!("{} {}", r.id, r.name),
+                    ),
+                ]
+            })
+            .collect(),
+    );
+    list(
+        "deprecated",
+        c.deprecated.len(),
+        vec!["ID", "Name"],
+        c.deprecated.iter().map(two).collect(),
+    );
+    list(
+        "reinstated",
+        c.reinstated.len(),
+        vec!["ID", "Name", "Was"],
+        c.reinstated
+            .iter()
+            .map(|x| vec![x.id.clone(), x.name.clone(), x.was.to_string()])
+            .collect(),
+    );
+    list(
+        "renamed",
+        c.renamed.len(),
+        vec!["ID", "Old name", "New name"],
+        c.renamed
+            .iter()
+            .map(|x| vec![x.id.clone(), x.old_name.clone(), x.new_name.clone()])
+            .collect(),
+    );
+    list(
+        "ID changed",
+        c.id_changed.len(),
+        vec!["ID", "Name", "Old ID"],
+        c.id_changed
+            .iter()
+            .map(|x| vec![x.id.clone(), x.name.clone(), x.old_id.clone()])
+            .collect(),
+    );
+    let Some(t) = t else { return };
+    list(
+        "tactics changed",
+        t.tactics_changed.len(),
+        vec!["ID", "Name", "Old tactics", "New tactics"],
+        t.tactics_changed
+            .iter()
+            .map(|x| {
+                vec![
+                    x.id.clone(),
+                    x.name.clone(),
+                    x.old.join(", "),
+                    x.new.join(", "),
+                ]
+            })
+            .collect(),
+    );
+    list(
+        "platforms changed",
+        t.platforms_changed.len(),
+        vec!["ID", "Name", "Change", "New platforms"],
+        t.platforms_changed
+            .iter()
+            .map(|x| {
+                vec![
+                    x.id.clone(),
+                    x.name.clone(),
+                    list_delta(&x.old, &x.new),
+                    x.new.join(", "),
+                ]
+            })
+            .collect(),
+    );
+    list(
+        "moved (parent changed)",
+        t.parent_changed.len(),
+        vec!["ID", "Name", "Change", "Was", "Now"],
+        t.parent_changed
+            .iter()
+            .map(|x| {
+                vec![
+                    x.id.clone(),
+                    x.name.clone(),
+                    x.change.to_string(),
+                    parent_side(&x.old_id, x.old_parent.as_ref()),
+                    parent_side(&x.id, x.new_parent.as_ref()),
+                ]
+            })
+            .collect(),
+    );
+    list(
+        "description changed",
+        t.description_changed.len(),
+        vec!["ID", "Name", "Fields"],
+        t.description_changed
+            .iter()
+            .map(|x| vec![x.id.clone(), x.name.clone(), x.fields.join(", ")])
+            .collect(),
+    );
+}
+
+impl Report for DiffReport {
+    type Line = DiffLine;
+
+    fn title(&self) -> String {
+        format!(
+            "ATT&CK {} {} → {}",
+            self.domain,
+            side_label(&self.old),
+            side_label(&self.new)
+        )
+    }
+
+    fn blocks(&self) -> Vec<Block> {
+        let (ov, nv) = (side_label(&self.old), side_label(&self.new));
+        let mut b = vec![Block::Text(format!(
+            "Compared {} ({ov}) with {} ({nv}). Objects are matched by STIX id, then by ATT&CK ID; only changes to active objects are listed.",
+            self.old.source, self.new.source
+        ))];
+        if self.is_empty() {
+            b.push(Block::Text("No differences.".to_string()));
+            return b;
+        }
+        b.push(Block::Heading("Summary".to_string()));
+        let t = &self.techniques;
+        let mut rows = vec![summary_row(
+            "Techniques",
+            &t.common,
+            t.len() - t.common.len(),
+        )];
+        for (name, c) in self.other_sections() {
+            rows.push(summary_row(&capitalised(name), c, 0));
+        }
+        b.push(table(
+            vec![
+                "Section",
+                "Added",
+                "Removed",
+                "Revoked",
+                "Deprecated",
+                "Renamed",
+                "Other changes",
+            ],
+            rows,
+        ));
+        if !self.model_changes.is_empty() {
+            b.push(Block::Heading("Data model changes".to_string()));
+            b.push(Block::Text(
+                "Changes to a whole object type are reported once here, not as an edit of each object."
+                    .to_string(),
+            ));
+            b.push(table(
+                vec!["Type", "Field", "Change", "What changed"],
+                self.model_changes
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.object_type.to_string(),
+                            m.field.unwrap_or("—").to_string(),
+                            m.change.to_string(),
+                            m.summary.clone(),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+        section_blocks(&mut b, "techniques", &t.common, Some(t));
+        for (name, c) in self.other_sections() {
+            section_blocks(&mut b, name, c, None);
+        }
+        b.push(Block::Heading("Relationships".to_string()));
+        if self.relationships.kinds.is_empty() {
+            b.push(Block::Text("No changes.".to_string()));
+        } else {
+            b.push(Block::Text(
+                "Counted relationships (neither revoked nor deprecated, both ends active), compared by type, source and target."
+                    .to_string(),
+            ));
+            let mut rows: Vec<Vec<String>> = self
+                .relationships
+                .kinds
+                .iter()
+                .map(|k| {
+                    vec![
+                        k.kind.to_string(),
+                        k.added.to_string(),
+                        k.removed.to_string(),
+                    ]
+                })
+                .collect();
+            rows.push(vec![
+                "all".to_string(),
+                self.relationships.added.to_string(),
+                self.relationships.removed.to_string(),
+            ]);
+            b.push(table(vec!["Type", "Added", "Removed"], rows));
+        }
+        b
+    }
+
+    fn json_lines(&self) -> Vec<&DiffLine> {
+        self.lines.iter().collect()
+    }
+
+    fn csv_headers() -> &'static [&'static str] {
+        &["section", "change", "id", "name", "detail"]
+    }
+
+    fn csv_records(&self) -> Vec<Vec<String>> {
+        self.lines
+            .iter()
+            .map(|l| {
+                vec![
+                    l.section.to_string(),
+                    l.change.to_string(),
+                    l.id.clone(),
+                    l.name.clone(),
+                    l.detail.clone(),
+                ]
+            })
+            .collect()
+    }
+}
+
+fn summary_row(name: &str, c: &ObjectChanges, extra: usize) -> Vec<String> {
+    vec![
+        name.to_string(),
+        c.added.len().to_string(),
+        c.removed.len().to_string(),
+        c.revoked.len().to_string(),
+        c.deprecated.len().to_string(),
+        c.renamed.len().to_string(),
+        (c.reinstated.len() + c.id_changed.len() + extra).to_string(),
+    ]
 }

@@ -145,6 +145,38 @@ pub trait DetailView: Serialize {
     fn csv_fields(&self) -> Vec<(&'static str, String)>;
 }
 
+/// A piece of a report.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// A section heading.
+    Heading(String),
+    /// A paragraph.
+    Text(String),
+    /// A table with headings.
+    Table {
+        /// Column headings.
+        headers: Vec<&'static str>,
+        /// Rows of cells.
+        rows: Vec<Vec<Cell>>,
+    },
+}
+
+/// A view made of several blocks (a diff), rendered in every format.
+pub trait Report: Serialize {
+    /// What one JSON Lines record holds.
+    type Line: Serialize;
+    /// The title.
+    fn title(&self) -> String;
+    /// The blocks shown in a table or Markdown.
+    fn blocks(&self) -> Vec<Block>;
+    /// The JSON Lines records.
+    fn json_lines(&self) -> Vec<&Self::Line>;
+    /// CSV column names.
+    fn csv_headers() -> &'static [&'static str];
+    /// CSV records.
+    fn csv_records(&self) -> Vec<Vec<String>>;
+}
+
 /// Joins a list for a CSV cell.
 #[must_use]
 pub fn join(items: &[String]) -> String {

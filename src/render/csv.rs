@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::sanitize;
-use crate::query::{DetailView, TableRow};
+use crate::query::{DetailView, Report, TableRow};
 
 fn field(s: &str) -> String {
     let s = sanitize(s, true);
@@ -24,6 +24,15 @@ pub(super) fn list<T: TableRow>(out: &mut dyn Write, rows: &[T]) -> io::Result<(
     record(out, &h)?;
     for r in rows {
         record(out, &r.csv_record())?;
+    }
+    Ok(())
+}
+
+pub(super) fn report<R: Report>(out: &mut dyn Write, item: &R) -> io::Result<()> {
+    let h: Vec<String> = R::csv_headers().iter().map(ToString::to_string).collect();
+    record(out, &h)?;
+    for r in item.csv_records() {
+        record(out, &r)?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::sanitize;
-use crate::query::{Cell, DetailView, TableRow};
+use crate::query::{Block, Cell, DetailView, Report, TableRow};
 
 fn cell(c: &Cell) -> String {
     let mut s = sanitize(&c.text, false).replace('|', "\\|");
@@ -51,6 +51,27 @@ pub(super) fn detail<T: DetailView>(out: &mut dyn Write, item: &T) -> io::Result
                 writeln!(out, "{pad}- {}", text.replace('\n', " "))?;
             } else {
                 writeln!(out, "{text}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn report<R: Report>(out: &mut dyn Write, item: &R) -> io::Result<()> {
+    writeln!(out, "## {}", sanitize(&item.title(), false))?;
+    for b in item.blocks() {
+        writeln!(out)?;
+        match b {
+            Block::Heading(h) => writeln!(out, "### {}", sanitize(&h, false))?,
+            Block::Text(t) => writeln!(out, "{}", sanitize(&t, false))?,
+            Block::Table { headers, rows } => {
+                let h: Vec<String> = headers.iter().map(ToString::to_string).collect();
+                row(out, &h)?;
+                row(out, &vec!["---".to_string(); h.len()])?;
+                for r in rows {
+                    let cells: Vec<String> = r.iter().map(cell).collect();
+                    row(out, &cells)?;
+                }
             }
         }
     }

@@ -7,7 +7,7 @@ mod table;
 
 use std::io::{self, Write};
 
-use crate::query::{DetailView, TableRow};
+use crate::query::{DetailView, Report, TableRow};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,6 +55,17 @@ pub fn detail<T: DetailView>(out: &mut dyn Write, item: &T, opts: &Options) -> i
         Format::Jsonl => json::one_line(out, item),
         Format::Csv => csv::detail(out, item),
         Format::Markdown => markdown::detail(out, item),
+    }
+}
+
+/// Writes a report (a diff).
+pub fn report<R: Report>(out: &mut dyn Write, item: &R, opts: &Options) -> io::Result<()> {
+    match opts.format {
+        Format::Table => table::report(out, item, opts),
+        Format::Json => json::one(out, item),
+        Format::Jsonl => json::lines(out, &item.json_lines()),
+        Format::Csv => csv::report(out, item),
+        Format::Markdown => markdown::report(out, item),
     }
 }
 

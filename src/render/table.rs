@@ -7,7 +7,7 @@ use tabled::settings::peaker::PriorityMax;
 use tabled::settings::{Style, Width};
 
 use super::{Options, sanitize};
-use crate::query::{Cell, DetailView, TableRow};
+use crate::query::{Block, Cell, DetailView, Report, TableRow};
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;33m";
@@ -144,6 +144,47 @@ pub(super) fn detail<T: DetailView>(
                         writeln!(out, "{pad}{line}")?;
                     }
                 }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn text(out: &mut dyn Write, t: &str, opts: &Options) -> io::Result<()> {
+    let t = sanitize(t, true);
+    match opts.width {
+        Some(w) => {
+            for line in wrap(&t, w) {
+                writeln!(out, "{line}")?;
+            }
+        }
+        None => writeln!(out, "{t}")?,
+    }
+    Ok(())
+}
+
+pub(super) fn report<R: Report>(out: &mut dyn Write, item: &R, opts: &Options) -> io::Result<()> {
+    let title = sanitize(&item.title(), false);
+    let lines = opts
+        .width
+        .map_or_else(|| vec![title.clone()], |w| wrap(&title, w));
+    for l in lines {
+        writeln!(out, "{}", header(&l, opts.color))?;
+    }
+    for block in item.blocks() {
+        match block {
+            Block::Heading(h) => {
+                writeln!(out)?;
+                writeln!(out, "{}", header(&sanitize(&h, false), opts.color))?;
+            }
+            Block::Text(t) => text(out, &t, opts)?,
+            Block::Table { headers, rows } => {
+                let mut b = Builder::default();
+                b.push_record(headers.iter().map(|h| header(h, opts.color)));
+                for r in rows {
+                    b.push_record(r.iter().map(|c| cell(c, opts.color)));
+                }
+                print_table(out, b, opts)?;
             }
         }
     }

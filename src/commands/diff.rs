@@ -50,5 +50,10 @@ pub fn run(ctx: &mut Ctx, args: &DiffArgs) -> Result<Outcome> {
     }
     let report = query::diff::diff(&old, &new);
     render::report(ctx.out, &report, &ctx.settings.render)?;
-    Ok(Outcome::Found)
+    // Like a query that found nothing: the same data twice is exit 1.
+    Ok(if report.is_empty() {
+        Outcome::Nothing
+    } else {
+        Outcome::Found
+    })
 }

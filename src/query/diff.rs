@@ -663,12 +663,12 @@ fn technique_changes(
     new: &KnowledgeBase,
     model: &HashSet<(Kind, &'static str)>,
 ) -> TechniqueChanges {
-    let m = match_kind(old, new, Kind::Technique);
-    let mut c = TechniqueChanges::default();
+    let matched = match_kind(old, new, Kind::Technique);
+    let mut changes = TechniqueChanges::default();
     let mut moved = HashSet::new();
     let tref = |kb: &KnowledgeBase, i: u32| Ref::to(kb, Node::new(Kind::Technique, i));
-    for (i, &j) in m.iter().enumerate() {
-        let (Some(j), ot) = (j, &old.techniques[i]) else {
+    for (i, &to) in matched.iter().enumerate() {
+        let (Some(j), ot) = (to, &old.techniques[i]) else {
             continue;
         };
         let nt = &new.techniques[j as usize];
@@ -678,7 +678,7 @@ fn technique_changes(
         let (id, name) = (nt.meta.id.clone(), nt.meta.name.clone());
         let (otac, ntac) = (tactic_names(old, ot), tactic_names(new, nt));
         if !same_set(&otac, &ntac) {
-            c.tactics_changed.push(ListChanged {
+            changes.tactics_changed.push(ListChanged {
                 id: id.clone(),
                 name: name.clone(),
                 old: otac,
@@ -686,23 +686,23 @@ fn technique_changes(
             });
         }
         if !same_set(&ot.platforms, &nt.platforms) {
-            c.platforms_changed.push(ListChanged {
+            changes.platforms_changed.push(ListChanged {
                 id: id.clone(),
                 name: name.clone(),
                 old: ot.platforms.clone(),
                 new: nt.platforms.clone(),
             });
         }
-        let old_parent_now = ot.parent.map(|p| m[p as usize]);
+        let old_parent_now = ot.parent.map(|p| matched[p as usize]);
         let change = match (old_parent_now, nt.parent) {
             (None, None) => None,
             (Some(_), None) => Some("promoted"),
             (None, Some(_)) => Some("demoted"),
-            (Some(a), Some(b)) => (a != Some(b)).then_some("moved"),
+            (Some(was), Some(now)) => (was != Some(now)).then_some("moved"),
         };
         if let Some(change) = change {
             moved.insert(j);
-            c.parent_changed.push(ParentChanged {
+            changes.parent_changed.push(ParentChanged {
                 id: id.clone(),
                 name: name.clone(),
                 old_id: ot.meta.id.clone(),
@@ -729,16 +729,17 @@ fn technique_changes(
             }
         }
         if !fields.is_empty() {
-            c.description_changed
+            changes
+                .description_changed
                 .push(ContentChanged { id, name, fields });
         }
     }
-    c.common = object_changes(old, new, Kind::Technique, &m, &moved);
-    by_id(&mut c.tactics_changed, |r| &r.id);
-    by_id(&mut c.platforms_changed, |r| &r.id);
-    by_id(&mut c.parent_changed, |r| &r.id);
-    by_id(&mut c.description_changed, |r| &r.id);
-    c
+    changes.common = object_changes(old, new, Kind::Technique, &matched, &moved);
+    by_id(&mut changes.tactics_changed, |r| &r.id);
+    by_id(&mut changes.platforms_changed, |r| &r.id);
+    by_id(&mut changes.parent_changed, |r| &r.id);
+    by_id(&mut changes.description_changed, |r| &r.id);
+    changes
 }
 
 /// Every counted relationship as (type, source STIX id, target STIX id). `subtechnique-of`

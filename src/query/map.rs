@@ -282,16 +282,13 @@ fn strip_markup(d: &str) -> String {
         } else {
             None
         };
-        match skip {
-            Some(n) => {
-                out.push(' ');
-                rest = &tail[n..];
-            }
-            None => {
-                let c = tail.chars().next().map_or(1, char::len_utf8);
-                out.push_str(&tail[..c]);
-                rest = &tail[c..];
-            }
+        if let Some(n) = skip {
+            out.push(' ');
+            rest = &tail[n..];
+        } else {
+            let c = tail.chars().next().map_or(1, char::len_utf8);
+            out.push_str(&tail[..c]);
+            rest = &tail[c..];
         }
     }
     out.push_str(rest);
@@ -430,8 +427,8 @@ fn scan_names(
         } else {
             None
         };
-        match chosen {
-            Some(e) => hits.push(Hit {
+        if let Some(e) = chosen {
+            hits.push(Hit {
                 node: e.node,
                 line: w[i].line,
                 how: if e.alias {
@@ -440,15 +437,14 @@ fn scan_names(
                     MatchedAs::Name
                 },
                 written: None,
-            }),
-            None => {
-                let mut who: Vec<String> = entries.iter().map(|e| describe(kb, e.node)).collect();
-                who.sort();
-                warnings.insert(format!(
-                    "'{written}' names {}: not mapped (write the ID)",
-                    who.join(", ")
-                ));
-            }
+            });
+        } else {
+            let mut who: Vec<String> = entries.iter().map(|e| describe(kb, e.node)).collect();
+            who.sort();
+            warnings.insert(format!(
+                "'{written}' names {}: not mapped (write the ID)",
+                who.join(", ")
+            ));
         }
         i += len;
     }
@@ -539,10 +535,12 @@ pub fn map(kb: &KnowledgeBase, text: &str, opts: MapOptions) -> MapResult {
     }
 }
 
+/// Mentions of one object: lines, count, how it was written, the revoked object named.
+type Mentions = (BTreeSet<usize>, usize, BTreeSet<MatchedAs>, Option<Node>);
+
 /// One entry per object, with every mention folded in.
 fn group(kb: &KnowledgeBase, hits: Vec<Hit>) -> Vec<Mapped> {
-    let mut by_node: HashMap<Node, (BTreeSet<usize>, usize, BTreeSet<MatchedAs>, Option<Node>)> =
-        HashMap::new();
+    let mut by_node: HashMap<Node, Mentions> = HashMap::new();
     for h in hits {
         let e = by_node.entry(h.node).or_default();
         e.0.insert(h.line);

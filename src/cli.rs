@@ -84,6 +84,18 @@ pub struct GlobalArgs {
     /// Download from this mirror of MITRE's attack-stix-data instead [env: `ATTCK_SOURCE_URL`].
     #[arg(long, global = true, value_name = "URL", value_hint = ValueHint::Url)]
     pub source_url: Option<String>,
+
+    /// Directory of the index caches built from bundles [env: `ATTCK_CACHE_DIR`].
+    #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Parse the bundle instead of using (or writing) its index cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    /// More detail: procedure examples in technique and object tables, notes about the cache.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 /// The subcommands.
@@ -220,13 +232,10 @@ pub struct TechniqueArgs {
     #[arg(value_name = "ID")]
     pub id: TechniqueId,
 
-    /// Show procedure examples (how groups, software and campaigns used it) in the table.
+    /// Show procedure examples (how groups, software and campaigns used it) in the table
+    /// (also with the global -v / --verbose).
     #[arg(long)]
     pub procedures: bool,
-
-    /// Verbose table: the same as --procedures.
-    #[arg(short, long)]
-    pub verbose: bool,
 }
 
 /// Arguments of `attck show`.
@@ -241,13 +250,10 @@ pub struct ShowArgs {
     #[arg(short = 't', long = "type", value_enum, value_name = "TYPE")]
     pub kind: Option<KindArg>,
 
-    /// Show procedure examples (techniques, groups, software, campaigns) in the table.
+    /// Show procedure examples (techniques, groups, software, campaigns) in the table
+    /// (also with the global -v / --verbose).
     #[arg(long)]
     pub procedures: bool,
-
-    /// Verbose table: the same as --procedures.
-    #[arg(short, long)]
-    pub verbose: bool,
 }
 
 /// Arguments of `attck list`.

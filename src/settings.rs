@@ -80,6 +80,14 @@ pub struct Settings {
     pub stderr_tty: bool,
     /// stdin is a terminal (confirmation prompts).
     pub stdin_tty: bool,
+    /// Where index caches go (`--cache-dir`, `ATTCK_CACHE_DIR`, the OS cache directory).
+    pub cache_dir: PathBuf,
+    /// Which setting chose the cache directory.
+    pub cache_dir_origin: Origin,
+    /// Parse bundles, never read or write caches (`--no-cache`).
+    pub no_cache: bool,
+    /// More detail (`-v`, `--verbose`).
+    pub verbose: bool,
 }
 
 /// Where environment variables come from (the process, or a map in tests).
@@ -178,6 +186,7 @@ fn http(env: &dyn Env) -> Result<HttpConfig> {
 /// Resolves the global arguments and the environment.
 pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
     let (data_dir, data_dir_origin) = data_dir(args, env)?;
+    let (cache_dir, cache_dir_origin) = cache_dir(args, env)?;
     let format = match args.format.unwrap_or(FormatArg::Table) {
         FormatArg::Table => Format::Table,
         FormatArg::Json => Format::Json,
@@ -228,7 +237,22 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
         http: http(env)?,
         stderr_tty: std::io::stderr().is_terminal(),
         stdin_tty: std::io::stdin().is_terminal(),
+        cache_dir,
+        cache_dir_origin,
+        no_cache: args.no_cache,
+        verbose: args.verbose,
     })
+}
+
+/// Resolves the cache directory: `--cache-dir` > `ATTCK_CACHE_DIR` > `<OS cache dir>/attck/index`.
+pub fn cache_dir(args: &GlobalArgs, env: &dyn Env) -> Result<(PathBuf, Origin)> {
+    if let Some(d) = &args.cache_dir {
+        return Ok((d.clone(), Origin::Flag));
+    }
+    if let Some(d) = env.var("ATTCK_CACHE_DIR").filter(|v| !v.is_empty()) {
+        return Ok((PathBuf::from(d), Origin::Env));
+    }
+    Ok((default_data_dir(env)?.join("index"), Origin::Default))
 }
 
 #[cfg(test)]

@@ -10,8 +10,7 @@ use crate::{query, render};
 pub fn run(ctx: &mut Ctx, args: &DetectsArgs) -> Result<Outcome> {
     let key = args.source.join(" ");
     let kb = ctx.knowledge_base()?;
-    let rows =
-        query::detects::detects(&kb, &key, args.channel.as_deref(), ctx.settings.visibility)?;
+    let rows = query::detects::detects(kb, &key, args.channel.as_deref(), ctx.settings.visibility)?;
     if rows.is_empty() && ctx.settings.render.format == render::Format::Table {
         ctx.warn(&format!(
             "nothing in {} is detected through {key}{}",

@@ -10,14 +10,14 @@ use crate::model::{KnowledgeBase, Version};
 use crate::{query, render};
 
 /// Loads one side: a bundle file if the argument names one, else an installed version.
-fn side(ctx: &mut Ctx, arg: &str) -> Result<KnowledgeBase> {
+fn side(ctx: &mut Ctx, arg: &str) -> Result<&'static KnowledgeBase> {
     let path = Path::new(arg);
     if path.is_file() {
-        let kb = KnowledgeBase::open(path, Some(ctx.settings.domain))?;
+        let kb = ctx.open_bundle(path, Some(ctx.settings.domain))?;
         for w in &kb.warnings {
             ctx.warn(w)?;
         }
-        return Ok(kb);
+        return Ok(Box::leak(Box::new(kb)));
     }
     match arg.parse::<Version>() {
         Ok(v) => ctx.knowledge_base_at(Some(&v)),
@@ -48,7 +48,7 @@ pub fn run(ctx: &mut Ctx, args: &DiffArgs) -> Result<Outcome> {
             new.label()
         );
     }
-    let report = query::diff::diff(&old, &new);
+    let report = query::diff::diff(old, new);
     render::report(ctx.out, &report, &ctx.settings.render)?;
     // Like a query that found nothing: the same data twice is exit 1.
     Ok(if report.is_empty() {

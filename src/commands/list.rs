@@ -59,47 +59,47 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Outcome> {
                     },
                     visibility: vis,
                 };
-                let rows = list::techniques(&kb, &filter)?;
+                let rows = list::techniques(kb, &filter)?;
                 emit(out, &rows, opts)?
             }
             ListKindArg::Tactics => {
-                let rows = query::tactics::tactics(&kb);
+                let rows = query::tactics::tactics(kb);
                 emit(out, &rows, opts)?
             }
             ListKindArg::Groups => {
-                let rows = list::groups(&kb, vis);
+                let rows = list::groups(kb, vis);
                 emit(out, &rows, opts)?
             }
             ListKindArg::Software => {
-                let rows = list::software(&kb, vis);
+                let rows = list::software(kb, vis);
                 emit(out, &rows, opts)?
             }
             ListKindArg::Mitigations => {
-                let rows = list::mitigations(&kb, vis);
+                let rows = list::mitigations(kb, vis);
                 emit(out, &rows, opts)?
             }
             ListKindArg::Campaigns => {
-                let rows = list::campaigns(&kb, vis);
+                let rows = list::campaigns(kb, vis);
                 emit(out, &rows, opts)?
             }
             ListKindArg::DataSources => {
-                let rows = list::data_sources(&kb, vis);
+                let rows = list::data_sources(kb, vis);
                 emit(out, &rows, opts)?
             }
             ListKindArg::DataComponents => {
-                let rows = list::data_components(&kb, vis);
+                let rows = list::data_components(kb, vis);
                 emit(out, &rows, opts)?
             }
             ListKindArg::DetectionStrategies => {
-                let rows = list::detection_strategies(&kb, vis);
+                let rows = list::detection_strategies(kb, vis);
                 emit(out, &rows, opts)?
             }
             ListKindArg::Analytics => {
-                let rows = list::analytics(&kb, vis);
+                let rows = list::analytics(kb, vis);
                 emit(out, &rows, opts)?
             }
             ListKindArg::Assets => {
-                let rows = list::assets(&kb, vis);
+                let rows = list::assets(kb, vis);
                 emit(out, &rows, opts)?
             }
         }

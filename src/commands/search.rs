@@ -25,7 +25,7 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
     let kb = ctx.knowledge_base()?;
     if !kinds.is_empty() {
         let hits =
-            query::search::search_objects(&kb, &q, &kinds, ctx.settings.visibility, args.limit);
+            query::search::search_objects(kb, &q, &kinds, ctx.settings.visibility, args.limit);
         if hits.is_empty() && ctx.settings.render.format == render::Format::Table {
             ctx.warn(&format!(
                 "nothing in {} matches {}",
@@ -40,7 +40,7 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
     let tactic = args
         .tactic
         .as_deref()
-        .map(|t| resolve_tactic(&kb, t))
+        .map(|t| resolve_tactic(kb, t))
         .transpose()?;
     let opts = SearchOptions {
         filter: TechniqueFilter {
@@ -51,7 +51,7 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
         tactic,
         limit: args.limit,
     };
-    let hits = query::search::search(&kb, &q, &opts);
+    let hits = query::search::search(kb, &q, &opts);
     if hits.is_empty() && ctx.settings.render.format == render::Format::Table {
         ctx.warn(&format!(
             "no technique in {} matches {}",

@@ -36,7 +36,7 @@ pub fn run(ctx: &mut Ctx, args: &ShowArgs) -> Result<Outcome> {
         &key,
         args.kind.and_then(kind_of),
         ctx.settings.visibility,
-        args.procedures || args.verbose,
+        args.procedures || ctx.settings.verbose,
     )?;
     for n in &notes {
         ctx.warn(n)?;

@@ -15,7 +15,7 @@ pub fn run(ctx: &mut Ctx, args: &TacticArgs) -> Result<Outcome> {
         no_subtechniques: args.no_subtechniques,
         visibility: ctx.settings.visibility,
     };
-    let rows = query::tactic::tactic(&kb, &args.tactic, &filter)?;
+    let rows = query::tactic::tactic(kb, &args.tactic, &filter)?;
     render::list(ctx.out, &rows, &ctx.settings.render)?;
     Ok(Outcome::from_count(rows.len()))
 }

@@ -10,25 +10,35 @@ use super::graph::{
     Edge, Group, Kind, LogSource, Matrix, Mitigation, Node, Rel, Software, SoftwareType,
 };
 use super::{
-    Domain, FieldPrint, KnowledgeBase, LoadStats, Meta, NameHit, Tactic, Technique,
+    Domain, FieldPrint, KnowledgeBase, LoadStats, Lookup, Meta, NameHit, Str, Tactic, Technique,
     TechniquePrints, cmp_ids, id,
 };
 use crate::stix::{Bundle, Object, Relationship, Text};
 
+/// A model copy of bundle text.
+fn one(t: &Text) -> Str {
+    Str::from(t.owned())
+}
+
+/// A model copy of optional bundle text.
+fn opt(t: Option<&Text>) -> Option<Str> {
+    t.map(one)
+}
+
 /// An owned copy of optional bundle text.
-fn opt(t: Option<&Text>) -> Option<String> {
+fn opt_string(t: Option<&Text>) -> Option<String> {
     t.map(Text::owned)
 }
 
-/// Owned copies of a list of bundle strings.
-fn all(v: &[Text]) -> Vec<String> {
-    v.iter().map(Text::owned).collect()
+/// Model copies of a list of bundle strings.
+fn all(v: &[Text]) -> Vec<Str> {
+    v.iter().map(one).collect()
 }
 
 fn meta(o: &Object) -> Meta {
     let r = o.attack_ref();
     Meta {
-        stix_id: o.id.owned(),
+        stix_id: one(&o.id),
         id: r
             .and_then(|r| opt(r.external_id.as_ref()))
             .unwrap_or_default(),
@@ -140,7 +150,7 @@ pub(super) fn build(
     let attack_version = objects
         .iter()
         .find(|o| o.kind == "x-mitre-collection")
-        .and_then(|o| opt(o.x_mitre_version.as_ref()))
+        .and_then(|o| opt_string(o.x_mitre_version.as_ref()))
         .or_else(|| {
             path.file_name()
                 .and_then(|n| n.to_str())
@@ -241,10 +251,12 @@ pub(super) fn build(
             .filter(|o| kinds.contains(&o.kind.as_str()))
             .collect();
         v.sort_by_cached_key(|o| {
-            let m = o.attack_ref().and_then(|r| opt(r.external_id.as_ref()));
+            let m = o
+                .attack_ref()
+                .and_then(|r| opt_string(r.external_id.as_ref()));
             (
                 IdKey(m.unwrap_or_default()),
-                opt(o.name.as_ref()),
+                opt_string(o.name.as_ref()),
                 o.id.owned(),
             )
         });
@@ -348,8 +360,8 @@ pub(super) fn build(
                 .x_mitre_log_sources
                 .iter()
                 .map(|l| LogSource {
-                    name: l.name.owned(),
-                    channel: l.channel.owned(),
+                    name: one(&l.name),
+                    channel: one(&l.channel),
                 })
                 .collect(),
         })
@@ -398,8 +410,8 @@ pub(super) fn build(
                 .iter()
                 .map(|l| AnalyticLogSource {
                     component: index_of(&l.x_mitre_data_component_ref, Kind::DataComponent),
-                    name: l.name.owned(),
-                    channel: l.channel.owned(),
+                    name: one(&l.name),
+                    channel: one(&l.channel),
                 })
                 .collect(),
             strategies: Vec::new(),
@@ -569,9 +581,9 @@ pub(super) fn build(
         edges,
         incoming,
         revocations,
-        technique_ids: ids,
-        ids: HashMap::new(),
-        names: HashMap::new(),
+        technique_ids: Lookup::from_map(ids),
+        ids: Lookup::default(),
+        names: Lookup::default(),
     };
     index_lookups(&mut kb);
     Ok(kb)
@@ -611,8 +623,8 @@ fn index_lookups(kb: &mut KnowledgeBase) {
     for v in ids.values_mut() {
         v.sort_by_key(|&n| !kb.meta(n).is_active());
     }
-    kb.ids = ids;
-    kb.names = names;
+    kb.ids = Lookup::from_map(ids);
+    kb.names = Lookup::from_map(names);
 }
 
 /// Orders metas by ATT&CK ID, then name, then STIX id.

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Meta;
+use super::{Meta, Str};
 
 /// The kinds of ATT&CK object the knowledge base holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -179,7 +179,7 @@ pub struct Edge {
     /// Where it ends.
     pub target: Node,
     /// The relationship's description (for `uses`, the procedure example); may be empty.
-    pub description: String,
+    pub description: Str,
 }
 
 /// `malware` or `tool`.
@@ -218,7 +218,7 @@ pub struct Group {
     /// Common fields.
     pub meta: Meta,
     /// Other names, as published (the first is usually the name itself).
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Str>,
 }
 
 /// A piece of software (`malware` or `tool`).
@@ -229,9 +229,9 @@ pub struct Software {
     /// Malware or tool.
     pub software_type: SoftwareType,
     /// Other names (`x_mitre_aliases`).
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Str>,
     /// Platforms.
-    pub platforms: Vec<String>,
+    pub platforms: Vec<Str>,
 }
 
 /// A campaign.
@@ -240,11 +240,11 @@ pub struct Campaign {
     /// Common fields.
     pub meta: Meta,
     /// Other names.
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Str>,
     /// First seen (RFC 3339).
-    pub first_seen: Option<String>,
+    pub first_seen: Option<Str>,
     /// Last seen (RFC 3339).
-    pub last_seen: Option<String>,
+    pub last_seen: Option<Str>,
 }
 
 /// A mitigation (`course-of-action`).
@@ -260,7 +260,7 @@ pub struct DataSource {
     /// Common fields.
     pub meta: Meta,
     /// Platforms.
-    pub platforms: Vec<String>,
+    pub platforms: Vec<Str>,
     /// Indexes of its data components.
     pub components: Vec<u32>,
 }
@@ -269,9 +269,9 @@ pub struct DataSource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogSource {
     /// The log source name (`WinEventLog:Security`).
-    pub name: String,
+    pub name: Str,
     /// The channel (`EventCode=4688`).
-    pub channel: String,
+    pub channel: Str,
 }
 
 /// A data component.
@@ -300,9 +300,9 @@ pub struct AnalyticLogSource {
     /// Index of the data component, when the reference resolves.
     pub component: Option<u32>,
     /// The log source name.
-    pub name: String,
+    pub name: Str,
     /// The channel.
-    pub channel: String,
+    pub channel: Str,
 }
 
 /// An analytic (18.x): one platform's way of carrying out a detection strategy.
@@ -311,7 +311,7 @@ pub struct Analytic {
     /// Common fields.
     pub meta: Meta,
     /// Platforms.
-    pub platforms: Vec<String>,
+    pub platforms: Vec<Str>,
     /// The log sources it reads.
     pub log_sources: Vec<AnalyticLogSource>,
     /// Indexes of the detection strategies that list it.
@@ -324,7 +324,7 @@ pub struct Asset {
     /// Common fields.
     pub meta: Meta,
     /// Platforms.
-    pub platforms: Vec<String>,
+    pub platforms: Vec<Str>,
     /// Sectors.
-    pub sectors: Vec<String>,
+    pub sectors: Vec<Str>,
 }

@@ -4,11 +4,12 @@
 //! graph has no lifetimes, no reference counting and serialises as plain data.
 
 mod build;
+pub mod cache;
 pub mod graph;
 pub mod id;
+pub mod string;
 pub mod text;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -19,26 +20,27 @@ pub use graph::{
     Edge, Group, Kind, LogSource, Matrix, Mitigation, Node, Rel, Software, SoftwareType,
 };
 pub use id::{Domain, TechniqueId, Version, cmp_ids};
+pub use string::{Lookup, Str};
 
 /// Fields every ATT&CK object has.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Meta {
     /// The STIX id (`attack-pattern--…`).
-    pub stix_id: String,
+    pub stix_id: Str,
     /// The ATT&CK ID (`T1059`); empty when the object has none.
-    pub id: String,
+    pub id: Str,
     /// The display name.
-    pub name: String,
+    pub name: Str,
     /// The description as published (Markdown with citations).
-    pub description: String,
+    pub description: Str,
     /// The page on attack.mitre.org.
-    pub url: Option<String>,
+    pub url: Option<Str>,
     /// When the object was created (RFC 3339).
-    pub created: Option<String>,
+    pub created: Option<Str>,
     /// When the object was last modified (RFC 3339).
-    pub modified: Option<String>,
+    pub modified: Option<Str>,
     /// The object's own version (`x_mitre_version`).
-    pub version: Option<String>,
+    pub version: Option<Str>,
     /// Revoked: replaced by another object (see `revoked_by`).
     pub revoked: bool,
     /// Deprecated: withdrawn without a replacement.
@@ -61,7 +63,7 @@ pub struct Tactic {
     /// Common fields.
     pub meta: Meta,
     /// The kill-chain phase name techniques refer to (`execution`).
-    pub shortname: String,
+    pub shortname: Str,
 }
 
 /// A technique or sub-technique.
@@ -70,7 +72,7 @@ pub struct Technique {
     /// Common fields.
     pub meta: Meta,
     /// Platforms as published (`Windows`, `Linux`, …).
-    pub platforms: Vec<String>,
+    pub platforms: Vec<Str>,
     /// Indexes into [`KnowledgeBase::tactics`], in matrix order.
     pub tactics: Vec<u32>,
     /// Marked `x_mitre_is_subtechnique`.
@@ -214,11 +216,11 @@ pub struct KnowledgeBase {
     incoming: Vec<u32>,
     /// Raw `revoked-by` links (source, replacement), sorted.
     revocations: Vec<(Node, Node)>,
-    technique_ids: HashMap<String, Vec<u32>>,
+    technique_ids: Lookup<u32>,
     /// Upper-case ATT&CK ID → objects, active ones first.
-    ids: HashMap<String, Vec<Node>>,
+    ids: Lookup<Node>,
     /// Lower-case name or alias → objects.
-    names: HashMap<String, Vec<NameHit>>,
+    names: Lookup<NameHit>,
 }
 
 /// An object found by name or alias.
@@ -280,6 +282,77 @@ impl KnowledgeBase {
         build::build(bundle, name, expected)
     }
 
+    /// Checks that every link points inside the knowledge base, so no query can index out of
+    /// bounds. Built knowledge bases always pass; a decoded cache file might not.
+    pub fn check(&self) -> Result<(), String> {
+        let n_tactics = self.count(Kind::Tactic);
+        let n_tech = self.techniques.len();
+        let node_ok = |n: Node| (n.index as usize) < self.count(n.kind);
+        let all_below = |v: &[u32], n: usize| v.iter().all(|&i| (i as usize) < n);
+        let bad = |what: &str| Err(format!("a {what} link points outside the knowledge base"));
+        for t in &self.techniques {
+            if !all_below(&t.tactics, self.tactics.len())
+                || !all_below(&t.children, n_tech)
+                || t.parent.is_some_and(|p| p as usize >= n_tech)
+                || t.revoked_by.is_some_and(|p| p as usize >= n_tech)
+            {
+                return bad("technique");
+            }
+        }
+        if !self
+            .matrices
+            .iter()
+            .all(|m| all_below(&m.tactics, n_tactics))
+        {
+            return bad("matrix");
+        }
+        if !self
+            .data_sources
+            .iter()
+            .all(|d| all_below(&d.components, self.data_components.len()))
+            || !self.data_components.iter().all(|c| {
+                c.data_source
+                    .is_none_or(|d| (d as usize) < self.data_sources.len())
+            })
+        {
+            return bad("data source");
+        }
+        if !self
+            .detection_strategies
+            .iter()
+            .all(|d| all_below(&d.analytics, self.analytics.len()))
+            || !self.analytics.iter().all(|a| {
+                all_below(&a.strategies, self.detection_strategies.len())
+                    && a.log_sources.iter().all(|l| {
+                        l.component
+                            .is_none_or(|c| (c as usize) < self.data_components.len())
+                    })
+            })
+        {
+            return bad("detection");
+        }
+        if !self
+            .edges
+            .iter()
+            .all(|e| node_ok(e.source) && node_ok(e.target))
+            || self.incoming.len() != self.edges.len()
+            || !all_below(&self.incoming, self.edges.len())
+            || !self
+                .revocations
+                .iter()
+                .all(|&(a, b)| node_ok(a) && node_ok(b))
+        {
+            return bad("relationship");
+        }
+        if !self.technique_ids.check(|&i| (i as usize) < n_tech)
+            || !self.ids.check(|&n| node_ok(n))
+            || !self.names.check(|h| node_ok(h.node))
+        {
+            return bad("lookup");
+        }
+        Ok(())
+    }
+
     /// The domain and version as people write it: `enterprise-attack 18.1`.
     #[must_use]
     pub fn label(&self) -> String {
@@ -292,9 +365,7 @@ impl KnowledgeBase {
     /// Every technique carrying this ATT&CK ID (usually one), active ones first.
     #[must_use]
     pub fn techniques_with_id(&self, id: &str) -> &[u32] {
-        self.technique_ids
-            .get(&id.to_ascii_uppercase())
-            .map_or(&[], Vec::as_slice)
+        self.technique_ids.get(&id.to_ascii_uppercase())
     }
 
     /// The technique with this ATT&CK ID, preferring an active one.
@@ -376,7 +447,7 @@ impl KnowledgeBase {
 
     /// The aliases of a group, software or campaign (empty for other kinds).
     #[must_use]
-    pub fn aliases(&self, n: Node) -> &[String] {
+    pub fn aliases(&self, n: Node) -> &[Str] {
         let i = n.index as usize;
         match n.kind {
             Kind::Group => &self.groups[i].aliases,
@@ -436,17 +507,13 @@ impl KnowledgeBase {
     /// Every object with this ATT&CK ID (any kind), active ones first.
     #[must_use]
     pub fn nodes_with_id(&self, id: &str) -> &[Node] {
-        self.ids
-            .get(&id.trim().to_ascii_uppercase())
-            .map_or(&[], Vec::as_slice)
+        self.ids.get(&id.trim().to_ascii_uppercase())
     }
 
     /// Every object with this name or alias (case-insensitive).
     #[must_use]
     pub fn nodes_named(&self, name: &str) -> &[NameHit] {
-        self.names
-            .get(&name.trim().to_lowercase())
-            .map_or(&[], Vec::as_slice)
+        self.names.get(&name.trim().to_lowercase())
     }
 
     /// Every ATT&CK ID, name and alias, for did-you-mean suggestions.
@@ -456,7 +523,7 @@ impl KnowledgeBase {
                 let m = self.meta(n);
                 [m.id.as_str(), m.name.as_str()]
                     .into_iter()
-                    .chain(self.aliases(n).iter().map(String::as_str))
+                    .chain(self.aliases(n).iter().map(Str::as_str))
             })
         })
     }

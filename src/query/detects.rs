@@ -133,7 +133,7 @@ pub fn detects(
     let source = if is_log_source {
         Source::LogSource(key.to_string())
     } else {
-        match resolve(std::slice::from_ref(kb), key, Some(Kind::DataComponent)) {
+        match resolve(&[kb], key, Some(Kind::DataComponent)) {
             Ok(r) => Source::Component(r.hit.node.index),
             Err(Error::NotFound(msg)) if msg.contains("ambiguous") => {
                 return Err(Error::NotFound(msg));
@@ -186,9 +186,9 @@ pub fn detects(
                         technique: tech_ref(t),
                         detection_strategy: Some(Ref::to(kb, sn)),
                         analytic: Some(Ref::to(kb, an)),
-                        platforms: a.platforms.clone(),
-                        log_source: Some(l.name.clone()),
-                        channel: Some(l.channel.clone()),
+                        platforms: crate::query::strings(&a.platforms),
+                        log_source: Some(l.name.to_string()),
+                        channel: Some(l.channel.to_string()),
                         data_component: l
                             .component
                             .map(|c| OptRef::to(kb, Node::new(Kind::DataComponent, c))),

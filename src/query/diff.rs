@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 use super::technique::tactic_names;
-use super::{Block, Cell, Ref, Report};
+use super::{Block, Cell, Ref, Report, strings};
 use crate::model::{FieldPrint, Kind, KnowledgeBase, Node, Rel, cmp_ids};
 
 /// One side of the comparison.
@@ -592,8 +592,8 @@ fn object_changes(
                 let om = old.meta(Node::new(kind, o));
                 if !om.is_active() {
                     c.reinstated.push(Reinstated {
-                        id: nm.id.clone(),
-                        name: nm.name.clone(),
+                        id: nm.id.to_string(),
+                        name: nm.name.to_string(),
                         was: if om.revoked { "revoked" } else { "deprecated" },
                     });
                 }
@@ -615,29 +615,29 @@ fn object_changes(
         let id = if nm.id.is_empty() { &om.id } else { &nm.id };
         if nm.revoked {
             c.revoked.push(Revoked {
-                id: id.clone(),
-                name: nm.name.clone(),
+                id: id.to_string(),
+                name: nm.name.to_string(),
                 revoked_by: new.replacement_of(nn).map(|r| Ref::to(new, r)),
             });
         } else if nm.deprecated {
             c.deprecated.push(Ref {
-                id: id.clone(),
-                name: nm.name.clone(),
+                id: id.to_string(),
+                name: nm.name.to_string(),
             });
         } else {
             if om.name != nm.name {
                 c.renamed.push(Renamed {
-                    id: id.clone(),
-                    name: nm.name.clone(),
-                    old_name: om.name.clone(),
-                    new_name: nm.name.clone(),
+                    id: id.to_string(),
+                    name: nm.name.to_string(),
+                    old_name: om.name.to_string(),
+                    new_name: nm.name.to_string(),
                 });
             }
             if !om.id.eq_ignore_ascii_case(&nm.id) && !skip_id.contains(&j) {
                 c.id_changed.push(IdChanged {
-                    id: nm.id.clone(),
-                    name: nm.name.clone(),
-                    old_id: om.id.clone(),
+                    id: nm.id.to_string(),
+                    name: nm.name.to_string(),
+                    old_id: om.id.to_string(),
                 });
             }
         }
@@ -652,9 +652,9 @@ fn object_changes(
     c
 }
 
-fn same_set(a: &[String], b: &[String]) -> bool {
-    let sa: HashSet<&str> = a.iter().map(String::as_str).collect();
-    let sb: HashSet<&str> = b.iter().map(String::as_str).collect();
+fn same_set<S: std::ops::Deref<Target = str>>(a: &[S], b: &[S]) -> bool {
+    let sa: HashSet<&str> = a.iter().map(|x| &**x).collect();
+    let sb: HashSet<&str> = b.iter().map(|x| &**x).collect();
     sa == sb
 }
 
@@ -675,22 +675,22 @@ fn technique_changes(
         if !ot.meta.is_active() || !nt.meta.is_active() {
             continue;
         }
-        let (id, name) = (nt.meta.id.clone(), nt.meta.name.clone());
+        let (id, name) = (nt.meta.id.to_string(), nt.meta.name.to_string());
         let (otac, ntac) = (tactic_names(old, ot), tactic_names(new, nt));
         if !same_set(&otac, &ntac) {
             changes.tactics_changed.push(ListChanged {
-                id: id.clone(),
-                name: name.clone(),
+                id: id.to_string(),
+                name: name.to_string(),
                 old: otac,
                 new: ntac,
             });
         }
         if !same_set(&ot.platforms, &nt.platforms) {
             changes.platforms_changed.push(ListChanged {
-                id: id.clone(),
-                name: name.clone(),
-                old: ot.platforms.clone(),
-                new: nt.platforms.clone(),
+                id: id.to_string(),
+                name: name.to_string(),
+                old: strings(&ot.platforms),
+                new: strings(&nt.platforms),
             });
         }
         let old_parent_now = ot.parent.map(|p| matched[p as usize]);
@@ -703,9 +703,9 @@ fn technique_changes(
         if let Some(change) = change {
             moved.insert(j);
             changes.parent_changed.push(ParentChanged {
-                id: id.clone(),
-                name: name.clone(),
-                old_id: ot.meta.id.clone(),
+                id: id.to_string(),
+                name: name.to_string(),
+                old_id: ot.meta.id.to_string(),
                 change,
                 old_parent: ot.parent.map(|p| tref(old, p)),
                 new_parent: nt.parent.map(|p| tref(new, p)),
@@ -1047,7 +1047,7 @@ fn section_blocks(
             b.push(table(headers, rows));
         }
     };
-    let two = |r: &Ref| vec![r.id.clone(), r.name.clone()];
+    let two = |r: &Ref| vec![r.id.to_string(), r.name.to_string()];
     list(
         "added",
         c.added.len(),
@@ -1068,8 +1068,8 @@ fn section_blocks(
             .iter()
             .map(|x| {
                 vec![
-                    x.id.clone(),
-                    x.name.clone(),
+                    x.id.to_string(),
+                    x.name.to_string(),
                     x.revoked_by.as_ref().map_or_else(
                         || "(no replacement named)".to_string(),
                         |r| format!("{} {}", r.id, r.name),
@@ -1090,7 +1090,7 @@ fn section_blocks(
         vec!["ID", "Name", "Was"],
         c.reinstated
             .iter()
-            .map(|x| vec![x.id.clone(), x.name.clone(), x.was.to_string()])
+            .map(|x| vec![x.id.to_string(), x.name.to_string(), x.was.to_string()])
             .collect(),
     );
     list(
@@ -1099,7 +1099,13 @@ fn section_blocks(
         vec!["ID", "Old name", "New name"],
         c.renamed
             .iter()
-            .map(|x| vec![x.id.clone(), x.old_name.clone(), x.new_name.clone()])
+            .map(|x| {
+                vec![
+                    x.id.to_string(),
+                    x.old_name.to_string(),
+                    x.new_name.to_string(),
+                ]
+            })
             .collect(),
     );
     list(
@@ -1108,7 +1114,7 @@ fn section_blocks(
         vec!["ID", "Name", "Old ID"],
         c.id_changed
             .iter()
-            .map(|x| vec![x.id.clone(), x.name.clone(), x.old_id.clone()])
+            .map(|x| vec![x.id.to_string(), x.name.to_string(), x.old_id.to_string()])
             .collect(),
     );
     let Some(t) = t else { return };
@@ -1120,8 +1126,8 @@ fn section_blocks(
             .iter()
             .map(|x| {
                 vec![
-                    x.id.clone(),
-                    x.name.clone(),
+                    x.id.to_string(),
+                    x.name.to_string(),
                     x.old.join(", "),
                     x.new.join(", "),
                 ]
@@ -1136,8 +1142,8 @@ fn section_blocks(
             .iter()
             .map(|x| {
                 vec![
-                    x.id.clone(),
-                    x.name.clone(),
+                    x.id.to_string(),
+                    x.name.to_string(),
                     list_delta(&x.old, &x.new),
                     x.new.join(", "),
                 ]
@@ -1152,8 +1158,8 @@ fn section_blocks(
             .iter()
             .map(|x| {
                 vec![
-                    x.id.clone(),
-                    x.name.clone(),
+                    x.id.to_string(),
+                    x.name.to_string(),
                     x.change.to_string(),
                     parent_side(&x.old_id, x.old_parent.as_ref()),
                     parent_side(&x.id, x.new_parent.as_ref()),
@@ -1167,7 +1173,7 @@ fn section_blocks(
         vec!["ID", "Name", "Fields"],
         t.description_changed
             .iter()
-            .map(|x| vec![x.id.clone(), x.name.clone(), x.fields.join(", ")])
+            .map(|x| vec![x.id.to_string(), x.name.to_string(), x.fields.join(", ")])
             .collect(),
     );
 }
@@ -1286,8 +1292,8 @@ impl Report for DiffReport {
                 vec![
                     l.section.to_string(),
                     l.change.to_string(),
-                    l.id.clone(),
-                    l.name.clone(),
+                    l.id.to_string(),
+                    l.name.to_string(),
                     l.detail.clone(),
                 ]
             })

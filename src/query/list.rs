@@ -240,7 +240,7 @@ list_row! {
 
 fn ids(kb: &KnowledgeBase, kind: Kind, idx: &[u32]) -> Vec<String> {
     idx.iter()
-        .map(|&i| kb.meta(Node::new(kind, i)).id.clone())
+        .map(|&i| kb.meta(Node::new(kind, i)).id.to_string())
         .collect()
 }
 
@@ -255,9 +255,9 @@ pub fn groups(kb: &KnowledgeBase, vis: Visibility) -> Vec<GroupRow> {
         .map(|n| {
             let m = kb.meta(n);
             GroupRow {
-                id: m.id.clone(),
-                name: m.name.clone(),
-                aliases: kb.aliases(n).to_vec(),
+                id: m.id.to_string(),
+                name: m.name.to_string(),
+                aliases: crate::query::strings(kb.aliases(n)),
                 technique_count: kb.targets(n, Rel::Uses, Kind::Technique).len(),
                 software_count: kb.targets(n, Rel::Uses, Kind::Software).len(),
                 revoked: m.revoked,
@@ -274,11 +274,11 @@ pub fn software(kb: &KnowledgeBase, vis: Visibility) -> Vec<SoftwareRow> {
         .map(|n| {
             let s = &kb.software[n.index as usize];
             SoftwareRow {
-                id: s.meta.id.clone(),
-                name: s.meta.name.clone(),
+                id: s.meta.id.to_string(),
+                name: s.meta.name.to_string(),
                 software_type: s.software_type.name(),
-                aliases: s.aliases.clone(),
-                platforms: s.platforms.clone(),
+                aliases: crate::query::strings(&s.aliases),
+                platforms: crate::query::strings(&s.platforms),
                 technique_count: kb.targets(n, Rel::Uses, Kind::Technique).len(),
                 revoked: s.meta.revoked,
                 deprecated: s.meta.deprecated,
@@ -294,10 +294,10 @@ pub fn campaigns(kb: &KnowledgeBase, vis: Visibility) -> Vec<CampaignRow> {
         .map(|n| {
             let c = &kb.campaigns[n.index as usize];
             CampaignRow {
-                id: c.meta.id.clone(),
-                name: c.meta.name.clone(),
-                first_seen: c.first_seen.clone(),
-                last_seen: c.last_seen.clone(),
+                id: c.meta.id.to_string(),
+                name: c.meta.name.to_string(),
+                first_seen: c.first_seen.as_ref().map(ToString::to_string),
+                last_seen: c.last_seen.as_ref().map(ToString::to_string),
                 groups: ids(
                     kb,
                     Kind::Group,
@@ -318,8 +318,8 @@ pub fn mitigations(kb: &KnowledgeBase, vis: Visibility) -> Vec<MitigationRow> {
         .map(|n| {
             let m = kb.meta(n);
             MitigationRow {
-                id: m.id.clone(),
-                name: m.name.clone(),
+                id: m.id.to_string(),
+                name: m.name.to_string(),
                 technique_count: kb.targets(n, Rel::Mitigates, Kind::Technique).len(),
                 revoked: m.revoked,
                 deprecated: m.deprecated,
@@ -335,13 +335,13 @@ pub fn data_sources(kb: &KnowledgeBase, vis: Visibility) -> Vec<DataSourceRow> {
         .map(|n| {
             let s = &kb.data_sources[n.index as usize];
             DataSourceRow {
-                id: s.meta.id.clone(),
-                name: s.meta.name.clone(),
-                platforms: s.platforms.clone(),
+                id: s.meta.id.to_string(),
+                name: s.meta.name.to_string(),
+                platforms: crate::query::strings(&s.platforms),
                 data_components: s
                     .components
                     .iter()
-                    .map(|&c| kb.data_components[c as usize].meta.name.clone())
+                    .map(|&c| kb.data_components[c as usize].meta.name.to_string())
                     .collect(),
                 revoked: s.meta.revoked,
                 deprecated: s.meta.deprecated,
@@ -357,11 +357,16 @@ pub fn data_components(kb: &KnowledgeBase, vis: Visibility) -> Vec<DataComponent
         .map(|n| {
             let c = &kb.data_components[n.index as usize];
             DataComponentRow {
-                id: (!c.meta.id.is_empty()).then(|| c.meta.id.clone()),
-                name: c.meta.name.clone(),
+                id: (!c.meta.id.is_empty())
+                    .then(|| c.meta.id.clone())
+                    .as_ref()
+                    .map(ToString::to_string),
+                name: c.meta.name.to_string(),
                 data_source: c
                     .data_source
-                    .map(|s| kb.data_sources[s as usize].meta.id.clone()),
+                    .map(|s| kb.data_sources[s as usize].meta.id.clone())
+                    .as_ref()
+                    .map(ToString::to_string),
                 log_sources: c
                     .log_sources
                     .iter()
@@ -382,8 +387,8 @@ pub fn detection_strategies(kb: &KnowledgeBase, vis: Visibility) -> Vec<Detectio
         .map(|n| {
             let d = &kb.detection_strategies[n.index as usize];
             DetectionStrategyRow {
-                id: d.meta.id.clone(),
-                name: d.meta.name.clone(),
+                id: d.meta.id.to_string(),
+                name: d.meta.name.to_string(),
                 techniques: ids(
                     kb,
                     Kind::Technique,
@@ -405,14 +410,14 @@ pub fn analytics(kb: &KnowledgeBase, vis: Visibility) -> Vec<AnalyticRow> {
             let a = &kb.analytics[n.index as usize];
             let mut sources: Vec<String> = Vec::new();
             for l in &a.log_sources {
-                if !sources.contains(&l.name) {
-                    sources.push(l.name.clone());
+                if !sources.iter().any(|s| *s == *l.name) {
+                    sources.push(l.name.to_string());
                 }
             }
             AnalyticRow {
-                id: a.meta.id.clone(),
-                name: a.meta.name.clone(),
-                platforms: a.platforms.clone(),
+                id: a.meta.id.to_string(),
+                name: a.meta.name.to_string(),
+                platforms: crate::query::strings(&a.platforms),
                 detection_strategies: ids(kb, Kind::DetectionStrategy, &a.strategies),
                 log_sources: sources,
                 revoked: a.meta.revoked,
@@ -429,10 +434,10 @@ pub fn assets(kb: &KnowledgeBase, vis: Visibility) -> Vec<AssetRow> {
         .map(|n| {
             let a = &kb.assets[n.index as usize];
             AssetRow {
-                id: a.meta.id.clone(),
-                name: a.meta.name.clone(),
-                platforms: a.platforms.clone(),
-                sectors: a.sectors.clone(),
+                id: a.meta.id.to_string(),
+                name: a.meta.name.to_string(),
+                platforms: crate::query::strings(&a.platforms),
+                sectors: crate::query::strings(&a.sectors),
                 technique_count: kb.sources(n, Rel::Targets, Kind::Technique).len(),
                 revoked: a.meta.revoked,
                 deprecated: a.meta.deprecated,
@@ -479,7 +484,7 @@ pub struct TechniqueListFilter {
 }
 
 fn one(kb: &KnowledgeBase, key: &str, kind: Kind) -> Result<u32, Error> {
-    let r = resolve(std::slice::from_ref(kb), key, Some(kind))?;
+    let r = resolve(&[kb], key, Some(kind))?;
     Ok(r.hit.node.index)
 }
 

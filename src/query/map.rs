@@ -328,14 +328,14 @@ fn name_index(kb: &KnowledgeBase) -> NameIndex {
                 continue;
             }
             let sub = kind == Kind::Technique && kb.techniques[n.index as usize].parent.is_some();
-            raw.push((m.name.clone(), n, false, sub));
+            raw.push((m.name.to_string(), n, false, sub));
             if sub && let Some(p) = kb.techniques[n.index as usize].parent {
                 let parent = &kb.techniques[p as usize].meta.name;
                 raw.push((format!("{parent}: {}", m.name), n, false, false));
             }
             for a in kb.aliases(n) {
                 if !a.eq_ignore_ascii_case(&m.name) {
-                    raw.push((a.clone(), n, true, false));
+                    raw.push((a.to_string(), n, true, false));
                 }
             }
         }
@@ -359,7 +359,7 @@ fn name_index(kb: &KnowledgeBase) -> NameIndex {
             if sub || !name.starts_with(char::is_uppercase) {
                 continue;
             }
-            exact = Some(name.clone());
+            exact = Some(name.to_string());
         }
         longest = longest.max(n);
         let v = by_key.entry(key).or_default();
@@ -555,8 +555,8 @@ fn group(kb: &KnowledgeBase, hits: Vec<Hit>) -> Vec<Mapped> {
         .map(|(n, (lines, mentions, how, written))| {
             let m = kb.meta(n);
             Mapped {
-                id: m.id.clone(),
-                name: m.name.clone(),
+                id: m.id.to_string(),
+                name: m.name.to_string(),
                 kind: n.kind.name(),
                 tactics: if n.kind == Kind::Technique {
                     tactic_names(kb, &kb.techniques[n.index as usize])
@@ -595,7 +595,7 @@ impl TableRow for Mapped {
         vec![
             self.id.as_str().into(),
             Cell {
-                text: self.name.clone(),
+                text: self.name.to_string(),
                 note: self.deprecated.then_some("deprecated"),
                 ..Cell::default()
             },
@@ -633,8 +633,8 @@ impl TableRow for Mapped {
             .map(|m| m.name().to_string())
             .collect();
         vec![
-            self.id.clone(),
-            self.name.clone(),
+            self.id.to_string(),
+            self.name.to_string(),
             self.kind.to_string(),
             join(&self.tactics),
             self.mentions.to_string(),
@@ -642,7 +642,7 @@ impl TableRow for Mapped {
             join(&how),
             self.replaced
                 .as_ref()
-                .map(|r| r.id.clone())
+                .map(|r| r.id.to_string())
                 .unwrap_or_default(),
         ]
     }

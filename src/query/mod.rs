@@ -33,8 +33,8 @@ impl Ref {
     pub fn to(kb: &crate::model::KnowledgeBase, n: crate::model::Node) -> Ref {
         let m = kb.meta(n);
         Ref {
-            id: m.id.clone(),
-            name: m.name.clone(),
+            id: m.id.to_string(),
+            name: m.name.to_string(),
         }
     }
 
@@ -60,8 +60,11 @@ impl OptRef {
     pub fn to(kb: &crate::model::KnowledgeBase, n: crate::model::Node) -> OptRef {
         let m = kb.meta(n);
         OptRef {
-            id: (!m.id.is_empty()).then(|| m.id.clone()),
-            name: m.name.clone(),
+            id: (!m.id.is_empty())
+                .then(|| m.id.clone())
+                .as_ref()
+                .map(ToString::to_string),
+            name: m.name.to_string(),
         }
     }
 
@@ -175,6 +178,12 @@ pub trait Report: Serialize {
     fn csv_headers() -> &'static [&'static str];
     /// CSV records.
     fn csv_records(&self) -> Vec<Vec<String>>;
+}
+
+/// Owned copies of model strings, for views.
+#[must_use]
+pub fn strings(v: &[crate::model::Str]) -> Vec<String> {
+    v.iter().map(ToString::to_string).collect()
 }
 
 /// Joins a list for a CSV cell.

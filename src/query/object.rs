@@ -50,17 +50,20 @@ impl Header {
         let m = kb.meta(n);
         let domains = domain_names(m.domains.iter().copied().chain([kb.domain]));
         Header {
-            id: (!m.id.is_empty()).then(|| m.id.clone()),
-            name: m.name.clone(),
+            id: (!m.id.is_empty())
+                .then(|| m.id.clone())
+                .as_ref()
+                .map(ToString::to_string),
+            name: m.name.to_string(),
             kind: n.kind.name(),
             domain: kb.domain.short_name().to_string(),
             domains,
             attack_version: kb.attack_version.clone(),
-            description: m.description.clone(),
-            url: m.url.clone(),
-            created: m.created.clone(),
-            modified: m.modified.clone(),
-            version: m.version.clone(),
+            description: m.description.to_string(),
+            url: m.url.as_ref().map(ToString::to_string),
+            created: m.created.as_ref().map(ToString::to_string),
+            modified: m.modified.as_ref().map(ToString::to_string),
+            version: m.version.as_ref().map(ToString::to_string),
             revoked: m.revoked,
             deprecated: m.deprecated,
             revoked_by: if m.revoked {
@@ -300,10 +303,10 @@ fn procedures_out(kb: &KnowledgeBase, n: Node) -> Vec<Procedure> {
         .map(|e| {
             let m = kb.meta(e.target);
             Procedure {
-                id: m.id.clone(),
-                name: m.name.clone(),
+                id: m.id.to_string(),
+                name: m.name.to_string(),
                 kind: "technique",
-                description: e.description.clone(),
+                description: e.description.to_string(),
             }
         })
         .collect();
@@ -339,7 +342,7 @@ impl GroupDetail {
         let n = Node::new(Kind::Group, i);
         GroupDetail {
             header: Header::new(kb, n),
-            aliases: kb.groups[i as usize].aliases.clone(),
+            aliases: crate::query::strings(&kb.groups[i as usize].aliases),
             techniques: refs(
                 kb,
                 Kind::Technique,
@@ -403,8 +406,8 @@ impl SoftwareDetail {
         SoftwareDetail {
             header: Header::new(kb, n),
             software_type: s.software_type.name(),
-            aliases: s.aliases.clone(),
-            platforms: s.platforms.clone(),
+            aliases: crate::query::strings(&s.aliases),
+            platforms: crate::query::strings(&s.platforms),
             techniques: refs(
                 kb,
                 Kind::Technique,
@@ -467,9 +470,9 @@ impl CampaignDetail {
         let c = &kb.campaigns[i as usize];
         CampaignDetail {
             header: Header::new(kb, n),
-            aliases: c.aliases.clone(),
-            first_seen: c.first_seen.clone(),
-            last_seen: c.last_seen.clone(),
+            aliases: crate::query::strings(&c.aliases),
+            first_seen: c.first_seen.as_ref().map(ToString::to_string),
+            last_seen: c.last_seen.as_ref().map(ToString::to_string),
             groups: refs(
                 kb,
                 Kind::Group,
@@ -558,7 +561,7 @@ impl DataSourceDetail {
         let s = &kb.data_sources[i as usize];
         DataSourceDetail {
             header: Header::new(kb, n),
-            platforms: s.platforms.clone(),
+            platforms: crate::query::strings(&s.platforms),
             data_components: s
                 .components
                 .iter()
@@ -628,8 +631,8 @@ impl DataComponentDetail {
                 .log_sources
                 .iter()
                 .map(|l| LogSourceView {
-                    name: l.name.clone(),
-                    channel: l.channel.clone(),
+                    name: l.name.to_string(),
+                    channel: l.channel.to_string(),
                 })
                 .collect(),
             analytics: refs(kb, Kind::Analytic, kb.analytics_reading_component(i)),
@@ -713,8 +716,8 @@ fn log_sources(kb: &KnowledgeBase, a: u32) -> Vec<AnalyticLogSourceView> {
         .log_sources
         .iter()
         .map(|l| AnalyticLogSourceView {
-            name: l.name.clone(),
-            channel: l.channel.clone(),
+            name: l.name.to_string(),
+            channel: l.channel.to_string(),
             data_component: l
                 .component
                 .map(|c| OptRef::to(kb, Node::new(Kind::DataComponent, c))),
@@ -770,9 +773,9 @@ impl DetectionStrategyDetail {
                 .map(|&a| {
                     let an = &kb.analytics[a as usize];
                     AnalyticSummary {
-                        id: an.meta.id.clone(),
-                        name: an.meta.name.clone(),
-                        platforms: an.platforms.clone(),
+                        id: an.meta.id.to_string(),
+                        name: an.meta.name.to_string(),
+                        platforms: crate::query::strings(&an.platforms),
                         log_sources: log_sources(kb, a),
                     }
                 })
@@ -836,7 +839,7 @@ impl AnalyticDetail {
         let a = &kb.analytics[i as usize];
         AnalyticDetail {
             header: Header::new(kb, n),
-            platforms: a.platforms.clone(),
+            platforms: crate::query::strings(&a.platforms),
             log_sources: log_sources(kb, i),
             detection_strategies: refs(kb, Kind::DetectionStrategy, a.strategies.iter().copied()),
             techniques: refs(
@@ -904,8 +907,8 @@ impl AssetDetail {
         let a = &kb.assets[i as usize];
         AssetDetail {
             header: Header::new(kb, n),
-            platforms: a.platforms.clone(),
-            sectors: a.sectors.clone(),
+            platforms: crate::query::strings(&a.platforms),
+            sectors: crate::query::strings(&a.sectors),
             techniques: refs(
                 kb,
                 Kind::Technique,
@@ -945,14 +948,14 @@ impl TacticDetail {
         let n = Node::new(Kind::Tactic, i);
         TacticDetail {
             header: Header::new(kb, n),
-            shortname: kb.tactic_at(i).shortname.clone(),
+            shortname: kb.tactic_at(i).shortname.to_string(),
             techniques: kb
                 .techniques
                 .iter()
                 .filter(|t| t.tactics.contains(&i) && vis.shows(&t.meta))
                 .map(|t| Ref {
-                    id: t.meta.id.clone(),
-                    name: t.meta.name.clone(),
+                    id: t.meta.id.to_string(),
+                    name: t.meta.name.to_string(),
                 })
                 .collect(),
         }

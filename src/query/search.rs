@@ -191,7 +191,12 @@ fn score_hit(t: &Technique, query: &Query) -> Option<Scored> {
 }
 
 /// Scores a name, its aliases (counted as the name) and a description against a query.
-fn score_text(name: &str, aliases: &[String], description: &str, query: &Query) -> Option<Scored> {
+fn score_text(
+    name: &str,
+    aliases: &[crate::model::Str],
+    description: &str,
+    query: &Query,
+) -> Option<Scored> {
     let name_words: Vec<_> = text::words(name).collect();
     let alias_words: Vec<Vec<_>> = aliases.iter().map(|a| text::words(a).collect()).collect();
     let plain = text::plain(description);
@@ -343,8 +348,11 @@ pub fn search_objects(
                 in_name,
                 count,
                 ObjectHit {
-                    id: (!m.id.is_empty()).then(|| m.id.clone()),
-                    name: m.name.clone(),
+                    id: (!m.id.is_empty())
+                        .then(|| m.id.clone())
+                        .as_ref()
+                        .map(ToString::to_string),
+                    name: m.name.to_string(),
                     kind: n.kind.name(),
                     score: (score * 1000.0).round() / 1000.0,
                     matched_in,

@@ -149,7 +149,7 @@ pub struct Resolved {
     pub notes: Vec<String>,
 }
 
-fn describe(kbs: &[KnowledgeBase], h: Hit) -> String {
+fn describe(kbs: &[&KnowledgeBase], h: Hit) -> String {
     let kb = &kbs[h.kb];
     let m = kb.meta(h.node);
     let mut s = if m.id.is_empty() {
@@ -169,16 +169,16 @@ fn describe(kbs: &[KnowledgeBase], h: Hit) -> String {
     s
 }
 
-fn labels(kbs: &[KnowledgeBase]) -> String {
+fn labels(kbs: &[&KnowledgeBase]) -> String {
     kbs.iter()
-        .map(KnowledgeBase::label)
+        .map(|kb| kb.label())
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// Finds the object `key` names: an ATT&CK ID, a name, an alias or a tactic shortname,
 /// optionally restricted to one kind.
-pub fn resolve(kbs: &[KnowledgeBase], key: &str, kind: Option<Kind>) -> Result<Resolved, Error> {
+pub fn resolve(kbs: &[&KnowledgeBase], key: &str, kind: Option<Kind>) -> Result<Resolved, Error> {
     let key = key.trim();
     let wanted = |n: &Node| kind.is_none_or(|k| k == n.kind);
     // Technique IDs may be written t1059/001.
@@ -245,7 +245,7 @@ pub fn resolve(kbs: &[KnowledgeBase], key: &str, kind: Option<Kind>) -> Result<R
         )));
     }
 
-    let suggestions = suggest::closest(key, kbs.iter().flat_map(KnowledgeBase::lookup_keys), 3);
+    let suggestions = suggest::closest(key, kbs.iter().flat_map(|kb| kb.lookup_keys()), 3);
     let what = kind.map_or("object", Kind::name);
     Err(Error::NotFound(format!(
         "no {what} '{key}' in {}{}",
@@ -254,7 +254,7 @@ pub fn resolve(kbs: &[KnowledgeBase], key: &str, kind: Option<Kind>) -> Result<R
     )))
 }
 
-fn finish(kbs: &[KnowledgeBase], key: &str, chosen: Hit, all: &[Hit]) -> Resolved {
+fn finish(kbs: &[&KnowledgeBase], key: &str, chosen: Hit, all: &[Hit]) -> Resolved {
     let stix = &kbs[chosen.kb].meta(chosen.node).stix_id;
     let mut domains: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
@@ -290,7 +290,7 @@ fn finish(kbs: &[KnowledgeBase], key: &str, chosen: Hit, all: &[Hit]) -> Resolve
 /// Looks `key` up and builds the view; `domains` of the view include every loaded domain
 /// holding the object.
 pub fn show(
-    kbs: &[KnowledgeBase],
+    kbs: &[&KnowledgeBase],
     key: &str,
     kind: Option<Kind>,
     vis: Visibility,

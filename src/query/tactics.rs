@@ -40,10 +40,10 @@ pub fn tactics(kb: &KnowledgeBase) -> Vec<TacticRow> {
         .iter()
         .zip(counts)
         .map(|(t, (tech, sub))| TacticRow {
-            id: t.meta.id.clone(),
-            shortname: t.shortname.clone(),
-            name: t.meta.name.clone(),
-            description: t.meta.description.clone(),
+            id: t.meta.id.to_string(),
+            shortname: t.shortname.to_string(),
+            name: t.meta.name.to_string(),
+            description: t.meta.description.to_string(),
             technique_count: tech,
             subtechnique_count: sub,
         })

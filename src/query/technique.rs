@@ -75,8 +75,8 @@ pub struct TechniqueDetail {
 
 fn to_ref(t: &Technique) -> Ref {
     Ref {
-        id: t.meta.id.clone(),
-        name: t.meta.name.clone(),
+        id: t.meta.id.to_string(),
+        name: t.meta.name.to_string(),
     }
 }
 
@@ -85,7 +85,7 @@ fn to_ref(t: &Technique) -> Ref {
 pub fn tactic_names(kb: &KnowledgeBase, t: &Technique) -> Vec<String> {
     t.tactics
         .iter()
-        .map(|&i| kb.tactics[i as usize].shortname.clone())
+        .map(|&i| kb.tactics[i as usize].shortname.to_string())
         .collect()
 }
 
@@ -157,10 +157,10 @@ fn relations(kb: &KnowledgeBase, i: u32) -> TechniqueDetail {
         .map(|e| {
             let m = kb.meta(e.source);
             Procedure {
-                id: m.id.clone(),
-                name: m.name.clone(),
+                id: m.id.to_string(),
+                name: m.name.to_string(),
                 kind: e.source.kind.name(),
-                description: e.description.clone(),
+                description: e.description.to_string(),
             }
         })
         .collect();
@@ -220,20 +220,20 @@ pub fn technique_at(kb: &KnowledgeBase, i: u32, vis: Visibility) -> TechniqueDet
         .map(to_ref)
         .collect();
     TechniqueDetail {
-        id: t.meta.id.clone(),
-        name: t.meta.name.clone(),
+        id: t.meta.id.to_string(),
+        name: t.meta.name.to_string(),
         domain: kb.domain.short_name().to_string(),
         attack_version: kb.attack_version.clone(),
         is_subtechnique: t.is_subtechnique,
         parent: t.parent.map(|p| to_ref(&kb.techniques[p as usize])),
         tactics: tactic_names(kb, t),
-        platforms: t.platforms.clone(),
+        platforms: crate::query::strings(&t.platforms),
         subtechniques,
-        description: t.meta.description.clone(),
-        url: t.meta.url.clone(),
-        created: t.meta.created.clone(),
-        modified: t.meta.modified.clone(),
-        version: t.meta.version.clone(),
+        description: t.meta.description.to_string(),
+        url: t.meta.url.as_ref().map(ToString::to_string),
+        created: t.meta.created.as_ref().map(ToString::to_string),
+        modified: t.meta.modified.as_ref().map(ToString::to_string),
+        version: t.meta.version.as_ref().map(ToString::to_string),
         revoked: t.meta.revoked,
         deprecated: t.meta.deprecated,
         revoked_by: if t.meta.revoked {
@@ -435,12 +435,16 @@ impl TechniqueRow {
     #[must_use]
     pub fn new(kb: &KnowledgeBase, t: &Technique) -> TechniqueRow {
         TechniqueRow {
-            id: t.meta.id.clone(),
-            name: t.meta.name.clone(),
+            id: t.meta.id.to_string(),
+            name: t.meta.name.to_string(),
             is_subtechnique: t.is_subtechnique,
-            parent: t.parent.map(|p| kb.techniques[p as usize].meta.id.clone()),
+            parent: t
+                .parent
+                .map(|p| kb.techniques[p as usize].meta.id.clone())
+                .as_ref()
+                .map(ToString::to_string),
             tactics: tactic_names(kb, t),
-            platforms: t.platforms.clone(),
+            platforms: crate::query::strings(&t.platforms),
             revoked: t.meta.revoked,
             deprecated: t.meta.deprecated,
         }

@@ -1,6 +1,7 @@
 //! The data directory: where bundles live on disk and how a domain's bundle is found;
 //! downloads, atomic installs, sidecars and the lock live in the submodules.
 
+pub mod cache;
 pub mod download;
 pub mod index;
 pub mod lock;

@@ -33,7 +33,7 @@ fn completed_shortnames_are_the_real_ones() {
         "ics-attack-18.1.json",
     ] {
         let Some(kb) = real_kb(f) else { return };
-        real.extend(kb.tactics.iter().map(|t| t.shortname.clone()));
+        real.extend(kb.tactics.iter().map(|t| t.shortname.to_string()));
     }
     let ours: std::collections::BTreeSet<String> = attck_explorer::cli::TACTIC_SHORTNAMES
         .iter()

@@ -23,12 +23,12 @@ fn active(kb: &KnowledgeBase, kind: Kind) -> usize {
 
 fn ids(kb: &KnowledgeBase, kind: Kind, idx: &[u32]) -> Vec<String> {
     idx.iter()
-        .map(|&i| kb.meta(Node::new(kind, i)).id.clone())
+        .map(|&i| kb.meta(Node::new(kind, i)).id.to_string())
         .collect()
 }
 
 fn node(kb: &KnowledgeBase, key: &str) -> Node {
-    resolve(std::slice::from_ref(kb), key, None)
+    resolve(&[kb], key, None)
         .unwrap_or_else(|e| panic!("{key}: {e}"))
         .hit
         .node
@@ -282,7 +282,7 @@ fn colliding_ids_are_type_aware() {
         .filter(|t| kb.nodes_with_id(&t.meta.id).len() > 1)
         .count();
     assert_eq!(shared, 224);
-    let kbs = [(*kb).clone()];
+    let kbs = [&*kb];
     let (v, notes) = show(&kbs, "T1033", None, Visibility::default(), false).unwrap();
     assert!(matches!(v, ShowView::Technique(_)));
     assert_eq!(notes.len(), 1);
@@ -352,7 +352,7 @@ fn ics_assets() {
 fn every_object_of_every_bundle_shows_and_is_found_by_its_id() {
     for file in FILES {
         let Some(kb) = real_kb(file) else { return };
-        let kbs = std::slice::from_ref(&*kb);
+        let kbs: &[&attck_explorer::model::KnowledgeBase] = &[&*kb];
         for kind in Kind::ALL {
             for n in kb.nodes(kind) {
                 let v = view(&kb, n, Visibility::default(), true);

@@ -1,0 +1,267 @@
+//! The index cache format: a knowledge base as bytes, and back, with the header that says
+//! which bundle it was built from.
+//!
+//! Layout: the 8-byte magic `ATTCKIX\0`, a little-endian `u32` header length, the header
+//! (postcard), then the sections it lists. Section `pool` holds every string of the model
+//! once (UTF-8); section `kb` is the knowledge base in postcard, each string written as an
+//! (offset, length) into the pool. Loading therefore copies no text: strings borrow from the
+//! memory-mapped file. Every section carries a CRC-32, checked before it is decoded, so a
+//! damaged file is rebuilt rather than believed.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::KnowledgeBase;
+use super::string::{read_pooled, write_pooled};
+pub use crate::store::cache::SourceId;
+
+/// Bumped whenever the encoded model changes shape.
+pub const FORMAT_VERSION: u32 = 2; // 2: technique field fingerprints (`attck diff`)
+
+const MAGIC: &[u8; 8] = b"ATTCKIX\0";
+
+/// One section of the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Section {
+    /// `pool` or `kb`.
+    pub name: String,
+    /// Offset from the start of the file.
+    pub offset: u64,
+    /// Length in bytes.
+    pub len: u64,
+    /// CRC-32 of the section's bytes.
+    pub crc: u32,
+}
+
+/// The cache file's header.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Header {
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format: u32,
+    /// The attck version that wrote it.
+    pub tool: String,
+    /// The bundle it was built from.
+    pub source: SourceId,
+    /// The bundle's sha256, computed once when the cache was built.
+    pub sha256: String,
+    /// The sections, in file order.
+    pub sections: Vec<Section>,
+}
+
+/// Why a cache file was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    /// Written by another format or attck version.
+    Version(String),
+    /// Built from another file, or the bundle changed since.
+    Stale(String),
+    /// Truncated or damaged.
+    Corrupt(String),
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Invalid::Version(s) => write!(f, "written by another version ({s})"),
+            Invalid::Stale(s) => write!(f, "stale ({s})"),
+            Invalid::Corrupt(s) => write!(f, "damaged ({s})"),
+        }
+    }
+}
+
+/// Encodes a knowledge base built from `source`.
+pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Vec<u8>, String> {
+    let (body, pool) = write_pooled(|| postcard::to_stdvec(kb));
+    let body = body.map_err(|e| format!("cannot encode the knowledge base: {e}"))?;
+    let mut header = Header {
+        format: FORMAT_VERSION,
+        tool: env!("CARGO_PKG_VERSION").to_string(),
+        source,
+        sha256,
+        sections: vec![
+            Section {
+                name: "pool".into(),
+                offset: 0,
+                len: pool.len() as u64,
+                crc: crc32fast::hash(&pool),
+            },
+            Section {
+                name: "kb".into(),
+                offset: 0,
+                len: body.len() as u64,
+                crc: crc32fast::hash(&body),
+            },
+        ],
+    };
+    // The header's length does not depend on the offsets' values once they are fixed-size
+    // varints of the final numbers, so encode twice: once to measure, once for real.
+    let mut head = postcard::to_stdvec(&header).map_err(|e| e.to_string())?;
+    for _ in 0..3 {
+        let start = (MAGIC.len() + 4 + head.len()) as u64;
+        header.sections[0].offset = start;
+        header.sections[1].offset = start + pool.len() as u64;
+        let again = postcard::to_stdvec(&header).map_err(|e| e.to_string())?;
+        if again.len() == head.len() {
+            head = again;
+            break;
+        }
+        head = again;
+    }
+    let mut out = Vec::with_capacity(MAGIC.len() + 4 + head.len() + pool.len() + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(head.len() as u32).to_le_bytes());
+    out.extend_from_slice(&head);
+    if out.len() as u64 != header.sections[0].offset {
+        return Err("cannot lay out the cache header".into());
+    }
+    out.extend_from_slice(&pool);
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// Reads just the header (for `data status` and for validation before decoding).
+pub fn header(bytes: &[u8]) -> Result<Header, Invalid> {
+    let corrupt = |s: &str| Invalid::Corrupt(s.to_string());
+    if bytes.len() < MAGIC.len() + 4 || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(corrupt("not an attck index cache"));
+    }
+    let len = u32::from_le_bytes(
+        bytes[8..12]
+            .try_into()
+            .map_err(|_| corrupt("short header"))?,
+    ) as usize;
+    let head = bytes
+        .get(12..12 + len)
+        .ok_or_else(|| corrupt("truncated header"))?;
+    let header: Header = postcard::from_bytes(head).map_err(|_| {
+        // An older layout may not even decode: that is a version mismatch, not damage.
+        Invalid::Version("unreadable header".into())
+    })?;
+    if header.format != FORMAT_VERSION || header.tool != env!("CARGO_PKG_VERSION") {
+        return Err(Invalid::Version(format!(
+            "format {}, attck {}",
+            header.format, header.tool
+        )));
+    }
+    Ok(header)
+}
+
+/// Checks a cache against the bundle it should describe, then decodes it.
+///
+/// `bytes` must live for the rest of the process: strings of the returned knowledge base
+/// borrow from it (callers map the file and leak the mapping).
+pub fn decode(bytes: &'static [u8], expect: &SourceId) -> Result<KnowledgeBase, Invalid> {
+    let header = header(bytes)?;
+    if header.source != *expect {
+        return Err(Invalid::Stale(if header.source.path == expect.path {
+            "the bundle changed since the cache was built".into()
+        } else {
+            format!("built from {}", header.source.path)
+        }));
+    }
+    let section = |name: &str| -> Result<&'static [u8], Invalid> {
+        let s = header
+            .sections
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| Invalid::Corrupt(format!("no {name} section")))?;
+        let start = usize::try_from(s.offset).map_err(|_| Invalid::Corrupt("offset".into()))?;
+        let len = usize::try_from(s.len).map_err(|_| Invalid::Corrupt("length".into()))?;
+        let b = bytes
+            .get(start..start.saturating_add(len))
+            .ok_or_else(|| Invalid::Corrupt(format!("truncated {name} section")))?;
+        if crc32fast::hash(b) != s.crc {
+            return Err(Invalid::Corrupt(format!(
+                "{name} section checksum mismatch"
+            )));
+        }
+        Ok(b)
+    };
+    let pool = std::str::from_utf8(section("pool")?)
+        .map_err(|_| Invalid::Corrupt("the string pool is not UTF-8".into()))?;
+    let body = section("kb")?;
+    let kb: KnowledgeBase = read_pooled(pool, || postcard::from_bytes(body))
+        .map_err(|e| Invalid::Corrupt(format!("cannot decode: {e}")))?;
+    kb.check().map_err(Invalid::Corrupt)?;
+    Ok(kb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn sample() -> KnowledgeBase {
+        let p =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/enterprise-attack-2.0.json");
+        KnowledgeBase::open(&p, None).unwrap()
+    }
+
+    fn id() -> SourceId {
+        SourceId {
+            path: "/x/enterprise-attack-2.0.json".into(),
+            size: 10,
+            mtime_ns: 5,
+        }
+    }
+
+    fn leak(v: Vec<u8>) -> &'static [u8] {
+        Box::leak(v.into_boxed_slice())
+    }
+
+    #[test]
+    fn round_trip_keeps_every_object() {
+        let kb = sample();
+        let bytes = encode(&kb, id(), "abc".into()).unwrap();
+        let back = decode(leak(bytes), &id()).unwrap();
+        assert_eq!(back.techniques.len(), kb.techniques.len());
+        assert_eq!(back.edges.len(), kb.edges.len());
+        assert_eq!(
+            back.technique("T1059").unwrap().meta.name,
+            kb.technique("T1059").unwrap().meta.name
+        );
+        assert_eq!(
+            back.nodes_named("quiet heron"),
+            kb.nodes_named("quiet heron")
+        );
+        assert_eq!(
+            serde_json::to_string(&back.groups).unwrap(),
+            serde_json::to_string(&kb.groups).unwrap()
+        );
+    }
+
+    #[test]
+    fn stale_version_and_damage_are_told_apart() {
+        let kb = sample();
+        let bytes = encode(&kb, id(), "abc".into()).unwrap();
+        let mut other = id();
+        other.size = 11;
+        assert!(matches!(
+            decode(leak(bytes.clone()), &other),
+            Err(Invalid::Stale(_))
+        ));
+        // Flip one byte in each half of the body: the checksum catches it.
+        for at in [bytes.len() / 2, bytes.len() - 3] {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x55;
+            assert!(
+                matches!(decode(leak(bad), &id()), Err(Invalid::Corrupt(_))),
+                "flip at {at}"
+            );
+        }
+        for cut in [0, 5, 11, 40, bytes.len() / 2, bytes.len() - 1] {
+            assert!(
+                decode(leak(bytes[..cut].to_vec()), &id()).is_err(),
+                "cut at {cut}"
+            );
+        }
+        let mut versioned = bytes;
+        // Corrupt the header's format number (first header byte is the varint format).
+        versioned[12] = 99;
+        assert!(matches!(
+            decode(leak(versioned), &id()),
+            Err(Invalid::Version(_))
+        ));
+    }
+}

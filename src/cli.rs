@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
+use crate::input::Source;
 use crate::model::{TechniqueId, Version};
 
 const AFTER_HELP: &str = "\
@@ -17,6 +18,9 @@ Examples:
   attck detects WinEventLog:Security --channel 4688
   attck update --domain all          download the latest bundles of all three domains
   attck data status                  what is installed, and how old it is
+  attck matrix --subtechniques -f html > matrix.html
+  attck layer --search powershell -o layer.json
+  attck coverage ./sigma-rules --layer gaps.json --fail-under 40
 
 Data: --bundle FILE, else the newest <domain>-attack[-<version>].json in --data-dir,
 ATTCK_DATA_DIR or the OS cache directory (~/.cache/attck on Linux). A query with no data
@@ -26,7 +30,8 @@ Exit codes: 0 results printed, 1 nothing found, 2 error.";
 /// attck: explore the MITRE ATT&CK knowledge base from the terminal.
 ///
 /// Looks up techniques, lists tactics and searches descriptions in ATT&CK STIX bundles
-/// (enterprise, mobile and ICS; STIX 2.0 and 2.1), with table, JSON, CSV and Markdown output.
+/// (enterprise, mobile and ICS; STIX 2.0 and 2.1), draws the matrix, writes Navigator layers
+/// and measures detection coverage, with table, JSON, CSV, Markdown and HTML output.
 #[derive(Debug, Parser)]
 #[command(name = "attck", version, about, long_about, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
@@ -62,8 +67,8 @@ pub struct GlobalArgs {
     pub format: Option<FormatArg>,
 
     /// When to use colour: auto uses it on a terminal unless `NO_COLOR` is set.
-    #[arg(long, global = true, value_enum, value_name = "WHEN")]
-    pub color: Option<ColorArg>,
+    #[arg(long, global = true, value_name = "WHEN", value_parser = when_parser())]
+    pub color: Option<ColorValue>,
 
     /// Show revoked objects in lists and search (marked as such).
     #[arg(long, global = true)]
@@ -124,6 +129,12 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout.
     Man,
+    /// Draw the domain's matrix: tactics as columns, techniques by name.
+    Matrix(MatrixArgs),
+    /// Write an ATT&CK Navigator layer (format 4.5) from a selection of techniques.
+    Layer(LayerArgs),
+    /// Measure what a set of detections covers, per tactic, and rank the gaps.
+    Coverage(CoverageArgs),
     /// What changed between two ATT&CK versions: techniques, groups, software, mitigations,
     /// campaigns, relationships and the data model.
     Diff(DiffArgs),
@@ -223,6 +234,213 @@ pub struct CompletionsArgs {
     /// The shell to generate completions for.
     #[arg(value_enum, value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `attck matrix`.
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// Keep techniques for this platform (case-insensitive; repeat for several).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Vec<String>,
+
+    /// List sub-techniques under their parent technique.
+    #[arg(long)]
+    pub subtechniques: bool,
+}
+
+/// Arguments of `attck layer`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The selections combine: the layer holds every technique any of them names. Each technique
+appears once per tactic it belongs to. Without --score, a technique's score is the number of
+selections naming it, and the gradient colours it.
+
+Examples:
+  attck layer --group APT29 -o apt29.json
+  attck layer --group G0016 --group APT28 --name \"APT29 + APT28\"
+  attck layer --software \"Cobalt Strike\" --campaign C0024 --search \"credential dumping\"
+  attck layer --ids detections.txt --ids old-layer.json --name \"Our rules\" --color '#8ec843'")]
+pub struct LayerArgs {
+    /// Techniques this group uses directly: ID, name or alias (repeatable).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Vec<String>,
+
+    /// Techniques this software uses: ID, name or alias (repeatable).
+    #[arg(long, value_name = "SOFTWARE")]
+    pub software: Vec<String>,
+
+    /// Techniques used in this campaign: ID, name or alias (repeatable).
+    #[arg(long, value_name = "CAMPAIGN")]
+    pub campaign: Vec<String>,
+
+    /// Techniques this mitigation mitigates: ID or name (repeatable).
+    #[arg(long, value_name = "MITIGATION")]
+    pub mitigation: Vec<String>,
+
+    /// Techniques matching these search words (repeat for several searches).
+    #[arg(long, value_name = "WORDS")]
+    pub search: Vec<String>,
+
+    /// Techniques named in a file: text or CSV, a Navigator layer, a directory of Sigma rules,
+    /// or - for stdin (repeat for several).
+    #[arg(long, value_name = "FILE")]
+    pub ids: Vec<Source>,
+
+    /// Layers given to --ids: read every listed technique, not only enabled ones scored above 0.
+    #[arg(long)]
+    pub layer_all: bool,
+
+    /// Keep techniques for this platform (also Navigator's platform filter; repeatable).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Vec<String>,
+
+    /// The layer's name [default: the selections].
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Score every technique with N [default: how many selections name it].
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_score)]
+    pub score: Option<f64>,
+
+    /// Colour every technique (#rgb or #rrggbb) [default: by score, through the gradient].
+    #[arg(long, value_name = "COLOR", value_parser = parse_color)]
+    pub color: Option<ColorValue>,
+
+    /// Write the layer to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `attck coverage`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Inputs are told apart by content: a Navigator layer (JSON), a Sigma rule (YAML with
+detection: or logsource:), otherwise text or CSV naming technique IDs anywhere. A directory is
+read as Sigma rules: every *.yml and *.yaml under it. - reads stdin.
+
+Exit codes: 0 report printed, 1 coverage below --fail-under, 2 error.
+
+Examples:
+  attck coverage detections.txt
+  attck coverage ./sigma-rules --against APT29 --layer gaps.json
+  attck coverage detections.txt --against threat-model-layer.json --subtechniques
+  attck coverage rules/ -f json | jq .total
+  attck coverage rules/ --fail-under 60 --quiet -f json > coverage.json")]
+pub struct CoverageArgs {
+    /// Detections: text or CSV naming technique IDs, Navigator layers, directories of Sigma
+    /// rules, or - for stdin.
+    #[arg(value_name = "INPUT", required = true, num_args = 1..)]
+    pub inputs: Vec<Source>,
+
+    /// Count sub-techniques (and techniques that have none) as the units, not techniques.
+    #[arg(long)]
+    pub subtechniques: bool,
+
+    /// Layers: read every listed technique, not only enabled ones scored above 0.
+    #[arg(long)]
+    pub layer_all: bool,
+
+    /// Measure only against what an adversary uses: a group, software or campaign (ID, name
+    /// or alias: G0016, APT29, "Cozy Bear"), or a technique list or layer file.
+    #[arg(long, value_name = "ADVERSARY|FILE")]
+    pub against: Option<String>,
+
+    /// Restrict the universe to techniques for this platform (repeatable).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Vec<String>,
+
+    /// Also write the coverage as a Navigator layer: covered and gaps in two colours.
+    #[arg(long, value_name = "FILE")]
+    pub layer: Option<PathBuf>,
+
+    /// Name of the layer written by --layer [default: the inputs].
+    #[arg(long, value_name = "NAME", requires = "layer")]
+    pub layer_name: Option<String>,
+
+    /// Exit 1 when the total coverage is below PERCENT (for CI pipelines).
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub fail_under: Option<f64>,
+
+    /// Show at most N gaps.
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+/// A `--color` value. The global `--color WHEN` and `layer --color COLOR` share one argument
+/// (clap lets a subcommand's argument shadow a global one of the same id, and then passes
+/// values between them), so they share one type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColorValue {
+    /// When to colour terminal output.
+    When(ColorArg),
+    /// A technique colour for `layer`, as `#rrggbb`.
+    Hex(String),
+}
+
+impl ColorValue {
+    /// The terminal colour choice, if this is one.
+    #[must_use]
+    pub fn when(&self) -> Option<ColorArg> {
+        match self {
+            ColorValue::When(w) => Some(*w),
+            ColorValue::Hex(_) => None,
+        }
+    }
+
+    /// The technique colour, if this is one.
+    #[must_use]
+    pub fn hex(&self) -> Option<&str> {
+        match self {
+            ColorValue::Hex(h) => Some(h),
+            ColorValue::When(_) => None,
+        }
+    }
+}
+
+fn when_parser() -> impl clap::builder::TypedValueParser<Value = ColorValue> {
+    use clap::builder::TypedValueParser;
+    clap::builder::EnumValueParser::<ColorArg>::new().map(ColorValue::When)
+}
+
+/// A colour as Navigator takes it: `#rgb` or `#rrggbb` (the `#` optional), as `#rrggbb`.
+pub fn parse_color(s: &str) -> Result<ColorValue, String> {
+    parse_hex(s).map(ColorValue::Hex)
+}
+
+fn parse_hex(s: &str) -> Result<String, String> {
+    let h = s.trim().trim_start_matches('#');
+    if !h.bytes().all(|b| b.is_ascii_hexdigit()) || !(h.len() == 3 || h.len() == 6) {
+        return Err(format!(
+            "'{s}' is not a colour (expected #rgb or #rrggbb, such as #66b1ff)"
+        ));
+    }
+    let h = h.to_ascii_lowercase();
+    Ok(if h.len() == 3 {
+        h.chars()
+            .flat_map(|c| [c, c])
+            .fold("#".to_string(), |mut a, c| {
+                a.push(c);
+                a
+            })
+    } else {
+        format!("#{h}")
+    })
+}
+
+/// A percentage from 0 to 100.
+pub fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("'{s}' is not a percentage from 0 to 100")),
+    }
+}
+
+/// A finite score.
+pub fn parse_score(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(p) if p.is_finite() => Ok(p),
+        _ => Err(format!("'{s}' is not a number")),
+    }
 }
 
 /// Arguments of `attck technique`.
@@ -507,6 +725,8 @@ pub enum FormatArg {
     Csv,
     /// A GitHub Markdown table.
     Markdown,
+    /// One self-contained HTML page (a matrix or heat map for `matrix` and `coverage`).
+    Html,
 }
 
 /// `--color` values.
@@ -535,6 +755,57 @@ mod tests {
         let c = Cli::try_parse_from(["attck", "tactics", "--domain", "ics", "-f", "json"]).unwrap();
         assert_eq!(c.global.domain, Some(DomainArg::Ics));
         assert_eq!(c.global.format, Some(FormatArg::Json));
+    }
+
+    #[test]
+    fn colours_percentages_and_scores_parse_at_the_edge() {
+        assert_eq!(parse_hex("#66B1FF").unwrap(), "#66b1ff");
+        assert_eq!(parse_hex("abc").unwrap(), "#aabbcc");
+        for bad in ["red", "#12345", "#gggggg", "", "never"] {
+            assert!(parse_hex(bad).is_err(), "{bad}");
+        }
+        assert!((parse_percent("42.5%").unwrap() - 42.5).abs() < 1e-9);
+        for bad in ["101", "-1", "x", "NaN"] {
+            assert!(parse_percent(bad).is_err(), "{bad}");
+        }
+        assert!((parse_score("-2").unwrap() + 2.0).abs() < 1e-9);
+        assert!(parse_score("inf").is_err());
+        let c = Cli::try_parse_from(["attck", "layer", "--score", "-1", "--search", "x"]).unwrap();
+        let Command::Layer(a) = c.command else {
+            panic!("not layer")
+        };
+        assert!(a.score.is_some_and(|s| (s + 1.0).abs() < 1e-9));
+        assert!(Cli::try_parse_from(["attck", "coverage"]).is_err());
+    }
+
+    #[test]
+    fn layer_color_and_global_color_share_the_flag() {
+        let c =
+            Cli::try_parse_from(["attck", "layer", "--search", "x", "--color", "#F0F"]).unwrap();
+        let Command::Layer(a) = &c.command else {
+            panic!("not layer")
+        };
+        assert_eq!(a.color.as_ref().and_then(ColorValue::hex), Some("#ff00ff"));
+        assert_eq!(c.global.color.as_ref().and_then(ColorValue::when), None);
+        let c =
+            Cli::try_parse_from(["attck", "--color", "never", "layer", "--search", "x"]).unwrap();
+        assert_eq!(
+            c.global.color.as_ref().and_then(ColorValue::when),
+            Some(ColorArg::Never)
+        );
+        let Command::Layer(a) = &c.command else {
+            panic!("not layer")
+        };
+        assert_eq!(a.color.as_ref().and_then(ColorValue::hex), None);
+        let c = Cli::try_parse_from(["attck", "tactics", "--color", "always"]).unwrap();
+        assert_eq!(
+            c.global.color.as_ref().and_then(ColorValue::when),
+            Some(ColorArg::Always)
+        );
+        assert!(Cli::try_parse_from(["attck", "tactics", "--color", "#fff"]).is_err());
+        assert!(
+            Cli::try_parse_from(["attck", "layer", "--search", "x", "--color", "never"]).is_err()
+        );
     }
 
     #[test]

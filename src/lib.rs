@@ -3,10 +3,12 @@
 //! This library is the internals of the `attck` binary; it is an internal API with no
 //! stability promise. Data flows one way: [`store`] (files) → [`stix`] (serde structs) →
 //! [`model`] (the graph) → [`query`] (views) → [`render`] (output), wired by [`commands`].
+//! [`input`] reads the user's own technique lists (text, layers, Sigma rules) for queries.
 
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod input;
 pub mod model;
 pub mod query;
 pub mod render;
@@ -46,6 +48,9 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcom
         Command::Detects(a) => commands::detects::run(&mut ctx, a),
         Command::Update(a) => commands::update::run(&mut ctx, a),
         Command::Data(c) => commands::data::run(&mut ctx, c),
+        Command::Matrix(a) => commands::matrix::run(&mut ctx, a),
+        Command::Layer(a) => commands::layer::run(&mut ctx, a),
+        Command::Coverage(a) => commands::coverage::run(&mut ctx, a),
         Command::Diff(a) => commands::diff::run(&mut ctx, a),
         Command::Map(a) => commands::map::run(&mut ctx, a),
         Command::Completions(_) | Command::Man => unreachable!("handled above"),

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
 
-use crate::cli::{ColorArg, DomainArg, FormatArg, GlobalArgs};
+use crate::cli::{ColorArg, ColorValue, DomainArg, FormatArg, GlobalArgs};
 use crate::model::{Domain, Version, Visibility};
 use crate::render::{self, Format};
 use crate::store::download::HttpConfig;
@@ -193,8 +193,10 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
         FormatArg::Jsonl => Format::Jsonl,
         FormatArg::Csv => Format::Csv,
         FormatArg::Markdown => Format::Markdown,
+        FormatArg::Html => Format::Html,
     };
     let stdout_tty = std::io::stdout().is_terminal();
+    // `layer --color` shares the flag; a technique colour says nothing about the terminal.
     let width = if stdout_tty {
         terminal_size::terminal_size()
             .map(|(w, _)| usize::from(w.0))
@@ -221,12 +223,19 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
         attack_version: args.attack_version.clone(),
         render: render::Options {
             format,
-            color: format != Format::Json
-                && format != Format::Jsonl
-                && color(args.color, stdout_tty, env),
+            color: matches!(format, Format::Table | Format::Markdown | Format::Csv)
+                && color(
+                    args.color.as_ref().and_then(ColorValue::when),
+                    stdout_tty,
+                    env,
+                ),
             width,
         },
-        color_stderr: color(args.color, std::io::stderr().is_terminal(), env),
+        color_stderr: color(
+            args.color.as_ref().and_then(ColorValue::when),
+            std::io::stderr().is_terminal(),
+            env,
+        ),
         visibility: Visibility {
             include_revoked: args.include_revoked,
             include_deprecated: args.include_deprecated,

@@ -29,7 +29,7 @@ fn read_text(args: &MapArgs) -> Result<String> {
 pub fn run(ctx: &mut Ctx, args: &MapArgs) -> Result<Outcome> {
     let text = read_text(args)?;
     let kb = ctx.knowledge_base()?;
-    let result = map(&kb, &text, MapOptions { names: args.names });
+    let result = map(kb, &text, MapOptions { names: args.names });
     for w in &result.warnings {
         ctx.warn(w)?;
     }

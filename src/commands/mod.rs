@@ -1,12 +1,16 @@
 //! One module per subcommand: thin adapters from settings to query to render.
 
 pub mod completions;
+pub mod coverage;
 pub mod data;
 pub mod detects;
 pub mod diff;
+mod inputs;
+pub mod layer;
 pub mod list;
 pub mod man;
 pub mod map;
+pub mod matrix;
 pub mod search;
 pub mod show;
 pub mod tactic;

@@ -679,16 +679,16 @@ fn technique_changes(
         let (otac, ntac) = (tactic_names(old, ot), tactic_names(new, nt));
         if !same_set(&otac, &ntac) {
             changes.tactics_changed.push(ListChanged {
-                id: id.to_string(),
-                name: name.to_string(),
+                id: id.clone(),
+                name: name.clone(),
                 old: otac,
                 new: ntac,
             });
         }
         if !same_set(&ot.platforms, &nt.platforms) {
             changes.platforms_changed.push(ListChanged {
-                id: id.to_string(),
-                name: name.to_string(),
+                id: id.clone(),
+                name: name.clone(),
                 old: strings(&ot.platforms),
                 new: strings(&nt.platforms),
             });
@@ -703,8 +703,8 @@ fn technique_changes(
         if let Some(change) = change {
             moved.insert(j);
             changes.parent_changed.push(ParentChanged {
-                id: id.to_string(),
-                name: name.to_string(),
+                id: id.clone(),
+                name: name.clone(),
                 old_id: ot.meta.id.to_string(),
                 change,
                 old_parent: ot.parent.map(|p| tref(old, p)),
@@ -1047,7 +1047,7 @@ fn section_blocks(
             b.push(table(headers, rows));
         }
     };
-    let two = |r: &Ref| vec![r.id.to_string(), r.name.to_string()];
+    let two = |r: &Ref| vec![r.id.clone(), r.name.clone()];
     list(
         "added",
         c.added.len(),
@@ -1068,8 +1068,8 @@ fn section_blocks(
             .iter()
             .map(|x| {
                 vec![
-                    x.id.to_string(),
-                    x.name.to_string(),
+                    x.id.clone(),
+                    x.name.clone(),
                     x.revoked_by.as_ref().map_or_else(
                         || "(no replacement named)".to_string(),
                         |r| format!("{} {}", r.id, r.name),
@@ -1090,7 +1090,7 @@ fn section_blocks(
         vec!["ID", "Name", "Was"],
         c.reinstated
             .iter()
-            .map(|x| vec![x.id.to_string(), x.name.to_string(), x.was.to_string()])
+            .map(|x| vec![x.id.clone(), x.name.clone(), x.was.to_string()])
             .collect(),
     );
     list(
@@ -1099,13 +1099,7 @@ fn section_blocks(
         vec!["ID", "Old name", "New name"],
         c.renamed
             .iter()
-            .map(|x| {
-                vec![
-                    x.id.to_string(),
-                    x.old_name.to_string(),
-                    x.new_name.to_string(),
-                ]
-            })
+            .map(|x| vec![x.id.clone(), x.old_name.clone(), x.new_name.clone()])
             .collect(),
     );
     list(
@@ -1114,7 +1108,7 @@ fn section_blocks(
         vec!["ID", "Name", "Old ID"],
         c.id_changed
             .iter()
-            .map(|x| vec![x.id.to_string(), x.name.to_string(), x.old_id.to_string()])
+            .map(|x| vec![x.id.clone(), x.name.clone(), x.old_id.clone()])
             .collect(),
     );
     let Some(t) = t else { return };
@@ -1126,8 +1120,8 @@ fn section_blocks(
             .iter()
             .map(|x| {
                 vec![
-                    x.id.to_string(),
-                    x.name.to_string(),
+                    x.id.clone(),
+                    x.name.clone(),
                     x.old.join(", "),
                     x.new.join(", "),
                 ]
@@ -1142,8 +1136,8 @@ fn section_blocks(
             .iter()
             .map(|x| {
                 vec![
-                    x.id.to_string(),
-                    x.name.to_string(),
+                    x.id.clone(),
+                    x.name.clone(),
                     list_delta(&x.old, &x.new),
                     x.new.join(", "),
                 ]
@@ -1158,8 +1152,8 @@ fn section_blocks(
             .iter()
             .map(|x| {
                 vec![
-                    x.id.to_string(),
-                    x.name.to_string(),
+                    x.id.clone(),
+                    x.name.clone(),
                     x.change.to_string(),
                     parent_side(&x.old_id, x.old_parent.as_ref()),
                     parent_side(&x.id, x.new_parent.as_ref()),
@@ -1173,7 +1167,7 @@ fn section_blocks(
         vec!["ID", "Name", "Fields"],
         t.description_changed
             .iter()
-            .map(|x| vec![x.id.to_string(), x.name.to_string(), x.fields.join(", ")])
+            .map(|x| vec![x.id.clone(), x.name.clone(), x.fields.join(", ")])
             .collect(),
     );
 }
@@ -1292,8 +1286,8 @@ impl Report for DiffReport {
                 vec![
                     l.section.to_string(),
                     l.change.to_string(),
-                    l.id.to_string(),
-                    l.name.to_string(),
+                    l.id.clone(),
+                    l.name.clone(),
                     l.detail.clone(),
                 ]
             })

@@ -359,7 +359,7 @@ fn name_index(kb: &KnowledgeBase) -> NameIndex {
             if sub || !name.starts_with(char::is_uppercase) {
                 continue;
             }
-            exact = Some(name.to_string());
+            exact = Some(name.clone());
         }
         longest = longest.max(n);
         let v = by_key.entry(key).or_default();
@@ -595,7 +595,7 @@ impl TableRow for Mapped {
         vec![
             self.id.as_str().into(),
             Cell {
-                text: self.name.to_string(),
+                text: self.name.clone(),
                 note: self.deprecated.then_some("deprecated"),
                 ..Cell::default()
             },
@@ -633,8 +633,8 @@ impl TableRow for Mapped {
             .map(|m| m.name().to_string())
             .collect();
         vec![
-            self.id.to_string(),
-            self.name.to_string(),
+            self.id.clone(),
+            self.name.clone(),
             self.kind.to_string(),
             join(&self.tactics),
             self.mentions.to_string(),
@@ -642,7 +642,7 @@ impl TableRow for Mapped {
             join(&how),
             self.replaced
                 .as_ref()
-                .map(|r| r.id.to_string())
+                .map(|r| r.id.clone())
                 .unwrap_or_default(),
         ]
     }

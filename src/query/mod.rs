@@ -3,13 +3,17 @@
 //! Views derive `Serialize`: their fields are the JSON contract. Each view also says how it
 //! looks as table cells (and CSV records), so the renderers stay generic.
 
+pub mod coverage;
 pub mod data;
 pub mod detects;
 pub mod diff;
+pub mod layer;
 pub mod list;
 pub mod map;
+pub mod matrix;
 pub mod object;
 pub mod search;
+pub mod selection;
 pub mod show;
 pub mod suggest;
 pub mod tactic;
@@ -95,6 +99,8 @@ pub struct Cell {
     pub marks: Vec<(usize, usize)>,
     /// A status note shown after the text (`revoked`, `deprecated`).
     pub note: Option<&'static str>,
+    /// A meter drawn before the text: a share in permille (0 to 1000).
+    pub bar: Option<u16>,
 }
 
 impl From<String> for Cell {
@@ -148,6 +154,61 @@ pub trait DetailView: Serialize {
     fn csv_fields(&self) -> Vec<(&'static str, String)>;
 }
 
+/// Owned copies of model strings, for views.
+#[must_use]
+pub fn strings(v: &[crate::model::Str]) -> Vec<String> {
+    v.iter().map(ToString::to_string).collect()
+}
+
+/// How a grid cell is shaded (coverage heat maps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shade {
+    /// No meaning attached (a plain matrix).
+    #[default]
+    Plain,
+    /// Covered by the input.
+    Covered,
+    /// In the universe but not covered: a gap.
+    Gap,
+    /// Not part of what is being measured.
+    Outside,
+}
+
+/// One entry of a grid column: a technique, or a sub-technique under it.
+#[derive(Debug, Clone, Default)]
+pub struct GridCell {
+    /// ATT&CK ID.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// 0 for techniques, 1 for sub-techniques.
+    pub level: u8,
+    /// Shading.
+    pub shade: Shade,
+    /// A short note (a tooltip in HTML).
+    pub note: Option<String>,
+}
+
+/// One column of a grid: a tactic.
+#[derive(Debug, Clone, Default)]
+pub struct GridColumn {
+    /// The heading (the tactic's name).
+    pub title: String,
+    /// A line under the heading (ID and count).
+    pub subtitle: String,
+    /// The entries, top to bottom.
+    pub cells: Vec<GridCell>,
+}
+
+/// A matrix laid out as columns of cells.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    /// The columns, left to right.
+    pub columns: Vec<GridColumn>,
+    /// What the shades mean, when they mean something.
+    pub legend: Vec<(Shade, String)>,
+}
+
 /// A piece of a report.
 #[derive(Debug, Clone)]
 pub enum Block {
@@ -162,28 +223,28 @@ pub enum Block {
         /// Rows of cells.
         rows: Vec<Vec<Cell>>,
     },
+    /// A matrix.
+    Grid(Grid),
 }
 
-/// A view made of several blocks (a diff), rendered in every format.
+/// A view made of several blocks (a matrix, a coverage report), rendered in every format.
 pub trait Report: Serialize {
     /// What one JSON Lines record holds.
     type Line: Serialize;
     /// The title.
     fn title(&self) -> String;
-    /// The blocks shown in a table or Markdown.
+    /// The blocks shown in a table, Markdown or HTML.
     fn blocks(&self) -> Vec<Block>;
+    /// The blocks of the HTML page, when it shows more (a heat map).
+    fn html_blocks(&self) -> Vec<Block> {
+        self.blocks()
+    }
     /// The JSON Lines records.
     fn json_lines(&self) -> Vec<&Self::Line>;
     /// CSV column names.
     fn csv_headers() -> &'static [&'static str];
     /// CSV records.
     fn csv_records(&self) -> Vec<Vec<String>>;
-}
-
-/// Owned copies of model strings, for views.
-#[must_use]
-pub fn strings(v: &[crate::model::Str]) -> Vec<String> {
-    v.iter().map(ToString::to_string).collect()
 }
 
 /// Joins a list for a CSV cell.

@@ -2,11 +2,18 @@
 
 use std::io::{self, Write};
 
-use super::sanitize;
-use crate::query::{Block, Cell, DetailView, Report, TableRow};
+use super::{bar, sanitize};
+use crate::query::{Block, Cell, DetailView, Grid, Report, Shade, TableRow};
+
+fn escape(s: &str) -> String {
+    sanitize(s, false).replace('|', "\\|")
+}
 
 fn cell(c: &Cell) -> String {
-    let mut s = sanitize(&c.text, false).replace('|', "\\|");
+    let mut s = escape(&c.text);
+    if let Some(b) = c.bar {
+        s = format!("{} {s}", bar(b, 10)).trim_end().to_string();
+    }
     if c.indent > 0 {
         s = format!("↳ {s}");
     }
@@ -57,6 +64,51 @@ pub(super) fn detail<T: DetailView>(out: &mut dyn Write, item: &T) -> io::Result
     Ok(())
 }
 
+fn grid(out: &mut dyn Write, g: &Grid) -> io::Result<()> {
+    let titles: Vec<String> = g.columns.iter().map(|c| escape(&c.title)).collect();
+    row(out, &titles)?;
+    row(out, &vec!["---".to_string(); titles.len()])?;
+    let subtitles: Vec<String> = g
+        .columns
+        .iter()
+        .map(|c| format!("*{}*", escape(&c.subtitle)))
+        .collect();
+    row(out, &subtitles)?;
+    let height = g.columns.iter().map(|c| c.cells.len()).max().unwrap_or(0);
+    for i in 0..height {
+        let cells: Vec<String> = g
+            .columns
+            .iter()
+            .map(|c| {
+                c.cells.get(i).map_or_else(String::new, |x| {
+                    let mark = match x.shade {
+                        Shade::Plain | Shade::Outside => "",
+                        Shade::Covered => " ✓",
+                        Shade::Gap => " ✗",
+                    };
+                    let arrow = if x.level > 0 { "↳ " } else { "" };
+                    format!("{arrow}{} {}{mark}", escape(&x.id), escape(&x.name))
+                })
+            })
+            .collect();
+        row(out, &cells)?;
+    }
+    if !g.legend.is_empty() {
+        writeln!(out)?;
+        let legend: Vec<String> = g
+            .legend
+            .iter()
+            .map(|(shade, label)| match shade {
+                Shade::Covered => format!("✓ {label}"),
+                Shade::Gap => format!("✗ {label}"),
+                Shade::Plain | Shade::Outside => format!("unmarked: {label}"),
+            })
+            .collect();
+        writeln!(out, "{}", legend.join(" · "))?;
+    }
+    Ok(())
+}
+
 pub(super) fn report<R: Report>(out: &mut dyn Write, item: &R) -> io::Result<()> {
     writeln!(out, "## {}", sanitize(&item.title(), false))?;
     for b in item.blocks() {
@@ -73,6 +125,7 @@ pub(super) fn report<R: Report>(out: &mut dyn Write, item: &R) -> io::Result<()>
                     row(out, &cells)?;
                 }
             }
+            Block::Grid(g) => grid(out, &g)?,
         }
     }
     Ok(())

@@ -1,11 +1,14 @@
 //! Output formats: one module per format, each writing views into a `&mut dyn Write`.
 
 mod csv;
+mod html;
 mod json;
 mod markdown;
 mod table;
 
 use std::io::{self, Write};
+
+use serde::Serialize;
 
 use crate::query::{DetailView, Report, TableRow};
 
@@ -23,6 +26,8 @@ pub enum Format {
     Csv,
     /// A GitHub-flavoured Markdown table.
     Markdown,
+    /// One self-contained HTML page (inline CSS, no scripts, nothing fetched).
+    Html,
 }
 
 /// How to render.
@@ -44,6 +49,7 @@ pub fn list<T: TableRow>(out: &mut dyn Write, rows: &[T], opts: &Options) -> io:
         Format::Jsonl => json::lines(out, rows),
         Format::Csv => csv::list(out, rows),
         Format::Markdown => markdown::list(out, rows),
+        Format::Html => html::list(out, rows),
     }
 }
 
@@ -55,10 +61,11 @@ pub fn detail<T: DetailView>(out: &mut dyn Write, item: &T, opts: &Options) -> i
         Format::Jsonl => json::one_line(out, item),
         Format::Csv => csv::detail(out, item),
         Format::Markdown => markdown::detail(out, item),
+        Format::Html => html::detail(out, item),
     }
 }
 
-/// Writes a report (a diff).
+/// Writes a report (a matrix, a coverage report).
 pub fn report<R: Report>(out: &mut dyn Write, item: &R, opts: &Options) -> io::Result<()> {
     match opts.format {
         Format::Table => table::report(out, item, opts),
@@ -66,12 +73,20 @@ pub fn report<R: Report>(out: &mut dyn Write, item: &R, opts: &Options) -> io::R
         Format::Jsonl => json::lines(out, &item.json_lines()),
         Format::Csv => csv::report(out, item),
         Format::Markdown => markdown::report(out, item),
+        Format::Html => html::report(out, item),
     }
 }
 
-/// Writes a JSON document whatever the format.
-pub fn json_document<T: serde::Serialize>(out: &mut dyn Write, item: &T) -> io::Result<()> {
+/// Writes a JSON document (a Navigator layer) whatever the format.
+pub fn json_document<T: Serialize>(out: &mut dyn Write, item: &T) -> io::Result<()> {
     json::one(out, item)
+}
+
+/// A meter `width` characters wide, filled to `permille` / 1000.
+#[must_use]
+pub fn bar(permille: u16, width: usize) -> String {
+    let filled = (usize::from(permille.min(1000)) * width + 500) / 1000;
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
 /// Replaces control characters (escape sequences included) so bundle text cannot drive the
@@ -102,5 +117,15 @@ mod tests {
         assert_eq!(sanitize("x\ny", true), "x\ny");
         assert_eq!(sanitize("plain", false), "plain");
         assert_eq!(sanitize("\u{9b}31m", false), "31m");
+    }
+
+    #[test]
+    fn bars_round_to_the_nearest_cell() {
+        assert_eq!(bar(0, 4), "░░░░");
+        assert_eq!(bar(1000, 4), "████");
+        assert_eq!(bar(500, 4), "██░░");
+        assert_eq!(bar(124, 4), "░░░░");
+        assert_eq!(bar(125, 4), "█░░░");
+        assert_eq!(bar(5000, 2), "██");
     }
 }

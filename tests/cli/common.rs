@@ -153,3 +153,31 @@ pub fn real(args: &[&str]) -> Option<Run> {
     v.extend_from_slice(args);
     Some(run(&v))
 }
+
+/// Runs the binary against the sample data directory with `stdin` as its standard input.
+pub fn sample_stdin(args: &[&str], stdin: &[u8]) -> Run {
+    use std::io::Write;
+    let home = tempfile::tempdir().unwrap();
+    let dir = sample_dir();
+    let mut cmd = attck_in(home.path());
+    cmd.arg("--data-dir")
+        .arg(&dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("the attck binary runs");
+    // A binary that fails before reading stdin closes it; that is for the test to judge.
+    let _ = child.stdin.take().expect("stdin is piped").write_all(stdin);
+    let out = child.wait_with_output().expect("the attck binary finishes");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Loads a hand-written sample bundle in-process.
+pub fn sample_kb(file: &str) -> KnowledgeBase {
+    KnowledgeBase::open(&sample_dir().join(file), None::<Domain>).expect("sample bundle loads")
+}

@@ -99,3 +99,85 @@ pub struct Tactic {
     pub technique_count: usize,
     pub subtechnique_count: usize,
 }
+
+/// `attck matrix -f json`: an array of these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixColumn {
+    pub tactic: MatrixTactic,
+    pub techniques: Vec<MatrixTechnique>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixTactic {
+    pub id: String,
+    pub shortname: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixTechnique {
+    pub id: String,
+    pub name: String,
+    pub subtechniques: Vec<Ref>,
+}
+
+/// `attck coverage -f json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    pub domain: String,
+    pub attack_version: Option<String>,
+    pub unit: String,
+    pub universe: String,
+    pub total: Figure,
+    pub tactics: Vec<TacticCoverage>,
+    pub gaps: Vec<Gap>,
+    pub input: CoverageInput,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    pub covered: usize,
+    pub total: usize,
+    pub percent: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TacticCoverage {
+    pub id: String,
+    pub shortname: String,
+    pub name: String,
+    pub covered: usize,
+    pub total: usize,
+    pub percent: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gap {
+    pub id: String,
+    pub name: String,
+    pub tactics: Vec<String>,
+    pub groups_using: usize,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageInput {
+    pub ids_read: usize,
+    pub unknown: Vec<String>,
+    pub revoked: Vec<RevokedId>,
+    pub deprecated: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RevokedId {
+    pub id: String,
+    pub replaced_by: Option<String>,
+}

@@ -2,7 +2,7 @@
 
 use crate::common::{sample, sample_dir};
 
-const FORMATS: [&str; 5] = ["table", "json", "jsonl", "csv", "markdown"];
+const FORMATS: [&str; 6] = ["table", "json", "jsonl", "csv", "markdown", "html"];
 
 fn snap(name: &str, args: &[&str]) {
     for f in FORMATS {
@@ -52,6 +52,33 @@ fn tactic() {
 fn search() {
     snap("search_interpreter", &["search", "interpreter"]);
     snap("search_phrase", &["search", "\"virtual machines\""]);
+}
+
+#[test]
+fn matrix() {
+    snap("matrix", &["matrix"]);
+    snap("matrix_subtechniques", &["matrix", "--subtechniques"]);
+    snap("matrix_ics", &["matrix", "--domain", "ics"]);
+}
+
+#[test]
+fn coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = dir.path().join("ids.txt");
+    std::fs::write(&ids, "T1059.001 T1027 T1086 T9999 T1064 T1543.002\n").unwrap();
+    let ids = ids.to_str().unwrap();
+    snap("coverage", &["coverage", ids]);
+    snap(
+        "coverage_subtechniques_against_G0902",
+        &["coverage", ids, "--subtechniques", "--against", "G0902"],
+    );
+}
+
+#[test]
+fn layer() {
+    let r = sample(&["layer", "--group", "G0902", "--search", "interpreter"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("layer_G0902_interpreter", r.stdout);
 }
 
 #[test]

@@ -1,0 +1,373 @@
+//! Technique lists from the user's files: text or CSV naming IDs, ATT&CK Navigator layers,
+//! directories of Sigma rules, or stdin. The kind is told from the content, not the name.
+//!
+//! This module reads and parses only; resolving the IDs against a knowledge base (unknown,
+//! revoked, deprecated) is [`crate::query::selection`]. The parsers ([`scan`], [`sigma`],
+//! [`layer`]) are pure functions over bytes, so every command that accepts a technique list
+//! (`coverage`, `layer --ids`, `coverage --against`) reads them the same way.
+
+pub mod layer;
+pub mod scan;
+pub mod sigma;
+
+use std::fmt;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::model::TechniqueId;
+
+/// Where a technique list comes from: a file, a directory of Sigma rules, or stdin (`-`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input.
+    Stdin,
+    /// A file or a directory.
+    Path(PathBuf),
+}
+
+impl FromStr for Source {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "" => Err("an empty path names no input".to_string()),
+            "-" => Ok(Source::Stdin),
+            p => Ok(Source::Path(PathBuf::from(p))),
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Stdin => f.write_str("stdin"),
+            Source::Path(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// What an input turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text or CSV: every technique ID anywhere in it.
+    Text,
+    /// One or more Navigator layers.
+    Layer,
+    /// Sigma rules: their `attack.tNNNN` tags.
+    Sigma,
+}
+
+impl Kind {
+    /// How the kind is named to users.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Layer => "Navigator layer",
+            Kind::Sigma => "Sigma rules",
+        }
+    }
+}
+
+/// How to read inputs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Layers: take every listed technique, not only the enabled ones scored above 0.
+    pub layer_all: bool,
+}
+
+/// The technique IDs one input names, before resolution against a knowledge base.
+#[derive(Debug, Clone)]
+pub struct TechniqueList {
+    /// The input as named to users (a path, or `stdin`).
+    pub source: String,
+    /// What the input turned out to be.
+    pub kind: Kind,
+    /// Normalised IDs (`T1059.001`) in the order read, repeats included.
+    pub ids: Vec<String>,
+    /// The domain a layer says it is for (`enterprise-attack`), if any.
+    pub layer_domain: Option<&'static str>,
+    /// Things worth telling the user (skipped files, old layer formats, ...).
+    pub notes: Vec<String>,
+    /// Sigma: rule files read.
+    pub rule_files: usize,
+    /// Sigma: rule files with at least one technique tag.
+    pub tagged_rule_files: usize,
+}
+
+impl TechniqueList {
+    fn new(source: &str, kind: Kind) -> TechniqueList {
+        TechniqueList {
+            source: source.to_string(),
+            kind,
+            ids: Vec::new(),
+            layer_domain: None,
+            notes: Vec::new(),
+            rule_files: 0,
+            tagged_rule_files: 0,
+        }
+    }
+
+    /// A one-line summary: `rules/: Sigma rules, 12 files (9 with technique tags), 14 IDs`.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let mut distinct = self.ids.clone();
+        distinct.sort();
+        distinct.dedup();
+        let files = if self.kind == Kind::Sigma {
+            format!(
+                ", {} rule files ({} with technique tags)",
+                self.rule_files, self.tagged_rule_files
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "{}: {}{files}, {} technique IDs",
+            self.source,
+            self.kind.describe(),
+            distinct.len()
+        )
+    }
+}
+
+/// Reads one input: stdin, a directory of Sigma rules, or a file whose content decides.
+pub fn read(source: &Source, stdin: &mut dyn Read, opts: ReadOptions) -> Result<TechniqueList> {
+    match source {
+        Source::Stdin => {
+            let mut bytes = Vec::new();
+            stdin.read_to_end(&mut bytes).context("cannot read stdin")?;
+            parse(&bytes, "stdin", opts)
+        }
+        Source::Path(p) => {
+            let meta = fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
+            if meta.is_dir() {
+                Ok(read_sigma_dir(p))
+            } else {
+                let bytes = fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+                parse(&bytes, &p.display().to_string(), opts)
+            }
+        }
+    }
+}
+
+/// Binary data (a NUL byte early on) is not a technique list.
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(8192).any(|&b| b == 0)
+}
+
+/// Parses the bytes of one file or of stdin: a layer, a Sigma rule, or text.
+pub fn parse(bytes: &[u8], name: &str, opts: ReadOptions) -> Result<TechniqueList> {
+    if is_binary(bytes) {
+        bail!("{name} is binary data, not a technique list, layer or Sigma rule");
+    }
+    match layer::parse(bytes).map_err(|e| anyhow!("{name}: {e}"))? {
+        layer::Parsed::Layers(layers) => Ok(from_layers(&layers, name, opts)),
+        layer::Parsed::NotALayer => {
+            let text = String::from_utf8_lossy(bytes);
+            if sigma::looks_like_rule(&text) {
+                let mut list = TechniqueList::new(name, Kind::Sigma);
+                add_rule(&mut list, &text);
+                Ok(list)
+            } else {
+                let mut list = TechniqueList::new(name, Kind::Text);
+                list.ids = scan::technique_ids(bytes);
+                Ok(list)
+            }
+        }
+    }
+}
+
+fn from_layers(layers: &[layer::Layer], name: &str, opts: ReadOptions) -> TechniqueList {
+    let mut list = TechniqueList::new(name, Kind::Layer);
+    let mut skipped = 0usize;
+    for l in layers {
+        if let Some(v) = l.format_version()
+            && !v.starts_with("4.")
+        {
+            list.notes.push(format!(
+                "{name}: layer format {v} is older than 4.x; reading its techniqueID entries anyway"
+            ));
+        }
+        match (list.layer_domain, l.domain_name()) {
+            (None, d) => list.layer_domain = d,
+            (Some(a), Some(b)) if a != b => list.notes.push(format!(
+                "{name}: holds layers for both {a} and {b}; every layer is read"
+            )),
+            _ => {}
+        }
+        for e in &l.techniques {
+            if !(opts.layer_all || e.counts()) {
+                skipped += 1;
+                continue;
+            }
+            match e.technique_id.parse::<TechniqueId>() {
+                Ok(id) => list.ids.push(id.as_str().to_string()),
+                Err(_) => list.notes.push(format!(
+                    "{name}: ignored the entry with techniqueID '{}' (not a technique ID)",
+                    e.technique_id
+                )),
+            }
+        }
+    }
+    if list.ids.is_empty() && skipped > 0 {
+        list.notes.push(format!(
+            "{name}: no entry is enabled with a score above 0; --layer-all reads every listed technique"
+        ));
+    }
+    list
+}
+
+fn add_rule(list: &mut TechniqueList, text: &str) {
+    let tags = sigma::rule_tags(text);
+    list.rule_files += 1;
+    if !tags.techniques.is_empty() {
+        list.tagged_rule_files += 1;
+    }
+    list.ids.extend(tags.techniques);
+}
+
+fn is_yaml(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
+}
+
+/// Every `*.yml` / `*.yaml` file under `dir`, sorted; hidden directories and symbolic links
+/// to directories are not entered (no loops). Problems become notes, never errors.
+fn yaml_files(dir: &Path, files: &mut Vec<PathBuf>, notes: &mut Vec<String>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            notes.push(format!("cannot read directory {}: {e}", dir.display()));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let Ok(lmeta) = fs::symlink_metadata(&p) else {
+            continue;
+        };
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if lmeta.is_dir() {
+            if !hidden {
+                yaml_files(&p, files, notes);
+            }
+        } else if is_yaml(&p) {
+            match fs::metadata(&p) {
+                Ok(m) if m.is_file() => files.push(p),
+                Ok(_) => {}
+                Err(e) => notes.push(format!("cannot read {}: {e}; skipped", p.display())),
+            }
+        }
+    }
+}
+
+fn read_sigma_dir(dir: &Path) -> TechniqueList {
+    let name = dir.display().to_string();
+    let mut list = TechniqueList::new(&name, Kind::Sigma);
+    let mut files = Vec::new();
+    yaml_files(dir, &mut files, &mut list.notes);
+    if files.is_empty() {
+        list.notes
+            .push(format!("{name}: no *.yml or *.yaml files under it"));
+    }
+    for f in files {
+        match fs::read(&f) {
+            Ok(bytes) if is_binary(&bytes) => list.notes.push(format!(
+                "{}: binary data, not a Sigma rule; skipped",
+                f.display()
+            )),
+            Ok(bytes) => add_rule(&mut list, &String::from_utf8_lossy(&bytes)),
+            Err(e) => list
+                .notes
+                .push(format!("cannot read {}: {e}; skipped", f.display())),
+        }
+    }
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_parse() {
+        assert_eq!("-".parse::<Source>(), Ok(Source::Stdin));
+        assert_eq!(
+            "a.txt".parse::<Source>(),
+            Ok(Source::Path(PathBuf::from("a.txt")))
+        );
+        assert!("".parse::<Source>().is_err());
+        assert_eq!(Source::Stdin.to_string(), "stdin");
+    }
+
+    #[test]
+    fn content_decides_the_kind() {
+        let o = ReadOptions::default();
+        let t = parse(b"T1059, T1027\n", "a", o).unwrap();
+        assert_eq!(
+            (t.kind, t.ids.clone()),
+            (Kind::Text, vec!["T1059".into(), "T1027".into()])
+        );
+        let s = parse(
+            b"title: x\ndescription: mentions T1082\ntags:\n  - attack.t1059\nlogsource:\n  product: windows\ndetection:\n  condition: x\n",
+            "r.yml",
+            o,
+        )
+        .unwrap();
+        assert_eq!((s.kind, s.ids.clone()), (Kind::Sigma, vec!["T1059".into()]));
+        let l = parse(
+            br#"{"name":"n","domain":"enterprise-attack","versions":{"layer":"4.5"},"techniques":[{"techniqueID":"T1059","score":1},{"techniqueID":"T1027","score":0},{"techniqueID":"bad","score":1}]}"#,
+            "l.json",
+            o,
+        )
+        .unwrap();
+        assert_eq!(l.kind, Kind::Layer);
+        assert_eq!(l.ids, ["T1059"]);
+        assert_eq!(l.layer_domain, Some("enterprise-attack"));
+        assert!(l.notes.iter().any(|n| n.contains("'bad'")));
+        let all = parse(
+            br#"{"domain":"enterprise-attack","techniques":[{"techniqueID":"T1059","score":1},{"techniqueID":"T1027","enabled":false}]}"#,
+            "l.json",
+            ReadOptions { layer_all: true },
+        )
+        .unwrap();
+        assert_eq!(all.ids, ["T1059", "T1027"]);
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        let e = parse(b"PK\x03\x04\x00\x00T1059", "x.zip", ReadOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("binary"), "{e}");
+    }
+
+    #[test]
+    fn a_layer_with_nothing_scored_says_how_to_read_it() {
+        let l = parse(
+            br#"{"domain":"enterprise-attack","versions":{"layer":"3.0"},"techniques":[{"techniqueID":"T1059"}]}"#,
+            "l.json",
+            ReadOptions::default(),
+        )
+        .unwrap();
+        assert!(l.ids.is_empty());
+        assert!(
+            l.notes.iter().any(|n| n.contains("--layer-all")),
+            "{:?}",
+            l.notes
+        );
+        assert!(
+            l.notes.iter().any(|n| n.contains("older than 4.x")),
+            "{:?}",
+            l.notes
+        );
+    }
+}

@@ -1,0 +1,495 @@
+//! ATT&CK Navigator layers (format 4.5) that attck writes: from a selection (`attck layer`)
+//! and from a coverage report (`attck coverage --layer`).
+//!
+//! These structs are the layer format as Navigator reads it, so their field names are
+//! Navigator's `camelCase`, not the `snake_case` of attck's own JSON.
+
+use serde::Serialize;
+
+use super::coverage::{CoverageReport, Unit};
+use super::matrix::platforms;
+use super::selection::Selection;
+use crate::model::{KnowledgeBase, Technique, Version};
+
+/// The layer format version written.
+pub const LAYER_VERSION: &str = "4.5";
+/// The Navigator version written (the first to read layer format 4.5).
+pub const NAVIGATOR_VERSION: &str = "5.1.0";
+/// Colour of covered techniques (Navigator's own green).
+pub const COVERED_COLOR: &str = "#8ec843";
+/// Colour of gaps (Navigator's own red).
+pub const GAP_COLOR: &str = "#ff6666";
+/// Colour of selected techniques when none is given.
+pub const DEFAULT_COLOR: &str = "#66b1ff";
+
+/// Writes whole numbers without a fraction (`1`, not `1.0`), as Navigator itself does.
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
+fn number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    // Whole and well inside i64, so the cast is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
+/// `versions`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Versions {
+    /// The bundle's ATT&CK major version (`18`); left out when the bundle does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attack: Option<String>,
+    /// Navigator version.
+    pub navigator: &'static str,
+    /// Layer format version.
+    pub layer: &'static str,
+}
+
+/// `filters`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Filters {
+    /// Platforms shown.
+    pub platforms: Vec<String>,
+}
+
+/// `layout`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Layout {
+    /// `side`, `flat` or `mini`.
+    pub layout: &'static str,
+    /// `average`, `min`, `max` or `sum`.
+    pub aggregate_function: &'static str,
+    /// Show IDs.
+    #[serde(rename = "showID")]
+    pub show_id: bool,
+    /// Show names.
+    pub show_name: bool,
+    /// Show aggregate scores.
+    pub show_aggregate_scores: bool,
+    /// Count unscored techniques in aggregates.
+    pub count_unscored: bool,
+    /// `none`, `all` or `annotated`.
+    pub expanded_subtechniques: &'static str,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            layout: "side",
+            aggregate_function: "average",
+            show_id: false,
+            show_name: true,
+            show_aggregate_scores: false,
+            count_unscored: false,
+            expanded_subtechniques: "annotated",
+        }
+    }
+}
+
+/// A `{name, value}` metadata entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Metadata {
+    /// Name.
+    pub name: String,
+    /// Value.
+    pub value: String,
+}
+
+/// One technique entry: a technique under one tactic.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayerTechnique {
+    /// `T1059` or `T1059.001`.
+    #[serde(rename = "techniqueID")]
+    pub technique_id: String,
+    /// Tactic shortname; left out only for a technique under no tactic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tactic: Option<String>,
+    /// Score.
+    #[serde(serialize_with = "number")]
+    pub score: f64,
+    /// Explicit colour (`""` lets the score pick one from the gradient).
+    pub color: String,
+    /// Comment.
+    pub comment: String,
+    /// Enabled.
+    pub enabled: bool,
+    /// Per-technique metadata.
+    pub metadata: Vec<Metadata>,
+    /// Expand the sub-techniques by default.
+    #[serde(rename = "showSubtechniques")]
+    pub show_subtechniques: bool,
+}
+
+/// `gradient`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Gradient {
+    /// At least two colours, from the lowest score to the highest.
+    pub colors: Vec<String>,
+    /// Lowest score.
+    #[serde(serialize_with = "number")]
+    pub min_value: f64,
+    /// Highest score (greater than `min_value`).
+    #[serde(serialize_with = "number")]
+    pub max_value: f64,
+}
+
+/// A legend entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegendItem {
+    /// Label.
+    pub label: String,
+    /// Colour.
+    pub color: String,
+}
+
+/// A Navigator layer, format 4.5.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NavigatorLayer {
+    /// Layer name.
+    pub name: String,
+    /// Versions.
+    pub versions: Versions,
+    /// `enterprise-attack`, `mobile-attack` or `ics-attack`.
+    pub domain: &'static str,
+    /// Description.
+    pub description: String,
+    /// Filters.
+    pub filters: Filters,
+    /// 0: by name ascending.
+    pub sorting: u8,
+    /// Layout.
+    pub layout: Layout,
+    /// Show disabled techniques greyed out.
+    pub hide_disabled: bool,
+    /// Entries.
+    pub techniques: Vec<LayerTechnique>,
+    /// Score colours.
+    pub gradient: Gradient,
+    /// Legend.
+    pub legend_items: Vec<LegendItem>,
+    /// Tactic row background off.
+    pub show_tactic_row_background: bool,
+    /// Tactic row background colour.
+    pub tactic_row_background: &'static str,
+    /// Selecting a technique selects it under every tactic.
+    pub select_techniques_across_tactics: bool,
+    /// Selecting a technique does not select its sub-techniques.
+    pub select_subtechniques_with_parent: bool,
+    /// Selection includes hidden techniques.
+    pub select_visible_techniques: bool,
+    /// Layer metadata.
+    pub metadata: Vec<Metadata>,
+}
+
+/// How a selection layer looks.
+#[derive(Debug, Clone, Default)]
+pub struct LayerOptions {
+    /// Layer name; by default the selection's sources.
+    pub name: Option<String>,
+    /// Score of every entry; by default the number of sources naming the technique.
+    pub score: Option<f64>,
+    /// Colour of every entry; by default none (the gradient colours by score).
+    pub color: Option<String>,
+    /// Platforms for Navigator's filter; by default every platform of the domain.
+    pub platforms: Vec<String>,
+}
+
+/// The ATT&CK major version of a bundle (`18.1` → `18`).
+#[must_use]
+pub fn attack_major(kb: &KnowledgeBase) -> Option<String> {
+    kb.attack_version
+        .as_deref()
+        .and_then(|v| v.parse::<Version>().ok())
+        .map(|v| v.major().to_string())
+}
+
+fn base(
+    kb: &KnowledgeBase,
+    name: String,
+    description: String,
+    platforms_filter: &[String],
+) -> NavigatorLayer {
+    let all = platforms(kb);
+    let filter: Vec<String> = if platforms_filter.is_empty() {
+        all
+    } else {
+        // Spell platforms as the bundle does, so Navigator recognises them.
+        all.into_iter()
+            .filter(|p| platforms_filter.iter().any(|f| f.eq_ignore_ascii_case(p)))
+            .collect()
+    };
+    NavigatorLayer {
+        name,
+        versions: Versions {
+            attack: attack_major(kb),
+            navigator: NAVIGATOR_VERSION,
+            layer: LAYER_VERSION,
+        },
+        domain: kb.domain.stix_name(),
+        description,
+        filters: Filters { platforms: filter },
+        sorting: 0,
+        layout: Layout::default(),
+        hide_disabled: false,
+        techniques: Vec::new(),
+        gradient: Gradient {
+            colors: vec!["#ffffff".to_string(), DEFAULT_COLOR.to_string()],
+            min_value: 0.0,
+            max_value: 1.0,
+        },
+        legend_items: Vec::new(),
+        show_tactic_row_background: false,
+        tactic_row_background: "#dddddd",
+        select_techniques_across_tactics: true,
+        select_subtechniques_with_parent: false,
+        select_visible_techniques: false,
+        metadata: vec![Metadata {
+            name: "generator".to_string(),
+            value: format!("attck {}", env!("CARGO_PKG_VERSION")),
+        }],
+    }
+}
+
+/// One entry per tactic of the technique (one without a tactic if it has none).
+fn entries(
+    kb: &KnowledgeBase,
+    t: &Technique,
+    make: &dyn Fn(Option<String>) -> LayerTechnique,
+) -> Vec<LayerTechnique> {
+    if t.tactics.is_empty() {
+        vec![make(None)]
+    } else {
+        t.tactics
+            .iter()
+            .map(|&i| make(Some(kb.tactics[i as usize].shortname.to_string())))
+            .collect()
+    }
+}
+
+/// Mixes two `#rrggbb` colours: `share` 0 gives `a`, 1 gives `b`.
+fn mix(from: &str, to: &str, share: f64) -> String {
+    let rgb = |hex: &str| -> [u8; 3] {
+        let digits = hex.trim_start_matches('#');
+        let channel = |at: usize| {
+            digits
+                .get(at..at + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .unwrap_or(0)
+        };
+        [channel(0), channel(2), channel(4)]
+    };
+    let (start, end) = (rgb(from), rgb(to));
+    let share = share.clamp(0.0, 1.0);
+    let blend = |k: usize| {
+        let (lo, hi) = (f64::from(start[k]), f64::from(end[k]));
+        // Clamped to 0..=255 above, so the cast keeps the value.
+        #[allow(clippy::cast_sign_loss)]
+        let v = (lo + (hi - lo) * share).round().clamp(0.0, 255.0) as u8;
+        v
+    };
+    format!("#{:02x}{:02x}{:02x}", blend(0), blend(1), blend(2))
+}
+
+/// The layer for a selection: each selected technique under each of its tactics.
+#[must_use]
+pub fn from_selection(kb: &KnowledgeBase, sel: &Selection, opts: &LayerOptions) -> NavigatorLayer {
+    let sources = sel.sources.join(" + ");
+    let name = opts.name.clone().unwrap_or_else(|| sources.clone());
+    let description = format!(
+        "Techniques selected by {sources} in {} ({} techniques). Written by attck.",
+        kb.label(),
+        sel.techniques.len()
+    );
+    let mut layer = base(kb, name.clone(), description, &opts.platforms);
+    let selected: std::collections::HashSet<u32> = sel.techniques.iter().map(|s| s.index).collect();
+    let n = sel.sources.len().max(1) as f64;
+    let color = opts.color.clone().unwrap_or_default();
+    for s in &sel.techniques {
+        let t = &kb.techniques[s.index as usize];
+        let score = opts.score.unwrap_or(s.by.len() as f64);
+        let by: Vec<&str> = s.by.iter().map(|&b| sel.sources[b].as_str()).collect();
+        let show_subs = t.children.iter().any(|c| selected.contains(c));
+        layer
+            .techniques
+            .extend(entries(kb, t, &|tactic| LayerTechnique {
+                technique_id: t.meta.id.to_string(),
+                tactic,
+                score,
+                color: color.clone(),
+                comment: format!("Selected by {}", by.join(", ")),
+                enabled: true,
+                metadata: Vec::new(),
+                show_subtechniques: show_subs,
+            }));
+    }
+    let top = opts
+        .color
+        .clone()
+        .unwrap_or_else(|| DEFAULT_COLOR.to_string());
+    if let Some(s) = opts.score {
+        let min = s.min(0.0);
+        layer.gradient = Gradient {
+            colors: vec!["#ffffff".to_string(), top.clone()],
+            min_value: min,
+            max_value: if s > min { s } else { min + 1.0 },
+        };
+        layer.legend_items.push(LegendItem {
+            label: name,
+            color: top,
+        });
+    } else {
+        layer.gradient = Gradient {
+            colors: vec!["#ffffff".to_string(), top.clone()],
+            min_value: 0.0,
+            max_value: n,
+        };
+        for k in 1..=sel.sources.len() {
+            layer.legend_items.push(LegendItem {
+                label: if sel.sources.len() == 1 {
+                    sources.clone()
+                } else {
+                    format!("named by {k} of {}", sel.sources.len())
+                },
+                color: opts
+                    .color
+                    .clone()
+                    .unwrap_or_else(|| mix("#ffffff", &top, k as f64 / n)),
+            });
+        }
+    }
+    layer.metadata.push(Metadata {
+        name: "selection".to_string(),
+        value: sources,
+    });
+    layer
+}
+
+/// The layer for a coverage report: covered units and gaps in two colours, both annotated
+/// (so Navigator's "export annotated techniques only" keeps the gaps).
+#[must_use]
+pub fn from_coverage(
+    kb: &KnowledgeBase,
+    report: &CoverageReport,
+    name: Option<&str>,
+    inputs: &str,
+    platforms_filter: &[String],
+) -> NavigatorLayer {
+    let name = name.map_or_else(|| format!("Coverage: {inputs}"), ToString::to_string);
+    let description = format!(
+        "Detection coverage of {} by {inputs}: {} of {} {}s covered ({:.1}%), universe: {}. Written by attck.",
+        kb.label(),
+        report.total.covered,
+        report.total.total,
+        match report.unit {
+            Unit::Technique => "technique",
+            Unit::Subtechnique => "sub-technique",
+        },
+        report.total.percent,
+        report.universe
+    );
+    let mut layer = base(kb, name, description, platforms_filter);
+    let named: std::collections::HashSet<u32> = report.named.iter().copied().collect();
+    let mut rows: Vec<(u32, bool, String)> = report
+        .units
+        .iter()
+        .map(|u| {
+            let comment = if u.covered {
+                "Covered".to_string()
+            } else {
+                format!("Gap: used by {} groups", u.groups_using)
+            };
+            (u.index, u.covered, comment)
+        })
+        .collect();
+    if report.unit == Unit::Technique {
+        // The named sub-techniques of covered techniques show which ones carry the coverage.
+        for u in report.units.iter().filter(|u| u.covered) {
+            for &c in &kb.techniques[u.index as usize].children {
+                if named.contains(&c) {
+                    rows.push((c, true, "Covered (named in the input)".to_string()));
+                }
+            }
+        }
+    }
+    rows.sort_unstable_by_key(|r| r.0);
+    let annotated: std::collections::HashSet<u32> = rows.iter().map(|r| r.0).collect();
+    for (i, covered, comment) in rows {
+        let t = &kb.techniques[i as usize];
+        let show_subs = t.children.iter().any(|c| annotated.contains(c));
+        layer
+            .techniques
+            .extend(entries(kb, t, &|tactic| LayerTechnique {
+                technique_id: t.meta.id.to_string(),
+                tactic,
+                score: if covered { 1.0 } else { 0.0 },
+                color: if covered { COVERED_COLOR } else { GAP_COLOR }.to_string(),
+                comment: comment.clone(),
+                enabled: true,
+                metadata: Vec::new(),
+                show_subtechniques: show_subs,
+            }));
+    }
+    layer.gradient = Gradient {
+        colors: vec![GAP_COLOR.to_string(), COVERED_COLOR.to_string()],
+        min_value: 0.0,
+        max_value: 1.0,
+    };
+    layer.legend_items = vec![
+        LegendItem {
+            label: "covered".to_string(),
+            color: COVERED_COLOR.to_string(),
+        },
+        LegendItem {
+            label: "gap".to_string(),
+            color: GAP_COLOR.to_string(),
+        },
+    ];
+    layer.metadata.extend([
+        Metadata {
+            name: "covered".to_string(),
+            value: format!(
+                "{} / {} ({:.1}%)",
+                report.total.covered, report.total.total, report.total.percent
+            ),
+        },
+        Metadata {
+            name: "universe".to_string(),
+            value: report.universe.clone(),
+        },
+        Metadata {
+            name: "inputs".to_string(),
+            value: inputs.to_string(),
+        },
+    ]);
+    layer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_scores_have_no_fraction() {
+        let g = Gradient {
+            colors: vec![],
+            min_value: -1.0,
+            max_value: 2.5,
+        };
+        assert_eq!(
+            serde_json::to_string(&g).unwrap(),
+            r#"{"colors":[],"minValue":-1,"maxValue":2.5}"#
+        );
+    }
+
+    #[test]
+    fn colours_mix() {
+        assert_eq!(mix("#ffffff", "#000000", 0.0), "#ffffff");
+        assert_eq!(mix("#ffffff", "#000000", 1.0), "#000000");
+        assert_eq!(mix("#000000", "#66b1ff", 0.5), "#335980");
+        assert_eq!(mix("#zz", "#ffffff", 1.0), "#ffffff");
+    }
+}

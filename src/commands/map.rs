@@ -4,9 +4,10 @@ use std::io::Read;
 
 use anyhow::{Context, Result};
 
+use super::inputs::write_file;
 use super::{Ctx, Outcome};
 use crate::cli::MapArgs;
-use crate::query::map::{MapOptions, map};
+use crate::query::map::{MapOptions, layer, map};
 use crate::render;
 
 /// Reads the text: a file, or stdin for `-`. Bytes that are not UTF-8 are replaced.
@@ -36,6 +37,29 @@ pub fn run(ctx: &mut Ctx, args: &MapArgs) -> Result<Outcome> {
     let opts = &ctx.settings.render;
     if !result.found.is_empty() || opts.format != render::Format::Table {
         render::list(ctx.out, &result.found, opts)?;
+    }
+    if let Some(path) = &args.layer {
+        let source = if args.input.as_os_str() == "-" {
+            "stdin".to_string()
+        } else {
+            args.input.display().to_string()
+        };
+        match layer(kb, &result, &source) {
+            Some(l) => {
+                let mut bytes = Vec::new();
+                render::json_document(&mut bytes, &l)?;
+                write_file(path, &bytes)?;
+                ctx.note(&format!(
+                    "wrote {} ({} entries)",
+                    path.display(),
+                    l.techniques.len()
+                ))?;
+            }
+            None => ctx.warn(&format!(
+                "no active technique found; {} not written",
+                path.display()
+            ))?,
+        }
     }
     if result.found.is_empty() {
         ctx.warn(&format!(

@@ -9,6 +9,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::layer::{LayerOptions, NavigatorLayer, from_selection};
+use super::selection::{Selected, Selection};
 use super::technique::tactic_names;
 use super::{Cell, Ref, TableRow, join};
 use crate::model::{Kind, KnowledgeBase, Node, cmp_ids};
@@ -573,6 +575,63 @@ fn group(kb: &KnowledgeBase, hits: Vec<Hit>) -> Vec<Mapped> {
         .collect();
     out.sort_by(|a, b| cmp_ids(&a.id, &b.id).then_with(|| a.kind.cmp(b.kind)));
     out
+}
+
+/// The techniques found, as a Navigator layer: each scored by its number of mentions, with
+/// the lines in its comment. `None` when no technique was found.
+#[must_use]
+pub fn layer(kb: &KnowledgeBase, result: &MapResult, source: &str) -> Option<NavigatorLayer> {
+    let found: Vec<(u32, &Mapped)> = result
+        .found
+        .iter()
+        .filter(|m| m.kind == Kind::Technique.name() && !m.deprecated)
+        .filter_map(|m| Some((*kb.techniques_with_id(&m.id).first()?, m)))
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    let sel = Selection {
+        sources: vec![source.to_string()],
+        techniques: found
+            .iter()
+            .map(|&(index, _)| Selected { index, by: vec![0] })
+            .collect(),
+        ..Selection::default()
+    };
+    let mut layer = from_selection(
+        kb,
+        &sel,
+        &LayerOptions {
+            name: Some(format!("Mapped from {source}")),
+            ..LayerOptions::default()
+        },
+    );
+    layer.description = format!(
+        "ATT&CK techniques named in {source}, mapped by attck against {} ({} techniques); scores count mentions.",
+        kb.label(),
+        found.len()
+    );
+    for e in &mut layer.techniques {
+        if let Some((_, m)) = found.iter().find(|(_, m)| m.id == e.technique_id) {
+            let lines: Vec<String> = m.lines.iter().map(ToString::to_string).collect();
+            e.score = m.mentions as f64;
+            e.comment = format!(
+                "Mentioned {} time{} (line{} {})",
+                m.mentions,
+                if m.mentions == 1 { "" } else { "s" },
+                if m.lines.len() == 1 { "" } else { "s" },
+                lines.join(", ")
+            );
+            if let Some(r) = &m.replaced {
+                e.comment
+                    .push_str(&format!("; written as {}, which it replaced", r.id));
+            }
+        }
+    }
+    let most = found.iter().map(|(_, m)| m.mentions).max().unwrap_or(1) as f64;
+    layer.gradient.max_value = most.max(1.0);
+    layer.legend_items.clear();
+    Some(layer)
 }
 
 impl TableRow for Mapped {

@@ -311,3 +311,66 @@ fn real_enterprise_names_and_common_words() {
     let ids: Vec<&str> = r.found.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["T1003.001", "T1059.001"]);
 }
+
+#[test]
+fn layer_hands_the_techniques_to_navigator() {
+    use attck_explorer::input::layer::{Parsed, parse};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report-layer.json");
+    let r = sample(&[
+        "map",
+        &report(),
+        "--names",
+        "--layer",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("wrote"), "{}", r.stderr);
+    let Ok(Parsed::Layers(layers)) = parse(&std::fs::read(&out).unwrap()) else {
+        panic!("not a layer");
+    };
+    let l = &layers[0];
+    assert_eq!(l.domain_name(), Some("enterprise-attack"));
+    assert_eq!(
+        l.versions.as_ref().and_then(|v| v.attack.as_deref()),
+        Some("2")
+    );
+    // One entry per technique and tactic; tactics, groups and software are not in a layer,
+    // nor the deprecated T1064.
+    let entries: Vec<(&str, Option<&str>, Option<f64>)> = l
+        .techniques
+        .iter()
+        .map(|e| (e.technique_id.as_str(), e.tactic.as_deref(), e.score))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("T1053", Some("execution"), Some(1.0)),
+            ("T1053", Some("persistence"), Some(1.0)),
+            ("T1053.003", Some("execution"), Some(1.0)),
+            ("T1053.003", Some("persistence"), Some(1.0)),
+            ("T1059", Some("execution"), Some(1.0)),
+            ("T1059.001", Some("execution"), Some(3.0)),
+            ("T1059.004", Some("execution"), Some(1.0)),
+            ("T1082", Some("discovery"), Some(2.0)),
+        ]
+    );
+    let t1053 = &l.techniques[0];
+    assert_eq!(
+        t1053.comment.as_deref(),
+        Some("Mentioned 1 time (line 9); written as T1168, which it replaced")
+    );
+    // Nothing technique-shaped: no layer written, and a warning says so.
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, "G0902 only\n").unwrap();
+    let out2 = dir.path().join("none.json");
+    let r = sample(&[
+        "map",
+        plain.to_str().unwrap(),
+        "--layer",
+        out2.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0);
+    assert!(!out2.exists());
+    assert!(r.stderr.contains("not written"), "{}", r.stderr);
+}

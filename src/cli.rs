@@ -155,7 +155,9 @@ Examples:
   attck diff 17.1 18.1
   attck diff 17.1 18.1 -f markdown > CHANGES.md
   attck diff --domain ics 17.1 18.1 -f json
-  attck diff old/enterprise-attack.json enterprise-attack-18.1.json")]
+  attck diff old/enterprise-attack.json enterprise-attack-18.1.json
+  attck diff 17.1 18.1 --for detections.txt     what in my mapping must change
+  attck diff 17.1 18.1 --for ./sigma-rules -f markdown")]
 pub struct DiffArgs {
     /// The older version (17.1) or bundle file.
     #[arg(value_name = "OLD")]
@@ -164,6 +166,12 @@ pub struct DiffArgs {
     /// The newer version (18.1) or bundle file.
     #[arg(value_name = "NEW")]
     pub new: String,
+
+    /// Limit the report to the techniques a file names, with what to do about each: text or
+    /// CSV naming IDs, a Navigator layer (every listed technique), a directory of Sigma
+    /// rules, or - for stdin.
+    #[arg(long = "for", value_name = "FILE")]
+    pub for_input: Option<Source>,
 }
 
 /// Arguments of `attck map`.

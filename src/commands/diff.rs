@@ -2,10 +2,12 @@
 
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
+use super::inputs::{read_all, tell_read};
 use super::{Ctx, Outcome};
 use crate::cli::DiffArgs;
+use crate::input::ReadOptions;
 use crate::model::{KnowledgeBase, Version};
 use crate::{query, render};
 
@@ -39,6 +41,16 @@ pub fn run(ctx: &mut Ctx, args: &DiffArgs) -> Result<Outcome> {
     if s.domains.len() > 1 {
         bail!("`diff` compares one domain; name it with --domain enterprise, mobile or ics");
     }
+    // Read the mapping first, so a missing file fails before any data loads.
+    let list = match &args.for_input {
+        Some(src) => Some(
+            read_all(&[src], ReadOptions { layer_all: true })?
+                .into_iter()
+                .next()
+                .context("no input read")?,
+        ),
+        None => None,
+    };
     let old = side(ctx, &args.old)?;
     let new = side(ctx, &args.new)?;
     if old.domain != new.domain {
@@ -48,12 +60,19 @@ pub fn run(ctx: &mut Ctx, args: &DiffArgs) -> Result<Outcome> {
             new.label()
         );
     }
-    let report = query::diff::diff(old, new);
+    let report = match &list {
+        Some(l) => {
+            tell_read(ctx, std::slice::from_ref(l), old)?;
+            query::diff::diff_for(old, new, &l.ids, &l.source)
+        }
+        None => query::diff::diff(old, new),
+    };
     render::report(ctx.out, &report, &ctx.settings.render)?;
-    // Like a query that found nothing: the same data twice is exit 1.
-    Ok(if report.is_empty() {
-        Outcome::Nothing
-    } else {
-        Outcome::Found
+    // Like a query that found nothing: the same data twice, or a mapping nothing touches,
+    // is exit 1.
+    Ok(match &report.mapping {
+        Some(m) => Outcome::from_count(m.affected.len()),
+        None if report.is_empty() => Outcome::Nothing,
+        None => Outcome::Found,
     })
 }

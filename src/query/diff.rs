@@ -249,9 +249,44 @@ pub struct DiffReport {
     pub campaigns: ObjectChanges,
     /// Counted relationships.
     pub relationships: RelationshipChanges,
+    /// With `--for`: what the change means for the techniques a file names (the sections
+    /// above are then limited to them); null otherwise.
+    pub mapping: Option<Mapping>,
     /// Every change as a flat record, for CSV and JSON Lines.
     #[serde(skip)]
     pub lines: Vec<DiffLine>,
+}
+
+/// A technique of the user's mapping that NEW changes, and what to do about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Affected {
+    /// The ID as the mapping names it.
+    pub id: String,
+    /// Its name (in OLD).
+    pub name: String,
+    /// `removed`, `revoked`, `deprecated`, `renamed`, `tactics_changed`, `platforms_changed`,
+    /// `parent_changed`, `id_changed`, `description_changed`; `revoked` and `deprecated` also
+    /// for IDs already withdrawn in OLD.
+    pub change: &'static str,
+    /// What to do, in words: `replace with T1053 Timed Job Planting`.
+    pub action: String,
+    /// The technique to use in NEW instead, when it is another one or has another ID.
+    pub replacement: Option<Ref>,
+}
+
+/// What NEW changes for the techniques a file names (`attck diff --for FILE`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Mapping {
+    /// The file (`stdin` for -).
+    pub source: String,
+    /// Distinct technique IDs read from it.
+    pub ids_read: usize,
+    /// One entry per change that needs attention, sorted by ID.
+    pub affected: Vec<Affected>,
+    /// IDs valid in NEW with nothing to do, sorted.
+    pub unchanged: Vec<String>,
+    /// IDs in neither version, sorted.
+    pub unknown: Vec<String>,
 }
 
 /// One change as a flat record (CSV and JSON Lines).
@@ -290,6 +325,7 @@ impl DiffReport {
             && self.techniques.is_empty()
             && self.other_sections().iter().all(|(_, s)| s.is_empty())
             && self.relationships.kinds.is_empty()
+            && self.mapping.as_ref().is_none_or(|m| m.affected.is_empty())
     }
 }
 
@@ -781,8 +817,18 @@ fn relationship_keys(kb: &KnowledgeBase) -> HashSet<(&'static str, &str, &str)> 
     s
 }
 
-fn relationship_changes(old: &KnowledgeBase, new: &KnowledgeBase) -> RelationshipChanges {
-    let (o, n) = (relationship_keys(old), relationship_keys(new));
+/// Counted relationships added and removed; with `only`, those with an end among these STIX
+/// ids.
+fn relationship_changes(
+    old: &KnowledgeBase,
+    new: &KnowledgeBase,
+    only: Option<&HashSet<&str>>,
+) -> RelationshipChanges {
+    let (mut o, mut n) = (relationship_keys(old), relationship_keys(new));
+    if let Some(only) = only {
+        o.retain(|k| only.contains(k.1) || only.contains(k.2));
+        n.retain(|k| only.contains(k.1) || only.contains(k.2));
+    }
     let mut kinds: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
     for k in n.difference(&o) {
         kinds.entry(k.0).or_default().0 += 1;
@@ -830,11 +876,218 @@ pub fn diff(old: &KnowledgeBase, new: &KnowledgeBase) -> DiffReport {
         software: section(Kind::Software),
         mitigations: section(Kind::Mitigation),
         campaigns: section(Kind::Campaign),
-        relationships: relationship_changes(old, new),
+        relationships: relationship_changes(old, new, None),
+        mapping: None,
         lines: Vec::new(),
     };
     report.lines = flat_lines(&report);
     report
+}
+
+/// [`diff`] limited to the techniques `ids` names (as IDs of OLD): the technique lists keep
+/// those, the other sections are left empty, relationships count only those touching them,
+/// and [`Mapping`] says what to do with each ID.
+#[must_use]
+pub fn diff_for(
+    old: &KnowledgeBase,
+    new: &KnowledgeBase,
+    ids: &[String],
+    source: &str,
+) -> DiffReport {
+    let mut full = diff(old, new);
+    let matched = match_kind(old, new, Kind::Technique);
+    let mut distinct: Vec<String> = ids.iter().map(|i| i.to_ascii_uppercase()).collect();
+    distinct.sort_by(|a, b| cmp_ids(a, b));
+    distinct.dedup();
+    let (ov, nv) = (version_label(old, "OLD"), version_label(new, "NEW"));
+    let mut mapping = Mapping {
+        source: source.to_string(),
+        ids_read: distinct.len(),
+        affected: Vec::new(),
+        unchanged: Vec::new(),
+        unknown: Vec::new(),
+    };
+    let mut keep: HashSet<String> = HashSet::new();
+    let mut stix: HashSet<&str> = HashSet::new();
+    let tref = |kb: &KnowledgeBase, i: u32| Ref::to(kb, Node::new(Kind::Technique, i));
+    for id in &distinct {
+        let Some(&i) = old.techniques_with_id(id).first() else {
+            if new.techniques_with_id(id).is_empty() {
+                mapping.unknown.push(id.clone());
+            } else {
+                mapping.unchanged.push(id.clone());
+            }
+            continue;
+        };
+        let ot = &old.techniques[i as usize];
+        stix.insert(&ot.meta.stix_id);
+        let to = matched[i as usize];
+        if let Some(j) = to {
+            stix.insert(&new.techniques[j as usize].meta.stix_id);
+            keep.insert(new.techniques[j as usize].meta.id.to_string());
+        }
+        keep.insert(id.clone());
+        let name = ot.meta.name.to_string();
+        let mut push = |change, action: String, replacement: Option<Ref>| {
+            mapping.affected.push(Affected {
+                id: id.clone(),
+                name: name.clone(),
+                change,
+                action,
+                replacement,
+            });
+        };
+        if !ot.meta.is_active() {
+            let was = if ot.meta.revoked {
+                "revoked"
+            } else {
+                "deprecated"
+            };
+            let now = to.map(|j| Node::new(Kind::Technique, j));
+            if now.is_some_and(|n| new.meta(n).is_active()) {
+                push(
+                    was,
+                    format!("keep: {was} in {ov}, active again in {nv}"),
+                    None,
+                );
+            } else if let Some(r) = now
+                .and_then(|n| new.replacement_of(n))
+                .filter(|&r| new.meta(r).is_active())
+            {
+                let r = Ref::to(new, r);
+                push(
+                    was,
+                    format!("replace with {} ({was} already in {ov})", describe_ref(&r)),
+                    Some(r),
+                );
+            } else {
+                push(
+                    was,
+                    format!("remove: {was} already in {ov}, and nothing replaces it in {nv}"),
+                    None,
+                );
+            }
+            continue;
+        }
+        let new_id = to.map(|j| new.techniques[j as usize].meta.id.to_string());
+        let is = |x: &str| x == id || new_id.as_deref() == Some(x);
+        let t = &full.techniques;
+        let mut any = false;
+        if t.common.removed.iter().any(|x| x.id == *id) {
+            push("removed", format!("remove: not in {nv}"), None);
+            any = true;
+        }
+        for x in t.common.revoked.iter().filter(|x| is(&x.id)) {
+            match &x.revoked_by {
+                Some(r) => push(
+                    "revoked",
+                    format!("replace with {}", describe_ref(r)),
+                    Some(r.clone()),
+                ),
+                None => push(
+                    "revoked",
+                    format!("remove: revoked in {nv} and nothing replaces it"),
+                    None,
+                ),
+            }
+            any = true;
+        }
+        if t.common.deprecated.iter().any(|x| is(&x.id)) {
+            push(
+                "deprecated",
+                format!("remove: deprecated in {nv}, with no replacement"),
+                None,
+            );
+            any = true;
+        }
+        for x in t.parent_changed.iter().filter(|x| is(&x.id)) {
+            let what = match (x.change, &x.new_parent) {
+                (_, Some(p)) => format!("now under {}", describe_ref(p)),
+                (_, None) => "now a technique of its own".to_string(),
+            };
+            let action = if x.id == x.old_id {
+                format!("check: {what}")
+            } else {
+                format!("use {} instead: {what}", x.id)
+            };
+            push("parent_changed", action, to.map(|j| tref(new, j)));
+            any = true;
+        }
+        for x in t.common.id_changed.iter().filter(|x| is(&x.id)) {
+            push(
+                "id_changed",
+                format!("use {} instead: its ID changed", x.id),
+                to.map(|j| tref(new, j)),
+            );
+            any = true;
+        }
+        for x in t.common.renamed.iter().filter(|x| is(&x.id)) {
+            push(
+                "renamed",
+                format!("rename: {} → {}", x.old_name, x.new_name),
+                None,
+            );
+            any = true;
+        }
+        for x in t.tactics_changed.iter().filter(|x| is(&x.id)) {
+            push(
+                "tactics_changed",
+                format!(
+                    "check tactics: now {} (was {})",
+                    x.new.join(", "),
+                    x.old.join(", ")
+                ),
+                None,
+            );
+            any = true;
+        }
+        for x in t.platforms_changed.iter().filter(|x| is(&x.id)) {
+            push(
+                "platforms_changed",
+                format!("check platforms: {}", list_delta(&x.old, &x.new)),
+                None,
+            );
+            any = true;
+        }
+        for x in t.description_changed.iter().filter(|x| is(&x.id)) {
+            push(
+                "description_changed",
+                format!("review: {} changed", x.fields.join(", ")),
+                None,
+            );
+            any = true;
+        }
+        if !any {
+            mapping.unchanged.push(id.clone());
+        }
+    }
+    let t = &mut full.techniques;
+    let kept = |id: &str| keep.contains(id);
+    t.common.added.retain(|x| kept(&x.id));
+    t.common.removed.retain(|x| kept(&x.id));
+    t.common.revoked.retain(|x| kept(&x.id));
+    t.common.deprecated.retain(|x| kept(&x.id));
+    t.common.reinstated.retain(|x| kept(&x.id));
+    t.common.renamed.retain(|x| kept(&x.id));
+    t.common
+        .id_changed
+        .retain(|x| kept(&x.id) || kept(&x.old_id));
+    t.tactics_changed.retain(|x| kept(&x.id));
+    t.platforms_changed.retain(|x| kept(&x.id));
+    t.parent_changed.retain(|x| kept(&x.id) || kept(&x.old_id));
+    t.description_changed.retain(|x| kept(&x.id));
+    full.groups = ObjectChanges::default();
+    full.software = ObjectChanges::default();
+    full.mitigations = ObjectChanges::default();
+    full.campaigns = ObjectChanges::default();
+    full.relationships = relationship_changes(old, new, Some(&stix));
+    full.mapping = Some(mapping);
+    full.lines = flat_lines(&full);
+    full
+}
+
+fn describe_ref(r: &Ref) -> String {
+    format!("{} {}", r.id, r.name)
 }
 
 fn refs_line(r: Option<&Ref>) -> String {
@@ -929,6 +1182,18 @@ fn common_lines(v: &mut Vec<DiffLine>, section: &'static str, c: &ObjectChanges)
 /// Every change as a flat record.
 fn flat_lines(r: &DiffReport) -> Vec<DiffLine> {
     let mut v = Vec::new();
+    if let Some(m) = &r.mapping {
+        for a in &m.affected {
+            line(
+                &mut v,
+                "mapping",
+                a.change,
+                &a.id,
+                &a.name,
+                a.action.clone(),
+            );
+        }
+    }
     for m in &r.model_changes {
         let field = m.field.unwrap_or_default();
         line(
@@ -1176,12 +1441,16 @@ impl Report for DiffReport {
     type Line = DiffLine;
 
     fn title(&self) -> String {
-        format!(
+        let mut t = format!(
             "ATT&CK {} {} → {}",
             self.domain,
             side_label(&self.old),
             side_label(&self.new)
-        )
+        );
+        if let Some(m) = &self.mapping {
+            t.push_str(&format!(" for {}", m.source));
+        }
+        t
     }
 
     fn blocks(&self) -> Vec<Block> {
@@ -1190,6 +1459,9 @@ impl Report for DiffReport {
             "Compared {} ({ov}) with {} ({nv}). Objects are matched by STIX id, then by ATT&CK ID; only changes to active objects are listed.",
             self.old.source, self.new.source
         ))];
+        if let Some(m) = &self.mapping {
+            mapping_blocks(&mut b, m);
+        }
         if self.is_empty() {
             b.push(Block::Text("No differences.".to_string()));
             return b;
@@ -1201,8 +1473,10 @@ impl Report for DiffReport {
             &t.common,
             t.len() - t.common.len(),
         )];
-        for (name, c) in self.other_sections() {
-            rows.push(summary_row(&capitalised(name), c, 0));
+        if self.mapping.is_none() {
+            for (name, c) in self.other_sections() {
+                rows.push(summary_row(&capitalised(name), c, 0));
+            }
         }
         b.push(table(
             vec![
@@ -1238,8 +1512,10 @@ impl Report for DiffReport {
             ));
         }
         section_blocks(&mut b, "techniques", &t.common, Some(t));
-        for (name, c) in self.other_sections() {
-            section_blocks(&mut b, name, c, None);
+        if self.mapping.is_none() {
+            for (name, c) in self.other_sections() {
+                section_blocks(&mut b, name, c, None);
+            }
         }
         b.push(Block::Heading("Relationships".to_string()));
         if self.relationships.kinds.is_empty() {
@@ -1292,6 +1568,46 @@ impl Report for DiffReport {
                 ]
             })
             .collect()
+    }
+}
+
+/// What the change means for the user's mapping, first.
+fn mapping_blocks(b: &mut Vec<Block>, m: &Mapping) {
+    let mut ids: Vec<&str> = m.affected.iter().map(|a| a.id.as_str()).collect();
+    ids.dedup();
+    b.push(Block::Heading(format!("Your mapping: {}", m.source)));
+    let mut text = format!(
+        "{} technique ID{} read; {} need{} attention, {} unchanged",
+        m.ids_read,
+        if m.ids_read == 1 { "" } else { "s" },
+        ids.len(),
+        if ids.len() == 1 { "s" } else { "" },
+        m.unchanged.len()
+    );
+    if !m.unknown.is_empty() {
+        text.push_str(&format!(
+            ", {} in neither version ({})",
+            m.unknown.len(),
+            m.unknown.join(", ")
+        ));
+    }
+    text.push('.');
+    b.push(Block::Text(text));
+    if !m.affected.is_empty() {
+        b.push(table(
+            vec!["ID", "Name", "Change", "What to do"],
+            m.affected
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.id.clone(),
+                        a.name.clone(),
+                        a.change.replace('_', " "),
+                        a.action.clone(),
+                    ]
+                })
+                .collect(),
+        ));
     }
 }
 

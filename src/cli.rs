@@ -258,7 +258,8 @@ pub struct MatrixArgs {
 
 /// Arguments of `attck layer`.
 #[derive(Debug, Args)]
-#[command(after_help = "\
+#[command(
+    after_help = "\
 The selections combine: the layer holds every technique any of them names. Each technique
 appears once per tactic it belongs to. Without --score, a technique's score is the number of
 selections naming it, and the gradient colours it.
@@ -267,8 +268,15 @@ Examples:
   attck layer --group APT29 -o apt29.json
   attck layer --group G0016 --group APT28 --name \"APT29 + APT28\"
   attck layer --software \"Cobalt Strike\" --campaign C0024 --search \"credential dumping\"
-  attck layer --ids detections.txt --ids old-layer.json --name \"Our rules\" --color '#8ec843'")]
+  attck layer --ids detections.txt --ids old-layer.json --name \"Our rules\" --color '#8ec843'
+  attck layer upgrade old-layer.json -o new-layer.json     a layer made for an older ATT&CK",
+    args_conflicts_with_subcommands = true
+)]
 pub struct LayerArgs {
+    /// Rewrite an existing layer instead (see `attck layer upgrade --help`).
+    #[command(subcommand)]
+    pub action: Option<LayerCommand>,
+
     /// Techniques this group uses directly: ID, name or alias (repeatable).
     #[arg(long, value_name = "GROUP")]
     pub group: Vec<String>,
@@ -315,6 +323,44 @@ pub struct LayerArgs {
     pub color: Option<ColorValue>,
 
     /// Write the layer to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `attck layer` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LayerCommand {
+    /// Rewrite a layer made for an older ATT&CK version for a newer one.
+    Upgrade(LayerUpgradeArgs),
+}
+
+/// Arguments of `attck layer upgrade`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The layer's versions.attack (17, or 17.1) says which installed version it was made for
+(--from overrides it). Revoked techniques are replaced by their successors, keeping score,
+colour, comment and metadata, with a comment saying what was replaced; deprecated and
+removed techniques are dropped with a warning; renumbered sub-techniques get their new ID;
+tactics are re-derived for techniques whose tactics changed; versions.attack is set.
+Every other field of the layer is kept as it was. What changed goes to stderr.
+
+Examples:
+  attck layer upgrade old.json > new.json
+  attck layer upgrade old.json --to 18.1 -o old.json")]
+pub struct LayerUpgradeArgs {
+    /// The layer to upgrade: a Navigator layer file, or - for stdin.
+    #[arg(value_name = "LAYER")]
+    pub layer: Source,
+
+    /// The ATT&CK version to upgrade to [default: the newest installed].
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<Version>,
+
+    /// The ATT&CK version the layer was made for [default: its versions.attack].
+    #[arg(long, value_name = "VERSION")]
+    pub from: Option<Version>,
+
+    /// Write the upgraded layer to FILE instead of stdout (may be the layer itself).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

@@ -7,6 +7,7 @@ pub mod detects;
 pub mod diff;
 mod inputs;
 pub mod layer;
+pub mod layer_upgrade;
 pub mod list;
 pub mod man;
 pub mod map;
@@ -107,6 +108,16 @@ impl Ctx<'_> {
         &mut self,
         version: Option<&Version>,
     ) -> Result<&'static KnowledgeBase> {
+        self.knowledge_base_in(self.settings.domain, version)
+    }
+
+    /// [`Self::knowledge_base`] for a given domain and ATT&CK version (`None`: the newest
+    /// installed) instead of the settings' ones.
+    pub fn knowledge_base_in(
+        &mut self,
+        domain: Domain,
+        version: Option<&Version>,
+    ) -> Result<&'static KnowledgeBase> {
         let s = self.settings;
         if s.bundle.is_none() && s.domains.len() > 1 {
             bail!(
@@ -115,7 +126,7 @@ impl Ctx<'_> {
         }
         let path = match &s.bundle {
             Some(p) => p.clone(),
-            None => match store::find_bundle(&s.data_dir, s.domain, version) {
+            None => match store::find_bundle(&s.data_dir, domain, version) {
                 Ok(b) => b.path,
                 Err(e)
                     if e.downcast_ref::<Error>()
@@ -129,22 +140,22 @@ impl Ctx<'_> {
                     let what =
                         version.map_or_else(|| "the latest".to_string(), |v| format!("ATT&CK {v}"));
                     let url = match version {
-                        Some(v) => s.source.version_url(s.domain, v),
-                        None => s.source.latest_url(s.domain),
+                        Some(v) => s.source.version_url(domain, v),
+                        None => s.source.latest_url(domain),
                     };
                     self.note(&format!(
                         "no {} data in {}; downloading {what} from {url}",
-                        s.domain,
+                        domain,
                         s.data_dir.display()
                     ))?;
-                    match self.download_at(s.domain, version)? {
+                    match self.download_at(domain, version)? {
                         Installed::New { path, .. } | Installed::UpToDate { path, .. } => path,
                     }
                 }
                 Err(e) => return Err(e),
             },
         };
-        let kb = self.open_bundle(&path, Some(s.domain))?;
+        let kb = self.open_bundle(&path, Some(domain))?;
         for w in &kb.warnings {
             self.warn(w)?;
         }

@@ -552,7 +552,7 @@ fn model_changes(
 
 /// For each OLD object of `kind`, the NEW object it matches: same STIX id, else (among the
 /// objects left) the same ATT&CK ID, an active one preferred.
-fn match_kind(old: &KnowledgeBase, new: &KnowledgeBase, kind: Kind) -> Vec<Option<u32>> {
+pub(crate) fn match_kind(old: &KnowledgeBase, new: &KnowledgeBase, kind: Kind) -> Vec<Option<u32>> {
     let by_stix: HashMap<&str, u32> = new
         .nodes(kind)
         .map(|n| (new.meta(n).stix_id.as_str(), n.index))
@@ -912,10 +912,13 @@ pub fn diff_for(
     let tref = |kb: &KnowledgeBase, i: u32| Ref::to(kb, Node::new(Kind::Technique, i));
     for id in &distinct {
         let Some(&i) = old.techniques_with_id(id).first() else {
-            if new.techniques_with_id(id).is_empty() {
-                mapping.unknown.push(id.clone());
-            } else {
+            if let Some(&j) = new.techniques_with_id(id).first() {
+                // Named for NEW already: nothing to do, but its changes belong here.
+                stix.insert(&new.techniques[j as usize].meta.stix_id);
+                keep.insert(id.clone());
                 mapping.unchanged.push(id.clone());
+            } else {
+                mapping.unknown.push(id.clone());
             }
             continue;
         };

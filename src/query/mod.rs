@@ -19,6 +19,7 @@ pub mod suggest;
 pub mod tactic;
 pub mod tactics;
 pub mod technique;
+pub mod upgrade;
 
 use serde::Serialize;
 

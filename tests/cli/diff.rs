@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use attck_explorer::query::diff::{DiffReport, diff};
+use attck_explorer::query::diff::{DiffReport, diff, diff_for};
 
 use crate::common::{real_kb, sample, sample_dir};
 
@@ -142,6 +142,26 @@ struct ModelChange {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct Affected {
+    id: String,
+    name: String,
+    change: String,
+    action: String,
+    replacement: Option<Ref>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Mapping {
+    source: String,
+    ids_read: usize,
+    affected: Vec<Affected>,
+    unchanged: Vec<String>,
+    unknown: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Diff {
     domain: String,
     old: Side,
@@ -153,6 +173,7 @@ struct Diff {
     mitigations: Section,
     campaigns: Section,
     relationships: Relationships,
+    mapping: Option<Mapping>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -408,6 +429,184 @@ fn errors_are_one_line_with_exit_2() {
     }
 }
 
+/// A detection mapping made for 1.0 (our own list): one ID for each kind of change, an ID
+/// already revoked in 1.0, one deprecated in 1.0, one new in 2.0, an unknown one, and an
+/// unchanged one.
+const MAPPING: &str = "T1059.001\nT1053.006 T1168 T1500 T1480\nT1082,T1543,T1497,T1595\nT1086 T1064 T1652 T9999 T1027\n";
+
+fn for_mapping(extra: &[&str]) -> (crate::common::Run, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mapping.txt");
+    std::fs::write(&file, MAPPING).unwrap();
+    let mut args = vec!["diff", "1.0", "2.0", "--for", file.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    (sample(&args), dir)
+}
+
+#[test]
+fn for_a_mapping_says_what_to_do_with_each_id() {
+    let (run, _dir) = for_mapping(&["-f", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let d: Diff = run.json();
+    let m = d.mapping.expect("mapping");
+    assert!(m.source.ends_with("mapping.txt"));
+    assert_eq!(m.ids_read, 14);
+    let got: Vec<(&str, &str, &str, Option<&str>)> = m
+        .affected
+        .iter()
+        .map(|a| {
+            (
+                a.id.as_str(),
+                a.change.as_str(),
+                a.action.as_str(),
+                a.replacement.as_ref().map(|r| r.id.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "T1053.006",
+                "parent_changed",
+                "use T1543.002 instead: now under T1543 Resident Service Setup",
+                Some("T1543.002")
+            ),
+            (
+                "T1064",
+                "deprecated",
+                "remove: deprecated already in 1.0, and nothing replaces it in 2.0",
+                None
+            ),
+            (
+                "T1082",
+                "renamed",
+                "rename: Host Profile Gathering → Host Fingerprinting",
+                None
+            ),
+            (
+                "T1086",
+                "revoked",
+                "replace with T1059.001 Managed Shell Host (revoked already in 1.0)",
+                Some("T1059.001")
+            ),
+            (
+                "T1168",
+                "revoked",
+                "replace with T1053 Timed Job Planting",
+                Some("T1053")
+            ),
+            ("T1480", "removed", "remove: not in 2.0", None),
+            (
+                "T1497",
+                "platforms_changed",
+                "check platforms: added Linux",
+                None
+            ),
+            (
+                "T1500",
+                "deprecated",
+                "remove: deprecated in 2.0, with no replacement",
+                None
+            ),
+            (
+                "T1543",
+                "tactics_changed",
+                "check tactics: now execution, persistence (was persistence)",
+                None
+            ),
+            (
+                "T1595",
+                "description_changed",
+                "review: description changed",
+                None
+            ),
+        ]
+    );
+    assert_eq!(m.unchanged, ["T1027", "T1059.001", "T1652"]);
+    assert_eq!(m.unknown, ["T9999"]);
+    // The sections keep the mapping's techniques only; the others are not about techniques.
+    let t = &d.techniques;
+    assert_eq!(t.added, [r("T1652", "Kernel Module Census")]);
+    assert_eq!(t.parent_changed.len(), 1);
+    assert!(d.groups.added.is_empty() && d.software.added.is_empty());
+    assert!(d.campaigns.added.is_empty() && d.mitigations.deprecated.is_empty());
+    // Relationships with an end among them (worked out by hand from data/sample/README.md).
+    assert_eq!((d.relationships.added, d.relationships.removed), (9, 10));
+    assert_eq!(d.model_changes.len(), 7);
+}
+
+#[test]
+fn for_a_mapping_in_markdown_leads_with_the_actions() {
+    let (run, _dir) = for_mapping(&["-f", "markdown"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = &run.stdout;
+    assert!(
+        md.starts_with("## ATT&CK enterprise 1.0 → 2.0 for "),
+        "{md}"
+    );
+    let mine = md.find("### Your mapping").unwrap();
+    assert!(mine < md.find("### Summary").unwrap());
+    assert!(md.contains(
+        "14 technique IDs read; 10 need attention, 3 unchanged, 1 in neither version (T9999)."
+    ));
+    assert!(md.contains(
+        "| T1168 | Local Job Planting | revoked | replace with T1053 Timed Job Planting |"
+    ));
+    assert!(!md.contains("### Groups"));
+    let csv = for_mapping(&["-f", "csv"]).0.stdout;
+    assert!(csv.contains(
+        "\nmapping,revoked,T1168,Local Job Planting,replace with T1053 Timed Job Planting\n"
+    ));
+}
+
+#[test]
+fn for_reads_layers_and_fails_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = dir.path().join("ids.txt");
+    std::fs::write(&ids, "T1168 T1059.001").unwrap();
+    let layer = dir.path().join("layer.json");
+    let r = sample(&[
+        "--attack-version",
+        "1.0",
+        "layer",
+        "--ids",
+        ids.to_str().unwrap(),
+        "-o",
+        layer.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = sample(&[
+        "diff",
+        "1.0",
+        "2.0",
+        "--for",
+        layer.to_str().unwrap(),
+        "-f",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("Navigator layer"), "{}", r.stderr);
+    let d: Diff = r.json();
+    let m = d.mapping.unwrap();
+    assert_eq!(m.ids_read, 2);
+    assert_eq!(m.affected.len(), 1);
+    assert_eq!(m.affected[0].id, "T1168");
+    // Nothing in the mapping changes: exit 1.
+    std::fs::write(&ids, "T1027 T1059.001").unwrap();
+    let r = sample(&["diff", "1.0", "2.0", "--for", ids.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("2 technique IDs read; 0 need attention, 2 unchanged.")
+    );
+    // A missing file fails before any bundle is read.
+    let missing = dir.path().join("missing.txt");
+    let r = sample(&["diff", "1.0", "9.9", "--for", missing.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot read"), "{}", r.stderr);
+}
+
 /// The real diff, computed in-process on bundles loaded once per test run.
 fn real_diff(domain: &str) -> Option<DiffReport> {
     let old = real_kb(&format!("{domain}-attack-17.1.json"))?;
@@ -578,4 +777,53 @@ fn real_ics_17_1_to_18_1() {
         71
     )));
     assert_eq!(rel_kinds(&d), [("detects", 83, 238), ("targets", 161, 0)]);
+}
+
+#[test]
+fn real_enterprise_for_a_mapping() {
+    let (Some(old), Some(new)) = (
+        real_kb("enterprise-attack-17.1.json"),
+        real_kb("enterprise-attack-18.1.json"),
+    ) else {
+        return;
+    };
+    let ids: Vec<String> = [
+        "T1497.003",
+        "t1552.003",
+        "T1059.001",
+        "T1086",
+        "T1195",
+        "T9999",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let d = diff_for(&old, &new, &ids, "ids.txt");
+    let m = d.mapping.as_ref().unwrap();
+    let got: Vec<(&str, &str)> = m
+        .affected
+        .iter()
+        .map(|a| (a.id.as_str(), a.change))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("T1086", "revoked"),
+            ("T1195", "platforms_changed"),
+            ("T1195", "description_changed"),
+            ("T1497.003", "renamed"),
+            ("T1497.003", "description_changed"),
+            ("T1552.003", "renamed"),
+            ("T1552.003", "platforms_changed"),
+            ("T1552.003", "description_changed"),
+        ]
+    );
+    assert_eq!(
+        m.affected[0].replacement.as_ref().map(|r| r.id.as_str()),
+        Some("T1059.001")
+    );
+    assert_eq!(m.unchanged, ["T1059.001"]);
+    assert_eq!(m.unknown, ["T9999"]);
+    assert_eq!(d.techniques.description_changed.len(), 3);
+    assert!(d.groups.is_empty() && d.software.is_empty());
 }

@@ -11,6 +11,7 @@ mod diff;
 mod errors;
 mod kb_facts;
 mod layer;
+mod layer_upgrade;
 mod list;
 mod map;
 mod matrix;

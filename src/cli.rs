@@ -331,7 +331,7 @@ pub struct LayerArgs {
 #[derive(Debug, Subcommand)]
 pub enum LayerCommand {
     /// Rewrite a layer made for an older ATT&CK version for a newer one.
-    Upgrade(LayerUpgradeArgs),
+    Upgrade(Box<LayerUpgradeArgs>),
 }
 
 /// Arguments of `attck layer upgrade`.

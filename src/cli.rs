@@ -21,6 +21,8 @@ Examples:
   attck matrix --subtechniques -f html > matrix.html
   attck layer --search powershell -o layer.json
   attck coverage ./sigma-rules --layer gaps.json --fail-under 40
+  attck diff 17.1 18.1 -f markdown   what changed between two versions, as a changelog
+  attck map report.txt --names       the techniques, groups and software a report mentions
 
 Data: --bundle FILE, else the newest <domain>-attack[-<version>].json in --data-dir,
 ATTCK_DATA_DIR or the OS cache directory (~/.cache/attck on Linux). A query with no data
@@ -234,6 +236,10 @@ pub struct ClearArgs {
     /// Remove without asking (required when stdin is not a terminal).
     #[arg(short = 'y', long)]
     pub yes: bool,
+
+    /// Remove the index caches only (in the cache directory); bundles stay.
+    #[arg(long)]
+    pub cache: bool,
 }
 
 /// Arguments of `attck completions`.

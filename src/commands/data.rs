@@ -7,9 +7,10 @@ use anyhow::{Context, Result, bail};
 use super::{Ctx, Outcome};
 use crate::cli::{ClearArgs, DataCommand};
 use crate::model::Domain;
+use crate::model::cache as model_cache;
 use crate::query::data::{self, human_bytes};
 use crate::render::{self, Format};
-use crate::store::{self, index::Index, lock, time};
+use crate::store::{self, cache, index::Index, lock, time};
 
 /// Runs an `attck data` subcommand.
 pub fn run(ctx: &mut Ctx, cmd: &DataCommand) -> Result<Outcome> {
@@ -51,7 +52,45 @@ fn path(ctx: &mut Ctx) -> Result<Outcome> {
 fn status(ctx: &mut Ctx) -> Result<Outcome> {
     let s = ctx.settings;
     let installed = store::installed(&s.data_dir, &domains(ctx))?;
-    let rows = data::status(&installed, time::now_unix());
+    let mut rows = data::status(&installed, time::now_unix());
+    let mut described = Vec::new();
+    for (row, b) in rows.iter_mut().zip(&installed) {
+        let Some(id) = cache::identify(&b.file.path) else {
+            continue;
+        };
+        let file = cache::path_for(&s.cache_dir, &id);
+        let Ok(meta) = std::fs::metadata(&file) else {
+            continue;
+        };
+        let fresh = cache::read_prefix(&file, 64 * 1024)
+            .and_then(|head| model_cache::header(&head).ok())
+            .is_some_and(|h| h.source == id);
+        row.cache = Some(data::CacheInfo {
+            file: file.display().to_string(),
+            size: meta.len(),
+            fresh,
+        });
+        described.push(file);
+    }
+    let others: Vec<_> = cache::list(&s.cache_dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| !described.contains(f))
+        .collect();
+    if !others.is_empty() {
+        let size: u64 = others
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        ctx.note(&format!(
+            "{} other index cache file{} ({}) in {} (bundles outside the data directory, or older builds)",
+            others.len(),
+            if others.len() == 1 { "" } else { "s" },
+            human_bytes(size),
+            s.cache_dir.display()
+        ))?;
+    }
     if let Some(index) = Index::read_kept(&s.data_dir) {
         for (d, have, published) in data::outdated(&installed, &index) {
             ctx.warn(&format!(
@@ -77,7 +116,61 @@ fn status(ctx: &mut Ctx) -> Result<Outcome> {
     Ok(Outcome::from_count(rows.len()))
 }
 
+/// Asks on the terminal (or requires --yes) before removing `what`; true to go ahead.
+fn confirm(ctx: &mut Ctx, args: &ClearArgs, what: &str) -> Result<bool> {
+    let s = ctx.settings;
+    if args.yes {
+        return Ok(true);
+    }
+    if !(s.stdin_tty && s.stderr_tty) {
+        bail!("`data clear` would remove {what}; pass --yes to confirm (no terminal to ask on)");
+    }
+    write!(ctx.err, "attck: remove {what}? [y/N] ")?;
+    ctx.err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// `data clear --cache`: removes index caches only (they are rebuilt on the next query).
+fn clear_caches(ctx: &mut Ctx, args: &ClearArgs) -> Result<Outcome> {
+    let dir = ctx.settings.cache_dir.clone();
+    let files = cache::list(&dir)?;
+    if files.is_empty() {
+        ctx.note(&format!("no index caches in {}", dir.display()))?;
+        return Ok(Outcome::Found);
+    }
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let what = format!(
+        "{} index cache file{} ({}) in {}",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        human_bytes(total),
+        dir.display()
+    );
+    if !confirm(ctx, args, &what)? {
+        ctx.note("nothing removed")?;
+        return Ok(Outcome::Found);
+    }
+    for f in &files {
+        std::fs::remove_file(f).with_context(|| format!("cannot remove {}", f.display()))?;
+        writeln!(ctx.out, "{}", f.display())?;
+    }
+    ctx.note(&format!("removed {what}"))?;
+    Ok(Outcome::Found)
+}
+
 fn clear(ctx: &mut Ctx, args: &ClearArgs) -> Result<Outcome> {
+    if args.cache {
+        return clear_caches(ctx, args);
+    }
     let s = ctx.settings;
     let dir = &s.data_dir;
     if !dir.is_dir() {
@@ -105,20 +198,9 @@ fn clear(ctx: &mut Ctx, args: &ClearArgs) -> Result<Outcome> {
         human_bytes(total),
         dir.display()
     );
-    if !args.yes {
-        if !(s.stdin_tty && s.stderr_tty) {
-            bail!(
-                "`data clear` would remove {what}; pass --yes to confirm (no terminal to ask on)"
-            );
-        }
-        write!(ctx.err, "attck: remove {what}? [y/N] ")?;
-        ctx.err.flush()?;
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
-        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-            ctx.note("nothing removed")?;
-            return Ok(Outcome::Found);
-        }
+    if !confirm(ctx, args, &what)? {
+        ctx.note("nothing removed")?;
+        return Ok(Outcome::Found);
     }
     for f in &files {
         std::fs::remove_file(f).with_context(|| format!("cannot remove {}", f.display()))?;

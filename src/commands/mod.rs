@@ -176,7 +176,9 @@ impl Ctx<'_> {
             return KnowledgeBase::open(path, expected);
         };
         let file = cache::path_for(&s.cache_dir, &id);
-        match cache::map_for_process(&file).map(|bytes| model_cache::decode(bytes, &id)) {
+        match cache::map_for_process(&file)
+            .map(|bytes| model_cache::decode(bytes, &id, Some(file.clone())))
+        {
             Some(Ok(kb)) => return Ok(kb),
             Some(Err(why)) if s.verbose => {
                 self.note(&format!(

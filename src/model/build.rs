@@ -9,9 +9,10 @@ use super::graph::{
     Analytic, AnalyticLogSource, Asset, Campaign, DataComponent, DataSource, DetectionStrategy,
     Edge, Group, Kind, LogSource, Matrix, Mitigation, Node, Rel, Software, SoftwareType,
 };
+use super::lazy::Lazy;
 use super::{
-    Domain, FieldPrint, KnowledgeBase, LoadStats, Lookup, Meta, NameHit, Str, Tactic, Technique,
-    TechniquePrints, cmp_ids, id,
+    Domain, Edges, FieldPrint, KnowledgeBase, LoadStats, Lookup, Lookups, Meta, NameHit, Str,
+    Tactic, Technique, TechniquePrints, cmp_ids, id,
 };
 use crate::stix::{Bundle, Object, Relationship, Text};
 
@@ -239,10 +240,14 @@ pub(super) fn build(
                     detection: FieldPrint::of_text(o.x_mitre_detection.as_deref()),
                     data_sources: FieldPrint::of_list(o.x_mitre_data_sources.as_deref()),
                 },
+                search_text: Str::default(),
             }
         })
         .collect();
     techniques.sort_by(|a, b| by_id(&a.meta, &b.meta));
+    for t in &mut techniques {
+        t.search_text = super::text::search_text(&t.meta.name, &t.meta.description).into();
+    }
 
     // Every other kind, each sorted by ATT&CK ID (then name, for ID-less data components).
     let of = |kinds: &[&str]| -> Vec<&Object> {
@@ -578,12 +583,13 @@ pub(super) fn build(
         detection_strategies,
         analytics,
         assets,
-        edges,
-        incoming,
         revocations,
         technique_ids: Lookup::from_map(ids),
-        ids: Lookup::default(),
-        names: Lookup::default(),
+        edges: Lazy::ready(Edges {
+            list: edges,
+            incoming,
+        }),
+        lookups: Lazy::default(),
     };
     index_lookups(&mut kb);
     Ok(kb)
@@ -623,8 +629,10 @@ fn index_lookups(kb: &mut KnowledgeBase) {
     for v in ids.values_mut() {
         v.sort_by_key(|&n| !kb.meta(n).is_active());
     }
-    kb.ids = Lookup::from_map(ids);
-    kb.names = Lookup::from_map(names);
+    kb.lookups = Lazy::ready(Lookups {
+        ids: Lookup::from_map(ids),
+        names: Lookup::from_map(names),
+    });
 }
 
 /// Orders metas by ATT&CK ID, then name, then STIX id.

@@ -5,19 +5,24 @@
 //! (postcard), then the sections it lists. Section `pool` holds every string of the model
 //! once (UTF-8); section `kb` is the knowledge base in postcard, each string written as an
 //! (offset, length) into the pool. Loading therefore copies no text: strings borrow from the
-//! memory-mapped file. Every section carries a CRC-32, checked before it is decoded, so a
-//! damaged file is rebuilt rather than believed.
+//! memory-mapped file. Sections `edges` and `lookups` are decoded only when a query first
+//! needs them (a tactic list never does). Every section carries a CRC-32, all checked when
+//! the file is opened, so a damaged file is rebuilt rather than believed.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::KnowledgeBase;
+use std::path::PathBuf;
+
+use super::lazy::{Encoded, Lazy};
 use super::string::{read_pooled, write_pooled};
 pub use crate::store::cache::SourceId;
 
 /// Bumped whenever the encoded model changes shape.
-pub const FORMAT_VERSION: u32 = 2; // 2: technique field fingerprints (`attck diff`)
+/// 4: technique field fingerprints for `attck diff`.
+pub const FORMAT_VERSION: u32 = 4;
 
 const MAGIC: &[u8; 8] = b"ATTCKIX\0";
 
@@ -72,35 +77,48 @@ impl fmt::Display for Invalid {
 
 /// Encodes a knowledge base built from `source`.
 pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Vec<u8>, String> {
-    let (body, pool) = write_pooled(|| postcard::to_stdvec(kb));
-    let body = body.map_err(|e| format!("cannot encode the knowledge base: {e}"))?;
+    // Each section has its own string pool, so a query checks and validates only the text
+    // of the sections it decodes.
+    let encode_one = |f: &dyn Fn() -> Result<Vec<u8>, postcard::Error>| {
+        let (blob, pool) = write_pooled(f);
+        blob.map(|b| (b, pool))
+            .map_err(|e| format!("cannot encode the knowledge base: {e}"))
+    };
+    let (kb_blob, kb_pool) = encode_one(&|| postcard::to_stdvec(kb))?;
+    let (edges_blob, edges_pool) = encode_one(&|| postcard::to_stdvec(kb.edges.get()))?;
+    let (lookups_blob, lookups_pool) = encode_one(&|| postcard::to_stdvec(kb.lookups.get()))?;
+    let parts: [(&str, &[u8]); 6] = [
+        ("pool", &kb_pool),
+        ("kb", &kb_blob),
+        ("edges.pool", &edges_pool),
+        ("edges", &edges_blob),
+        ("lookups.pool", &lookups_pool),
+        ("lookups", &lookups_blob),
+    ];
     let mut header = Header {
         format: FORMAT_VERSION,
         tool: env!("CARGO_PKG_VERSION").to_string(),
         source,
         sha256,
-        sections: vec![
-            Section {
-                name: "pool".into(),
+        sections: parts
+            .iter()
+            .map(|(name, b)| Section {
+                name: (*name).into(),
                 offset: 0,
-                len: pool.len() as u64,
-                crc: crc32fast::hash(&pool),
-            },
-            Section {
-                name: "kb".into(),
-                offset: 0,
-                len: body.len() as u64,
-                crc: crc32fast::hash(&body),
-            },
-        ],
+                len: b.len() as u64,
+                crc: crc32fast::hash(b),
+            })
+            .collect(),
     };
     // The header's length does not depend on the offsets' values once they are fixed-size
     // varints of the final numbers, so encode twice: once to measure, once for real.
     let mut head = postcard::to_stdvec(&header).map_err(|e| e.to_string())?;
     for _ in 0..3 {
-        let start = (MAGIC.len() + 4 + head.len()) as u64;
-        header.sections[0].offset = start;
-        header.sections[1].offset = start + pool.len() as u64;
+        let mut at = (MAGIC.len() + 4 + head.len()) as u64;
+        for s in &mut header.sections {
+            s.offset = at;
+            at += s.len;
+        }
         let again = postcard::to_stdvec(&header).map_err(|e| e.to_string())?;
         if again.len() == head.len() {
             head = again;
@@ -108,15 +126,17 @@ pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Ve
         }
         head = again;
     }
-    let mut out = Vec::with_capacity(MAGIC.len() + 4 + head.len() + pool.len() + body.len());
+    let total: usize = parts.iter().map(|(_, b)| b.len()).sum();
+    let mut out = Vec::with_capacity(MAGIC.len() + 4 + head.len() + total);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&(head.len() as u32).to_le_bytes());
     out.extend_from_slice(&head);
     if out.len() as u64 != header.sections[0].offset {
         return Err("cannot lay out the cache header".into());
     }
-    out.extend_from_slice(&pool);
-    out.extend_from_slice(&body);
+    for (_, b) in parts {
+        out.extend_from_slice(b);
+    }
     Ok(out)
 }
 
@@ -151,7 +171,11 @@ pub fn header(bytes: &[u8]) -> Result<Header, Invalid> {
 ///
 /// `bytes` must live for the rest of the process: strings of the returned knowledge base
 /// borrow from it (callers map the file and leak the mapping).
-pub fn decode(bytes: &'static [u8], expect: &SourceId) -> Result<KnowledgeBase, Invalid> {
+pub fn decode(
+    bytes: &'static [u8],
+    expect: &SourceId,
+    cache_file: Option<PathBuf>,
+) -> Result<KnowledgeBase, Invalid> {
     let header = header(bytes)?;
     if header.source != *expect {
         return Err(Invalid::Stale(if header.source.path == expect.path {
@@ -160,30 +184,66 @@ pub fn decode(bytes: &'static [u8], expect: &SourceId) -> Result<KnowledgeBase, 
             format!("built from {}", header.source.path)
         }));
     }
-    let section = |name: &str| -> Result<&'static [u8], Invalid> {
-        let s = header
-            .sections
-            .iter()
-            .find(|s| s.name == name)
-            .ok_or_else(|| Invalid::Corrupt(format!("no {name} section")))?;
+    // Every section must lie inside the file, and the last must end where the file does: a
+    // truncated file is caught here without reading its contents.
+    let mut end = 0u64;
+    let mut raw = std::collections::HashMap::new();
+    for s in &header.sections {
         let start = usize::try_from(s.offset).map_err(|_| Invalid::Corrupt("offset".into()))?;
         let len = usize::try_from(s.len).map_err(|_| Invalid::Corrupt("length".into()))?;
         let b = bytes
             .get(start..start.saturating_add(len))
-            .ok_or_else(|| Invalid::Corrupt(format!("truncated {name} section")))?;
-        if crc32fast::hash(b) != s.crc {
-            return Err(Invalid::Corrupt(format!(
-                "{name} section checksum mismatch"
-            )));
-        }
-        Ok(b)
+            .ok_or_else(|| Invalid::Corrupt(format!("truncated {} section", s.name)))?;
+        raw.insert(s.name.as_str(), (b, s.crc));
+        end = end.max(s.offset + s.len);
+    }
+    if end != bytes.len() as u64 {
+        return Err(Invalid::Corrupt(
+            "the file is longer or shorter than its sections".into(),
+        ));
+    }
+    let get = |name: &str| {
+        raw.get(name)
+            .copied()
+            .ok_or_else(|| Invalid::Corrupt(format!("no {name} section")))
     };
-    let pool = std::str::from_utf8(section("pool")?)
+    let checked = |name: &str| -> Result<&'static [u8], Invalid> {
+        let (b, crc) = get(name)?;
+        if crc32fast::hash(b) == crc {
+            Ok(b)
+        } else {
+            Err(Invalid::Corrupt(format!(
+                "{name} section checksum mismatch"
+            )))
+        }
+    };
+    let pool = std::str::from_utf8(checked("pool")?)
         .map_err(|_| Invalid::Corrupt("the string pool is not UTF-8".into()))?;
-    let body = section("kb")?;
-    let kb: KnowledgeBase = read_pooled(pool, || postcard::from_bytes(body))
+    let body = checked("kb")?;
+    let mut kb: KnowledgeBase = read_pooled(pool, || postcard::from_bytes(body))
         .map_err(|e| Invalid::Corrupt(format!("cannot decode: {e}")))?;
     kb.check().map_err(Invalid::Corrupt)?;
+    let counts = kb.counts();
+    let bundle = PathBuf::from(&header.source.path);
+    // A lazy section found damaged when first used is answered from the bundle itself (and
+    // the cache file removed, so the next query rebuilds it): never a wrong or failed answer.
+    let reopen = std::sync::Arc::new(move || {
+        if let Some(f) = &cache_file {
+            let _ = std::fs::remove_file(f);
+        }
+        KnowledgeBase::open(&bundle, None).ok()
+    });
+    let (edges_fb, lookups_fb) = (reopen.clone(), reopen);
+    kb.edges = Lazy::encoded(
+        Encoded::new(get("edges")?, get("edges.pool")?),
+        move |e| KnowledgeBase::edges_fit(e, &counts),
+        move || edges_fb().map(|kb| kb.edges.get().clone()),
+    );
+    kb.lookups = Lazy::encoded(
+        Encoded::new(get("lookups")?, get("lookups.pool")?),
+        move |l| KnowledgeBase::lookups_fit(l, &counts),
+        move || lookups_fb().map(|kb| kb.lookups.get().clone()),
+    );
     Ok(kb)
 }
 
@@ -214,9 +274,9 @@ mod tests {
     fn round_trip_keeps_every_object() {
         let kb = sample();
         let bytes = encode(&kb, id(), "abc".into()).unwrap();
-        let back = decode(leak(bytes), &id()).unwrap();
+        let back = decode(leak(bytes), &id(), None).unwrap();
         assert_eq!(back.techniques.len(), kb.techniques.len());
-        assert_eq!(back.edges.len(), kb.edges.len());
+        assert_eq!(back.edges().len(), kb.edges().len());
         assert_eq!(
             back.technique("T1059").unwrap().meta.name,
             kb.technique("T1059").unwrap().meta.name
@@ -238,21 +298,36 @@ mod tests {
         let mut other = id();
         other.size = 11;
         assert!(matches!(
-            decode(leak(bytes.clone()), &other),
+            decode(leak(bytes.clone()), &other, None),
             Err(Invalid::Stale(_))
         ));
-        // Flip one byte in each half of the body: the checksum catches it.
-        for at in [bytes.len() / 2, bytes.len() - 3] {
-            let mut bad = bytes.clone();
-            bad[at] ^= 0x55;
-            assert!(
-                matches!(decode(leak(bad), &id()), Err(Invalid::Corrupt(_))),
-                "flip at {at}"
-            );
-        }
+        // A flipped byte in the core sections is caught when the file is opened.
+        let head = header(&bytes).unwrap();
+        let core = head.sections.iter().find(|s| s.name == "kb").unwrap();
+        let mut bad = bytes.clone();
+        bad[(core.offset + core.len / 2) as usize] ^= 0x55;
+        assert!(matches!(
+            decode(leak(bad), &id(), None),
+            Err(Invalid::Corrupt(_))
+        ));
+        // In a lazy section it is caught on first use, and the bundle answers instead.
+        let edges = head.sections.iter().find(|s| s.name == "edges").unwrap();
+        let mut bad = bytes.clone();
+        bad[(edges.offset + edges.len / 2) as usize] ^= 0x55;
+        let sample =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/enterprise-attack-2.0.json");
+        let mut real_id = id();
+        real_id.path = sample.to_str().unwrap().to_string();
+        let mut bytes_for_real = encode(&kb, real_id.clone(), "abc".into()).unwrap();
+        let h2 = header(&bytes_for_real).unwrap();
+        let e2 = h2.sections.iter().find(|s| s.name == "edges").unwrap();
+        bytes_for_real[(e2.offset + e2.len / 2) as usize] ^= 0x55;
+        let back = decode(leak(bytes_for_real), &real_id, None).unwrap();
+        assert_eq!(back.edges().len(), kb.edges().len());
+        drop(bad);
         for cut in [0, 5, 11, 40, bytes.len() / 2, bytes.len() - 1] {
             assert!(
-                decode(leak(bytes[..cut].to_vec()), &id()).is_err(),
+                decode(leak(bytes[..cut].to_vec()), &id(), None).is_err(),
                 "cut at {cut}"
             );
         }
@@ -260,7 +335,7 @@ mod tests {
         // Corrupt the header's format number (first header byte is the varint format).
         versioned[12] = 99;
         assert!(matches!(
-            decode(leak(versioned), &id()),
+            decode(leak(versioned), &id(), None),
             Err(Invalid::Version(_))
         ));
     }

@@ -7,6 +7,7 @@ mod build;
 pub mod cache;
 pub mod graph;
 pub mod id;
+pub mod lazy;
 pub mod string;
 pub mod text;
 
@@ -85,6 +86,10 @@ pub struct Technique {
     pub revoked_by: Option<u32>,
     /// Fingerprints of bundle fields kept only for comparing versions (`attck diff`).
     pub prints: TechniquePrints,
+    /// The name and plain-text description, lower-cased character by character as search
+    /// tokens are: a quick filter before a technique is scored (see `query::search`).
+    #[serde(default)]
+    pub search_text: Str,
 }
 
 /// What a text field of the bundle held, kept as a fingerprint: enough to tell whether the
@@ -210,17 +215,40 @@ pub struct KnowledgeBase {
     pub analytics: Vec<Analytic>,
     /// Assets (ICS), sorted by ATT&CK ID.
     pub assets: Vec<Asset>,
-    /// Relationships that count, sorted by (source, type, target).
-    pub edges: Vec<Edge>,
-    /// Edge indexes sorted by (target, type, source).
-    incoming: Vec<u32>,
     /// Raw `revoked-by` links (source, replacement), sorted.
     revocations: Vec<(Node, Node)>,
     technique_ids: Lookup<u32>,
+    /// Relationships that count (a cache section of its own, decoded on first use).
+    #[serde(skip)]
+    pub(crate) edges: lazy::Lazy<Edges>,
+    /// ID and name lookups over every kind (a cache section of its own, decoded on first use).
+    #[serde(skip)]
+    pub(crate) lookups: lazy::Lazy<Lookups>,
+}
+
+/// The relationships that count, and their index by target.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Edges {
+    /// Sorted by (source, type, target).
+    pub(crate) list: Vec<Edge>,
+    /// Indexes into `list`, sorted by (target, type, source).
+    pub(crate) incoming: Vec<u32>,
+}
+
+/// Lookups by ATT&CK ID and by name over every kind.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Lookups {
     /// Upper-case ATT&CK ID → objects, active ones first.
-    ids: Lookup<Node>,
+    pub(crate) ids: Lookup<Node>,
     /// Lower-case name or alias → objects.
-    names: Lookup<NameHit>,
+    pub(crate) names: Lookup<NameHit>,
+}
+
+fn node_fits(n: Node, counts: &[usize; 12]) -> bool {
+    Kind::ALL
+        .iter()
+        .position(|&k| k == n.kind)
+        .is_some_and(|i| (n.index as usize) < counts[i])
 }
 
 /// An object found by name or alias.
@@ -332,25 +360,42 @@ impl KnowledgeBase {
             return bad("detection");
         }
         if !self
-            .edges
+            .revocations
             .iter()
-            .all(|e| node_ok(e.source) && node_ok(e.target))
-            || self.incoming.len() != self.edges.len()
-            || !all_below(&self.incoming, self.edges.len())
-            || !self
-                .revocations
-                .iter()
-                .all(|&(a, b)| node_ok(a) && node_ok(b))
+            .all(|&(a, b)| node_ok(a) && node_ok(b))
         {
             return bad("relationship");
         }
-        if !self.technique_ids.check(|&i| (i as usize) < n_tech)
-            || !self.ids.check(|&n| node_ok(n))
-            || !self.names.check(|h| node_ok(h.node))
-        {
+        if !self.technique_ids.check(|&i| (i as usize) < n_tech) {
             return bad("lookup");
         }
         Ok(())
+    }
+
+    /// How many objects of each kind there are (in [`Kind::ALL`] order), for checking the
+    /// parts that are decoded later.
+    #[must_use]
+    pub fn counts(&self) -> [usize; 12] {
+        Kind::ALL.map(|k| self.count(k))
+    }
+
+    /// Whether every edge and the target index point inside a knowledge base of `counts`.
+    #[must_use]
+    pub fn edges_fit(edges: &Edges, counts: &[usize; 12]) -> bool {
+        let ok = |n: Node| node_fits(n, counts);
+        edges.list.iter().all(|e| ok(e.source) && ok(e.target))
+            && edges.incoming.len() == edges.list.len()
+            && edges
+                .incoming
+                .iter()
+                .all(|&i| (i as usize) < edges.list.len())
+    }
+
+    /// Whether every lookup points inside a knowledge base of `counts`.
+    #[must_use]
+    pub fn lookups_fit(lookups: &Lookups, counts: &[usize; 12]) -> bool {
+        lookups.ids.check(|&n| node_fits(n, counts))
+            && lookups.names.check(|h| node_fits(h.node, counts))
     }
 
     /// The domain and version as people write it: `enterprise-attack 18.1`.
@@ -457,25 +502,27 @@ impl KnowledgeBase {
         }
     }
 
+    /// Every relationship that counts, sorted by (source, type, target).
+    #[must_use]
+    pub fn edges(&self) -> &[Edge] {
+        &self.edges.get().list
+    }
+
     /// Edges that start at `n`, sorted by (type, target).
     #[must_use]
     pub fn out_edges(&self, n: Node) -> &[Edge] {
-        let lo = self.edges.partition_point(|e| e.source < n);
-        let hi = self.edges.partition_point(|e| e.source <= n);
-        &self.edges[lo..hi]
+        let edges = self.edges();
+        let lo = edges.partition_point(|e| e.source < n);
+        let hi = edges.partition_point(|e| e.source <= n);
+        &edges[lo..hi]
     }
 
     /// Edges that end at `n`, sorted by (type, source).
     pub fn in_edges(&self, n: Node) -> impl Iterator<Item = &Edge> {
-        let lo = self
-            .incoming
-            .partition_point(|&e| self.edges[e as usize].target < n);
-        let hi = self
-            .incoming
-            .partition_point(|&e| self.edges[e as usize].target <= n);
-        self.incoming[lo..hi]
-            .iter()
-            .map(|&e| &self.edges[e as usize])
+        let Edges { list, incoming } = self.edges.get();
+        let lo = incoming.partition_point(|&e| list[e as usize].target < n);
+        let hi = incoming.partition_point(|&e| list[e as usize].target <= n);
+        incoming[lo..hi].iter().map(|&e| &list[e as usize])
     }
 
     /// Indexes of the `kind` objects `n` points at through `rel`, sorted and unique.
@@ -507,13 +554,13 @@ impl KnowledgeBase {
     /// Every object with this ATT&CK ID (any kind), active ones first.
     #[must_use]
     pub fn nodes_with_id(&self, id: &str) -> &[Node] {
-        self.ids.get(&id.trim().to_ascii_uppercase())
+        self.lookups.get().ids.get(&id.trim().to_ascii_uppercase())
     }
 
     /// Every object with this name or alias (case-insensitive).
     #[must_use]
     pub fn nodes_named(&self, name: &str) -> &[NameHit] {
-        self.names.get(&name.trim().to_lowercase())
+        self.lookups.get().names.get(&name.trim().to_lowercase())
     }
 
     /// Every ATT&CK ID, name and alias, for did-you-mean suggestions.

@@ -51,6 +51,39 @@ fn link_len(s: &str) -> Option<usize> {
     Some(close + 2 + end)
 }
 
+/// Name and plain-text description lower-cased one character at a time (as [`words`]
+/// lower-cases), so every search token appears in it at a word start.
+#[must_use]
+pub fn search_text(name: &str, description: &str) -> String {
+    let plain = plain(description);
+    let mut out = String::with_capacity(name.len() + plain.len() + 1);
+    out.extend(name.chars().flat_map(char::to_lowercase));
+    out.push('\n');
+    out.extend(plain.chars().flat_map(char::to_lowercase));
+    out
+}
+
+/// True when `word` (lower-case, alphanumeric) occurs in `text` at the start of a word.
+#[must_use]
+pub fn has_word_start(text: &str, word: &str) -> bool {
+    if word.is_empty() {
+        return true;
+    }
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let at = from + i;
+        if text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+        {
+            return true;
+        }
+        from = at + word.len();
+    }
+    false
+}
+
 /// Splits text into lower-case alphanumeric words with their byte ranges in `text`.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, usize, String)> + '_ {
     let mut iter = text.char_indices().peekable();
@@ -93,6 +126,22 @@ mod tests {
     fn brackets_that_are_not_links_stay() {
         assert_eq!(plain("a [b] (c) d"), "a [b] (c) d");
         assert_eq!(plain("unterminated [x](y"), "unterminated [x](y");
+    }
+
+    #[test]
+    fn word_starts_only() {
+        let t = search_text(
+            "PowerShell Profile",
+            "Uses [mechanisms](https://x) and SMS-based Containers.",
+        );
+        assert!(has_word_start(&t, "powershell"));
+        assert!(has_word_start(&t, "container"));
+        assert!(has_word_start(&t, "sms"));
+        assert!(!has_word_start(&t, "anisms"));
+        assert!(
+            !has_word_start(&t, "https"),
+            "link targets are not searched"
+        );
     }
 
     #[test]

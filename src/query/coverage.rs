@@ -190,7 +190,7 @@ pub struct CoverageReport {
 #[must_use]
 pub fn group_users(kb: &KnowledgeBase) -> Vec<Vec<u32>> {
     let mut users = vec![Vec::new(); kb.techniques.len()];
-    for e in &kb.edges {
+    for e in kb.edges() {
         if e.rel == Rel::Uses
             && e.source.kind == Kind::Group
             && e.target.kind == Kind::Technique

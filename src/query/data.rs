@@ -86,6 +86,19 @@ pub struct StatusRow {
     pub source_url: Option<String>,
     /// Its sha256 when installed (from the sidecar).
     pub sha256: Option<String>,
+    /// Its index cache, if one has been built.
+    pub cache: Option<CacheInfo>,
+}
+
+/// An index cache file (`data status`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CacheInfo {
+    /// The cache file.
+    pub file: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// True when it matches the bundle as it is now (else it is rebuilt on the next query).
+    pub fresh: bool,
 }
 
 /// The status rows of installed bundles, as of `now` (Unix seconds).
@@ -114,6 +127,7 @@ pub fn status(installed: &[InstalledBundle], now: u64) -> Vec<StatusRow> {
                 age_seconds,
                 source_url: side.map(|s| s.source_url.clone()),
                 sha256: side.map(|s| s.sha256.clone()),
+                cache: None,
             }
         })
         .collect()
@@ -141,7 +155,9 @@ pub fn outdated(installed: &[InstalledBundle], index: &Index) -> Vec<(Domain, Ve
 
 impl TableRow for StatusRow {
     fn headers() -> &'static [&'static str] {
-        &["Domain", "Version", "File", "Size", "Fetched", "Age"]
+        &[
+            "Domain", "Version", "File", "Size", "Fetched", "Age", "Cache",
+        ]
     }
 
     fn cells(&self) -> Vec<Cell> {
@@ -163,6 +179,19 @@ impl TableRow for StatusRow {
                     |s| time::describe_age(Duration::from_secs(s)),
                 )
                 .into(),
+            self.cache
+                .as_ref()
+                .map_or_else(
+                    || "-".to_string(),
+                    |c| {
+                        format!(
+                            "{} {}",
+                            human_bytes(c.size),
+                            if c.fresh { "fresh" } else { "stale" }
+                        )
+                    },
+                )
+                .into(),
         ]
     }
 
@@ -176,6 +205,9 @@ impl TableRow for StatusRow {
             "age_seconds",
             "source_url",
             "sha256",
+            "cache_file",
+            "cache_size",
+            "cache_fresh",
         ]
     }
 
@@ -189,6 +221,18 @@ impl TableRow for StatusRow {
             self.age_seconds.map(|s| s.to_string()).unwrap_or_default(),
             opt(self.source_url.as_deref()),
             opt(self.sha256.as_deref()),
+            self.cache
+                .as_ref()
+                .map(|c| c.file.clone())
+                .unwrap_or_default(),
+            self.cache
+                .as_ref()
+                .map(|c| c.size.to_string())
+                .unwrap_or_default(),
+            self.cache
+                .as_ref()
+                .map(|c| c.fresh.to_string())
+                .unwrap_or_default(),
         ]
     }
 }

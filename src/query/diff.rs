@@ -511,7 +511,7 @@ fn model_changes(
     // Relationships that start or end at another object type than before.
     let shapes = |kb: &KnowledgeBase| -> BTreeMap<(Rel, Kind, Kind), usize> {
         let mut m = BTreeMap::new();
-        for e in &kb.edges {
+        for e in kb.edges() {
             *m.entry((e.rel, e.source.kind, e.target.kind)).or_insert(0) += 1;
         }
         m
@@ -781,8 +781,8 @@ fn technique_changes(
 /// Every counted relationship as (type, source STIX id, target STIX id). `subtechnique-of`
 /// counts when both ends are active; `revoked-by` when the replacement is active.
 fn relationship_keys(kb: &KnowledgeBase) -> HashSet<(&'static str, &str, &str)> {
-    let mut s = HashSet::with_capacity(kb.edges.len() + kb.techniques.len());
-    for e in &kb.edges {
+    let mut s = HashSet::with_capacity(kb.edges().len() + kb.techniques.len());
+    for e in kb.edges() {
         s.insert((
             e.rel.name(),
             kb.meta(e.source).stix_id.as_str(),

@@ -240,6 +240,14 @@ pub fn search(kb: &KnowledgeBase, query: &Query, opts: &SearchOptions) -> Vec<Se
         .techniques
         .iter()
         .filter(|t| opts.filter.accepts(t) && opts.tactic.is_none_or(|i| t.tactics.contains(&i)))
+        // Cheap and exact for the first word of each term: skip techniques that cannot match
+        // before tokenising their descriptions.
+        .filter(|t| {
+            query.terms.iter().all(|term| {
+                term.first()
+                    .is_none_or(|w| text::has_word_start(&t.search_text, w))
+            })
+        })
         .filter_map(|t| {
             let Scored {
                 in_name,

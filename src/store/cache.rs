@@ -89,6 +89,19 @@ pub fn map_for_process(path: &Path) -> Option<&'static [u8]> {
     Some(&leaked[..])
 }
 
+/// The first `max` bytes of a file (for reading a cache header without mapping it).
+#[must_use]
+pub fn read_prefix(path: &Path, max: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    fs::File::open(path)
+        .ok()?
+        .take(max)
+        .read_to_end(&mut buf)
+        .ok()?;
+    Some(buf)
+}
+
 /// Creates the cache directory, owner-only.
 fn ensure_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {

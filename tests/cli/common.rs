@@ -147,11 +147,20 @@ pub fn real_kb(file: &str) -> Option<Arc<KnowledgeBase>> {
 }
 
 /// Runs the binary against the real data directory; `None` when it is absent.
+///
+/// Real-data runs share one index-cache directory per test process, so the 45 MB enterprise
+/// bundle is parsed once and later runs take the cache path (which the cache tests check
+/// answers exactly as a parse does).
 pub fn real(args: &[&str]) -> Option<Run> {
+    static SHARED: OnceLock<tempfile::TempDir> = OnceLock::new();
     let dir = real_data()?;
+    let caches = SHARED.get_or_init(|| tempfile::tempdir().unwrap());
     let mut v = vec!["--data-dir", dir.to_str().unwrap()];
     v.extend_from_slice(args);
-    Some(run(&v))
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = attck_in(home.path());
+    cmd.env("ATTCK_CACHE_DIR", caches.path());
+    Some(run_with(cmd, &v))
 }
 
 /// Runs the binary against the sample data directory with `stdin` as its standard input.

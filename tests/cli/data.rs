@@ -171,6 +171,7 @@ fn data_path_says_which_setting_chose_it() {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)] // fields exist to be checked by deserialization
 struct Status {
     domain: String,
     attack_version: Option<String>,
@@ -180,6 +181,16 @@ struct Status {
     age_seconds: Option<u64>,
     source_url: Option<String>,
     sha256: Option<String>,
+    cache: Option<CacheInfo>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // fields exist to be checked by deserialization
+struct CacheInfo {
+    file: String,
+    size: u64,
+    fresh: bool,
 }
 
 #[test]

@@ -100,7 +100,7 @@ fn counted_relationships_per_type() {
         let Some(kb) = real_kb(file) else { return };
         let got: Vec<usize> = rels
             .iter()
-            .map(|r| kb.edges.iter().filter(|e| e.rel == *r).count())
+            .map(|r| kb.edges().iter().filter(|e| e.rel == *r).count())
             .collect();
         assert_eq!(got, want, "{file}");
     }

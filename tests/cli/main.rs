@@ -1,5 +1,6 @@
 //! Integration tests: the real `attck` binary, one module per command or concern.
 
+mod cache;
 mod common;
 mod completions;
 mod contract;
@@ -9,6 +10,7 @@ mod data;
 mod detects;
 mod diff;
 mod errors;
+mod help;
 mod kb_facts;
 mod layer;
 mod layer_upgrade;

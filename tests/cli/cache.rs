@@ -1,0 +1,362 @@
+//! The index cache: it answers exactly as the bundle does, and survives every fault
+//! (corrupt, truncated, foreign version, stale bundle, unwritable directory, two first runs).
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+
+use attck_explorer::model::cache::{SourceId, decode, encode};
+use attck_explorer::model::{Kind, KnowledgeBase, Visibility};
+use attck_explorer::query::show::view;
+
+use crate::common::{Run, attck_in, real_kb, run_with, sample_dir};
+
+/// A test home with a copy of the sample bundle (so it can be changed) and a cache dir.
+struct Env {
+    home: tempfile::TempDir,
+    bundle: PathBuf,
+}
+
+impl Env {
+    fn new() -> Env {
+        let home = tempfile::tempdir().unwrap();
+        let bundle = home.path().join("enterprise-attack-2.0.json");
+        fs::copy(sample_dir().join("enterprise-attack-2.0.json"), &bundle).unwrap();
+        Env { home, bundle }
+    }
+
+    fn cache_dir(&self) -> PathBuf {
+        self.home.path().join("caches")
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = attck_in(self.home.path());
+        c.env("ATTCK_CACHE_DIR", self.cache_dir());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let mut v = vec!["--bundle", self.bundle.to_str().unwrap()];
+        v.extend_from_slice(args);
+        run_with(self.cmd(), &v)
+    }
+
+    fn cache_files(&self) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = fs::read_dir(self.cache_dir())
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    fn the_cache(&self) -> PathBuf {
+        let files = self.cache_files();
+        assert_eq!(files.len(), 1, "{files:?}");
+        files[0].clone()
+    }
+}
+
+const QUERIES: [&[&str]; 5] = [
+    &["technique", "T1059", "-f", "json"],
+    &["tactic", "execution", "-f", "json"],
+    &["search", "interpreter", "-f", "json"],
+    &["show", "Quiet Heron", "-f", "json"],
+    &["list", "techniques", "--group", "G0902", "-f", "json"],
+];
+
+fn answers(env: &Env, extra: &[&str]) -> Vec<String> {
+    QUERIES
+        .iter()
+        .map(|q| {
+            let mut v = q.to_vec();
+            v.extend_from_slice(extra);
+            let r = env.run(&v);
+            assert_eq!(r.code, 0, "{q:?}: {}", r.stderr);
+            r.stdout
+        })
+        .collect()
+}
+
+#[test]
+fn first_query_builds_the_cache_and_later_ones_answer_the_same() {
+    let env = Env::new();
+    let parsed = answers(&env, &["--no-cache"]);
+    assert!(env.cache_files().is_empty(), "--no-cache writes no cache");
+    let first = answers(&env, &[]);
+    let cache = env.the_cache();
+    assert!(cache.to_str().unwrap().ends_with(".attck-index"));
+    let warm = answers(&env, &["-v"]);
+    assert_eq!(parsed, first);
+    assert_eq!(parsed, warm);
+    // A warm run is silent even with --verbose: nothing was rebuilt.
+    let r = env.run(&["technique", "T1059", "-v"]);
+    assert!(
+        !r.stderr.contains("rebuild") && !r.stderr.contains("building"),
+        "{}",
+        r.stderr
+    );
+    // The cache never lands next to the bundle.
+    let beside: Vec<_> = fs::read_dir(env.bundle.parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "attck-index"))
+        .collect();
+    assert!(beside.is_empty());
+}
+
+fn assert_rebuilt(env: &Env, expect_note: &str) {
+    let good = answers(&env_fresh_copy(env), &["--no-cache"]);
+    let r = env.run(&["technique", "T1059", "-f", "json", "-v"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, good[0]);
+    assert!(
+        r.stderr.contains(expect_note),
+        "expected '{expect_note}' in: {}",
+        r.stderr
+    );
+    // Silently without -v, and the rebuilt cache is good again.
+    let again = env.run(&["technique", "T1059", "-f", "json", "-v"]);
+    assert_eq!(again.stdout, good[0]);
+    assert!(again.stderr.is_empty(), "{}", again.stderr);
+}
+
+fn env_fresh_copy(env: &Env) -> Env {
+    let e = Env::new();
+    fs::copy(&env.bundle, &e.bundle).unwrap();
+    e
+}
+
+/// Flips 16 bytes in the middle of a cache section.
+fn damage(cache: &std::path::Path, section: &str) {
+    let mut bytes = fs::read(cache).unwrap();
+    let head = attck_explorer::model::cache::header(&bytes).unwrap();
+    let s = head.sections.iter().find(|s| s.name == section).unwrap();
+    let mid = (s.offset + s.len / 2) as usize;
+    for b in &mut bytes[mid..mid + 16] {
+        *b ^= 0xA5;
+    }
+    fs::write(cache, &bytes).unwrap();
+}
+
+#[test]
+fn a_corrupt_cache_is_rebuilt() {
+    let env = Env::new();
+    assert_eq!(env.run(&["tactics"]).code, 0);
+    damage(&env.the_cache(), "kb");
+    assert_rebuilt(&env, "damaged");
+    damage(&env.the_cache(), "pool");
+    assert_rebuilt(&env, "damaged");
+}
+
+#[test]
+fn damage_in_a_section_read_later_still_gives_the_right_answer() {
+    let env = Env::new();
+    let good = env.run(&["technique", "T1059.001", "-f", "json", "--no-cache"]);
+    assert_eq!(env.run(&["tactics"]).code, 0);
+    for section in ["edges", "edges.pool", "lookups"] {
+        damage(&env.the_cache(), section);
+        // The relationship fields come from the damaged section: answered from the bundle.
+        let r = env.run(&["technique", "T1059.001", "-f", "json"]);
+        assert_eq!(r.code, 0, "{section}: {}", r.stderr);
+        assert_eq!(r.stdout, good.stdout, "{section}");
+        let r = env.run(&["show", "Quiet Heron", "-f", "json"]);
+        assert_eq!(r.code, 0, "{section}: {}", r.stderr);
+        assert!(r.stdout.contains("G0902"), "{section}");
+        // The damaged file was dropped and a whole one built again.
+        let again = env.run(&["technique", "T1059.001", "-f", "json", "-v"]);
+        assert_eq!(again.stdout, good.stdout);
+    }
+}
+
+#[test]
+fn a_truncated_cache_is_rebuilt() {
+    let env = Env::new();
+    assert_eq!(env.run(&["tactics"]).code, 0);
+    let cache = env.the_cache();
+    let bytes = fs::read(&cache).unwrap();
+    fs::write(&cache, &bytes[..bytes.len() / 3]).unwrap();
+    assert_rebuilt(&env, "damaged");
+    fs::write(&cache, b"").unwrap();
+    assert_rebuilt(&env, "not an attck index cache");
+}
+
+#[test]
+fn a_cache_from_another_version_is_rebuilt() {
+    let env = Env::new();
+    assert_eq!(env.run(&["tactics"]).code, 0);
+    let cache = env.the_cache();
+    let mut bytes = fs::read(&cache).unwrap();
+    bytes[12] = bytes[12].wrapping_add(1); // the header's format number
+    fs::write(&cache, &bytes).unwrap();
+    assert_rebuilt(&env, "another version");
+}
+
+#[test]
+fn a_changed_bundle_is_never_answered_from_a_stale_cache() {
+    let env = Env::new();
+    let before = env.run(&["technique", "T1059", "-f", "json"]);
+    assert!(before.stdout.contains("Scripted Launch"));
+    let text = fs::read_to_string(&env.bundle).unwrap();
+    fs::write(
+        &env.bundle,
+        text.replace("\"Scripted Launch\"", "\"Scripted Start\""),
+    )
+    .unwrap();
+    let after = env.run(&["technique", "T1059", "-f", "json", "-v"]);
+    assert_eq!(after.code, 0);
+    assert!(after.stdout.contains("Scripted Start"), "{}", after.stdout);
+    assert!(after.stderr.contains("stale"), "{}", after.stderr);
+}
+
+#[test]
+fn an_unwritable_cache_directory_costs_one_warning_not_the_answer() {
+    let env = Env::new();
+    // A regular file where the cache directory's parent should be: nothing can be created
+    // under it, even by root.
+    let blocker = env.home.path().join("blocker");
+    fs::write(&blocker, "x").unwrap();
+    let mut cmd = attck_in(env.home.path());
+    cmd.env("ATTCK_CACHE_DIR", blocker.join("caches"));
+    let r = run_with(
+        cmd,
+        &[
+            "--bundle",
+            env.bundle.to_str().unwrap(),
+            "technique",
+            "T1059",
+            "-f",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\"id\": \"T1059\""));
+    let warnings: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(warnings.len(), 1, "{}", r.stderr);
+    assert!(
+        warnings[0].starts_with("attck: warning:")
+            && warnings[0].contains("without an index cache"),
+        "{}",
+        r.stderr
+    );
+    let mut quiet = attck_in(env.home.path());
+    quiet.env("ATTCK_CACHE_DIR", blocker.join("caches"));
+    let r = run_with(
+        quiet,
+        &["--bundle", env.bundle.to_str().unwrap(), "tactics", "-q"],
+    );
+    assert_eq!(r.code, 0);
+    assert!(r.stderr.is_empty());
+}
+
+#[test]
+fn two_first_runs_at_once_leave_one_whole_cache() {
+    let env = Env::new();
+    let spawn = || {
+        env.cmd()
+            .args([
+                "--bundle",
+                env.bundle.to_str().unwrap(),
+                "technique",
+                "T1059",
+                "-f",
+                "json",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    let files = env.cache_files();
+    assert_eq!(files.len(), 1, "no temporary files left: {files:?}");
+    let warm = env.run(&["technique", "T1059", "-f", "json", "-v"]);
+    assert_eq!(warm.stdout.as_bytes(), &a.stdout[..]);
+    assert!(
+        warm.stderr.is_empty(),
+        "the cache they left is whole: {}",
+        warm.stderr
+    );
+}
+
+#[test]
+fn data_status_shows_the_cache_and_clear_cache_removes_only_caches() {
+    let env = Env::new();
+    let data = env.home.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    let bundle = data.join("enterprise-attack-2.0.json");
+    fs::copy(&env.bundle, &bundle).unwrap();
+    let go = |args: &[&str]| {
+        let mut v = vec!["--data-dir", data.to_str().unwrap()];
+        v.extend_from_slice(args);
+        run_with(env.cmd(), &v)
+    };
+    let r = go(&["data", "status", "-f", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(rows[0]["cache"].is_null());
+    assert_eq!(go(&["tactics"]).code, 0);
+    let r = go(&["data", "status", "-f", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(rows[0]["cache"]["fresh"], true);
+    let size = fs::metadata(env.the_cache()).unwrap().len();
+    assert_eq!(rows[0]["cache"]["size"], size);
+    // Touch the bundle's content: the cache is now stale.
+    let text = fs::read_to_string(&bundle).unwrap();
+    fs::write(&bundle, format!("{text}\n")).unwrap();
+    let r = go(&["data", "status", "-f", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(rows[0]["cache"]["fresh"], false);
+    let r = go(&["data", "clear", "--cache", "--yes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(env.cache_files().is_empty());
+    assert!(bundle.is_file(), "bundles stay");
+}
+
+fn round_trip(kb: &KnowledgeBase) -> KnowledgeBase {
+    let id = SourceId {
+        path: "/t".into(),
+        size: 1,
+        mtime_ns: 1,
+    };
+    let bytes = encode(kb, id.clone(), "x".into()).expect("encodes");
+    decode(Box::leak(bytes.into_boxed_slice()), &id, None).expect("decodes")
+}
+
+#[test]
+fn every_object_of_every_real_bundle_reads_back_identically() {
+    for file in [
+        "enterprise-attack-17.1.json",
+        "enterprise-attack-18.1.json",
+        "mobile-attack-18.1.json",
+        "ics-attack-18.1.json",
+    ] {
+        let Some(kb) = real_kb(file) else { return };
+        let back = round_trip(&kb);
+        for kind in Kind::ALL {
+            assert_eq!(kb.count(kind), back.count(kind), "{file} {kind}");
+            for n in kb.nodes(kind) {
+                let a = serde_json::to_string(&view(&kb, n, Visibility::default(), true)).unwrap();
+                let b =
+                    serde_json::to_string(&view(&back, n, Visibility::default(), true)).unwrap();
+                assert_eq!(a, b, "{file} {n:?}");
+            }
+        }
+        assert_eq!(kb.lookup_keys().count(), back.lookup_keys().count());
+    }
+}
+
+#[test]
+fn the_enterprise_cache_is_small() {
+    let Some(kb) = real_kb("enterprise-attack-18.1.json") else {
+        return;
+    };
+    let id = SourceId {
+        path: "/t".into(),
+        size: 1,
+        mtime_ns: 1,
+    };
+    let bytes = encode(&kb, id, "x".into()).unwrap();
+    assert!(bytes.len() < 20_000_000, "{} bytes", bytes.len());
+}

@@ -165,6 +165,13 @@ pub struct TechniqueChanges {
     pub parent_changed: Vec<ParentChanged>,
     /// Active in both, description (or other tracked text) changed.
     pub description_changed: Vec<ContentChanged>,
+    /// Names as tables and Markdown show them, by ATT&CK ID: sub-techniques as
+    /// `Parent: Name` (NEW's, else OLD's). Not part of the JSON.
+    #[serde(skip)]
+    pub labels: HashMap<String, String>,
+    /// Tactics of the added techniques in NEW, by ID, for tables and Markdown.
+    #[serde(skip)]
+    pub added_tactics: HashMap<String, Vec<String>>,
 }
 
 impl TechniqueChanges {
@@ -771,6 +778,24 @@ fn technique_changes(
         }
     }
     changes.common = object_changes(old, new, Kind::Technique, &matched, &moved);
+    for kb in [new, old] {
+        for t in &kb.techniques {
+            if let Some(p) = t.parent {
+                changes
+                    .labels
+                    .entry(t.meta.id.to_string())
+                    .or_insert_with(|| {
+                        format!("{}: {}", kb.techniques[p as usize].meta.name, t.meta.name)
+                    });
+            }
+        }
+    }
+    for a in &changes.common.added {
+        if let Some(&j) = new.techniques_with_id(&a.id).first() {
+            let tactics = tactic_names(new, &new.techniques[j as usize]);
+            changes.added_tactics.insert(a.id.clone(), tactics);
+        }
+    }
     by_id(&mut changes.tactics_changed, |r| &r.id);
     by_id(&mut changes.platforms_changed, |r| &r.id);
     by_id(&mut changes.parent_changed, |r| &r.id);
@@ -1315,13 +1340,34 @@ fn section_blocks(
             b.push(table(headers, rows));
         }
     };
-    let two = |r: &Ref| vec![r.id.clone(), r.name.clone()];
-    list(
-        "added",
-        c.added.len(),
-        vec!["ID", "Name"],
-        c.added.iter().map(two).collect(),
-    );
+    let none = HashMap::new();
+    let labels = t.map_or(&none, |t| &t.labels);
+    let name = |id: &str, name: &str| labels.get(id).cloned().unwrap_or_else(|| name.to_string());
+    let two = |r: &Ref| vec![r.id.clone(), name(&r.id, &r.name)];
+    match t {
+        Some(t) => list(
+            "added",
+            c.added.len(),
+            vec!["ID", "Name", "Tactics"],
+            c.added
+                .iter()
+                .map(|r| {
+                    let tactics = t.added_tactics.get(&r.id).map(|v| v.join(", "));
+                    vec![
+                        r.id.clone(),
+                        name(&r.id, &r.name),
+                        tactics.unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        ),
+        None => list(
+            "added",
+            c.added.len(),
+            vec!["ID", "Name"],
+            c.added.iter().map(two).collect(),
+        ),
+    }
     list(
         "removed",
         c.removed.len(),
@@ -1337,7 +1383,7 @@ fn section_blocks(
             .map(|x| {
                 vec![
                     x.id.clone(),
-                    x.name.clone(),
+                    name(&x.id, &x.name),
                     x.revoked_by.as_ref().map_or_else(
                         || "(no replacement named)".to_string(),
                         |r| format!("{} {}", r.id, r.name),
@@ -1358,7 +1404,7 @@ fn section_blocks(
         vec!["ID", "Name", "Was"],
         c.reinstated
             .iter()
-            .map(|x| vec![x.id.clone(), x.name.clone(), x.was.to_string()])
+            .map(|x| vec![x.id.clone(), name(&x.id, &x.name), x.was.to_string()])
             .collect(),
     );
     list(
@@ -1376,7 +1422,7 @@ fn section_blocks(
         vec!["ID", "Name", "Old ID"],
         c.id_changed
             .iter()
-            .map(|x| vec![x.id.clone(), x.name.clone(), x.old_id.clone()])
+            .map(|x| vec![x.id.clone(), name(&x.id, &x.name), x.old_id.clone()])
             .collect(),
     );
     let Some(t) = t else { return };
@@ -1389,7 +1435,7 @@ fn section_blocks(
             .map(|x| {
                 vec![
                     x.id.clone(),
-                    x.name.clone(),
+                    name(&x.id, &x.name),
                     x.old.join(", "),
                     x.new.join(", "),
                 ]
@@ -1405,7 +1451,7 @@ fn section_blocks(
             .map(|x| {
                 vec![
                     x.id.clone(),
-                    x.name.clone(),
+                    name(&x.id, &x.name),
                     list_delta(&x.old, &x.new),
                     x.new.join(", "),
                 ]
@@ -1421,7 +1467,7 @@ fn section_blocks(
             .map(|x| {
                 vec![
                     x.id.clone(),
-                    x.name.clone(),
+                    name(&x.id, &x.name),
                     x.change.to_string(),
                     parent_side(&x.old_id, x.old_parent.as_ref()),
                     parent_side(&x.id, x.new_parent.as_ref()),
@@ -1435,7 +1481,7 @@ fn section_blocks(
         vec!["ID", "Name", "Fields"],
         t.description_changed
             .iter()
-            .map(|x| vec![x.id.clone(), x.name.clone(), x.fields.join(", ")])
+            .map(|x| vec![x.id.clone(), name(&x.id, &x.name), x.fields.join(", ")])
             .collect(),
     );
 }

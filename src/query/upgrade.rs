@@ -130,6 +130,56 @@ fn normalise(id: &str) -> String {
         .map_or_else(|_| id.trim().to_string(), |t| t.as_str().to_string())
 }
 
+/// One entry per (technique, tactic). When two meet, the one the layer had under that ID
+/// already wins over one carried there from a replaced or renumbered technique, wherever
+/// each stands; the other's comment is added to it. The layer's order is kept.
+fn merge(all: Vec<(String, bool, DocEntry)>, summary: &mut UpgradeSummary) -> Vec<DocEntry> {
+    let key = |e: &DocEntry| (e.technique_id.clone(), e.tactic.clone());
+    let mut owner: HashMap<(String, Option<String>), usize> = HashMap::new();
+    for (k, (_, carried, e)) in all.iter().enumerate() {
+        match owner.get(&key(e)) {
+            None => {
+                owner.insert(key(e), k);
+            }
+            Some(&o) if all[o].1 && !carried => {
+                owner.insert(key(e), k);
+            }
+            Some(_) => {}
+        }
+    }
+    let mut extra: HashMap<usize, Vec<String>> = HashMap::new();
+    for (k, (from, _, e)) in all.iter().enumerate() {
+        let o = owner[&key(e)];
+        if o == k {
+            continue;
+        }
+        if let Some(c) = e.comment.as_ref().filter(|c| !c.trim().is_empty()) {
+            extra.entry(o).or_default().push(c.clone());
+        }
+        summary.notes.push(UpgradeNote {
+            id: from.clone(),
+            change: "merged",
+            detail: format!(
+                "{}{}: the layer has that entry already; {from}'s comment was added to it, its score and colour left out",
+                e.technique_id,
+                e.tactic.as_deref().map(|t| format!(" ({t})")).unwrap_or_default()
+            ),
+            warning: true,
+        });
+    }
+    let mut out = Vec::new();
+    for (k, (_, _, mut e)) in all.into_iter().enumerate() {
+        if owner[&key(&e)] != k {
+            continue;
+        }
+        for c in extra.remove(&k).unwrap_or_default() {
+            append_comment(&mut e, &c);
+        }
+        out.push(e);
+    }
+    out
+}
+
 /// Rewrites `doc` (made for `old`) for `new`.
 pub fn upgrade(old: &KnowledgeBase, new: &KnowledgeBase, doc: &mut LayerDoc) -> UpgradeSummary {
     let matched = match_kind(old, new, Kind::Technique);
@@ -146,8 +196,9 @@ pub fn upgrade(old: &KnowledgeBase, new: &KnowledgeBase, doc: &mut LayerDoc) -> 
             None => groups.push((id, vec![e])),
         }
     }
-    let mut out: Vec<DocEntry> = Vec::new();
-    let mut at: HashMap<(String, Option<String>), usize> = HashMap::new();
+    // Every entry after the rewrite: (the ID the layer had, carried from another technique or
+    // ID, the entry).
+    let mut produced_all: Vec<(String, bool, DocEntry)> = Vec::new();
     let ov = old.attack_version.as_deref().unwrap_or("the old version");
     for (id, entries) in groups {
         let note = |change, detail: String, warning| UpgradeNote {
@@ -163,7 +214,7 @@ pub fn upgrade(old: &KnowledgeBase, new: &KnowledgeBase, doc: &mut LayerDoc) -> 
                     format!("{id} is in neither version: kept as it was"),
                     true,
                 ));
-                out.extend(entries);
+                produced_all.extend(entries.into_iter().map(|e| (id.clone(), false, e)));
                 continue;
             }
             Target::Drop(detail) => {
@@ -255,26 +306,10 @@ pub fn upgrade(old: &KnowledgeBase, new: &KnowledgeBase, doc: &mut LayerDoc) -> 
             if let Some(c) = &comment {
                 append_comment(&mut e, c);
             }
-            let key = (new_id.clone(), e.tactic.clone());
-            if let Some(&k) = at.get(&key) {
-                if let Some(c) = e.comment.filter(|c| !c.trim().is_empty()) {
-                    append_comment(&mut out[k], &c);
-                }
-                summary.notes.push(note(
-                    "merged",
-                    format!(
-                        "{new_id}{}: the layer already has an entry; {id}'s comment added to it, its score and colour left out",
-                        e.tactic.as_deref().map(|t| format!(" ({t})")).unwrap_or_default()
-                    ),
-                    true,
-                ));
-                continue;
-            }
-            at.insert(key, out.len());
-            out.push(e);
+            produced_all.push((id.clone(), comment.is_some(), e));
         }
     }
-    doc.techniques = out;
+    doc.techniques = merge(produced_all, &mut summary);
     summary.entries_after = doc.techniques.len();
     if let Some(major) = attack_major(new) {
         let v = doc.versions.get_or_insert_with(|| DocVersions {

@@ -250,3 +250,32 @@ fn a_real_layer_written_on_17_1_is_upgraded_to_18_1() {
     );
     assert!(data.join("enterprise-attack-18.1.json").is_file());
 }
+
+#[test]
+fn an_entry_the_layer_has_wins_over_one_carried_onto_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("l.json");
+    let layer = json!({
+        "domain": "enterprise-attack",
+        "versions": {"attack": "1"},
+        "techniques": [
+            {"techniqueID": "T1168", "tactic": "execution", "score": 7, "comment": "old rule"},
+            {"techniqueID": "T1053", "tactic": "execution", "score": 2, "comment": "new rule"}
+        ]
+    });
+    std::fs::write(&file, serde_json::to_vec(&layer).unwrap()).unwrap();
+    let r = sample(&["layer", "upgrade", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let after: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        after["techniques"],
+        json!([{"techniqueID": "T1053", "tactic": "execution", "score": 2,
+                "comment": "new rule\nold rule\nattck: replaces T1168 (Local Job Planting), revoked in 2.0"}])
+    );
+    assert!(
+        r.stderr
+            .contains("T1053 (execution): the layer has that entry already; T1168's comment"),
+        "{}",
+        r.stderr
+    );
+}

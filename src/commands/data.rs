@@ -135,21 +135,21 @@ fn confirm(ctx: &mut Ctx, args: &ClearArgs, what: &str) -> Result<bool> {
     ))
 }
 
-/// `data clear --cache`: removes index caches only (they are rebuilt on the next query).
-fn clear_caches(ctx: &mut Ctx, args: &ClearArgs) -> Result<Outcome> {
-    let dir = ctx.settings.cache_dir.clone();
-    let files = cache::list(&dir)?;
-    if files.is_empty() {
-        ctx.note(&format!("no index caches in {}", dir.display()))?;
-        return Ok(Outcome::Found);
-    }
+/// Says what `files` amount to, asks (or requires --yes), removes them and prints each path.
+fn remove_confirmed(
+    ctx: &mut Ctx,
+    args: &ClearArgs,
+    files: &[std::path::PathBuf],
+    kind: &str,
+    dir: &std::path::Path,
+) -> Result<Outcome> {
     let total: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())
         .map(|m| m.len())
         .sum();
     let what = format!(
-        "{} index cache file{} ({}) in {}",
+        "{} {kind}{} ({}) in {}",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         human_bytes(total),
@@ -159,12 +159,23 @@ fn clear_caches(ctx: &mut Ctx, args: &ClearArgs) -> Result<Outcome> {
         ctx.note("nothing removed")?;
         return Ok(Outcome::Found);
     }
-    for f in &files {
+    for f in files {
         std::fs::remove_file(f).with_context(|| format!("cannot remove {}", f.display()))?;
         writeln!(ctx.out, "{}", f.display())?;
     }
     ctx.note(&format!("removed {what}"))?;
     Ok(Outcome::Found)
+}
+
+/// `data clear --cache`: removes index caches only (they are rebuilt on the next query).
+fn clear_caches(ctx: &mut Ctx, args: &ClearArgs) -> Result<Outcome> {
+    let dir = ctx.settings.cache_dir.clone();
+    let files = cache::list(&dir)?;
+    if files.is_empty() {
+        ctx.note(&format!("no index caches in {}", dir.display()))?;
+        return Ok(Outcome::Found);
+    }
+    remove_confirmed(ctx, args, &files, "index cache file", &dir)
 }
 
 fn clear(ctx: &mut Ctx, args: &ClearArgs) -> Result<Outcome> {
@@ -186,26 +197,5 @@ fn clear(ctx: &mut Ctx, args: &ClearArgs) -> Result<Outcome> {
         ctx.note(&format!("nothing to remove in {}", dir.display()))?;
         return Ok(Outcome::Found);
     }
-    let total: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum();
-    let what = format!(
-        "{} file{} ({}) in {}",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
-        human_bytes(total),
-        dir.display()
-    );
-    if !confirm(ctx, args, &what)? {
-        ctx.note("nothing removed")?;
-        return Ok(Outcome::Found);
-    }
-    for f in &files {
-        std::fs::remove_file(f).with_context(|| format!("cannot remove {}", f.display()))?;
-        writeln!(ctx.out, "{}", f.display())?;
-    }
-    ctx.note(&format!("removed {what}"))?;
-    Ok(Outcome::Found)
+    remove_confirmed(ctx, args, &files, "file", dir)
 }

@@ -1,5 +1,7 @@
 //! Text helpers over bundle prose: plain-text descriptions and word tokens for search.
 
+use std::borrow::Cow;
+
 /// Turns an ATT&CK description into plain text: `[Name](url)` becomes `Name`,
 /// `(Citation: …)` markers and `<code>` tags are removed, runs of spaces collapse.
 #[must_use]
@@ -85,7 +87,7 @@ pub fn has_word_start(text: &str, word: &str) -> bool {
 }
 
 /// Splits text into lower-case alphanumeric words with their byte ranges in `text`.
-pub fn words(text: &str) -> impl Iterator<Item = (usize, usize, String)> + '_ {
+pub fn words(text: &str) -> impl Iterator<Item = (usize, usize, Cow<'_, str>)> + '_ {
     let mut iter = text.char_indices().peekable();
     std::iter::from_fn(move || {
         while let Some(&(_, c)) = iter.peek() {
@@ -96,15 +98,22 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, usize, String)> + '_ {
         }
         let (start, _) = *iter.peek()?;
         let mut end = start;
-        let mut word = String::new();
+        let mut plain_lower = true;
         while let Some(&(i, c)) = iter.peek() {
             if !c.is_alphanumeric() {
                 break;
             }
-            word.extend(c.to_lowercase());
+            plain_lower &= c.is_ascii_lowercase() || c.is_ascii_digit();
             end = i + c.len_utf8();
             iter.next();
         }
+        let raw = &text[start..end];
+        // Most words are already lower-case ASCII: borrow them instead of allocating.
+        let word = if plain_lower {
+            Cow::Borrowed(raw)
+        } else {
+            Cow::Owned(raw.chars().flat_map(char::to_lowercase).collect())
+        };
         Some((start, end, word))
     })
 }
@@ -148,7 +157,7 @@ mod tests {
     fn words_are_lowercased_with_ranges() {
         let t = "Run PowerShell's cmd.exe";
         let w: Vec<_> = words(t).collect();
-        let texts: Vec<&str> = w.iter().map(|(_, _, s)| s.as_str()).collect();
+        let texts: Vec<&str> = w.iter().map(|(_, _, s)| &**s).collect();
         assert_eq!(texts, ["run", "powershell", "s", "cmd", "exe"]);
         assert_eq!(&t[w[1].0..w[1].1], "PowerShell");
     }

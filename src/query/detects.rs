@@ -97,11 +97,13 @@ impl TableRow for DetectsRow {
 /// True when every word of `filter` occurs, in a row and as whole words, in `channel`.
 fn channel_matches(channel: &str, filter: Option<&str>) -> bool {
     let Some(f) = filter else { return true };
-    let want: Vec<String> = text::words(f).map(|(_, _, w)| w).collect();
+    let want: Vec<String> = text::words(f).map(|(_, _, w)| w.into_owned()).collect();
     if want.is_empty() {
         return true;
     }
-    let have: Vec<String> = text::words(channel).map(|(_, _, w)| w).collect();
+    let have: Vec<String> = text::words(channel)
+        .map(|(_, _, w)| w.into_owned())
+        .collect();
     have.windows(want.len()).any(|w| w == want.as_slice())
 }
 

@@ -32,7 +32,8 @@ impl Query {
                 if i > 0 {
                     in_quote = !in_quote;
                 }
-                let words: Vec<String> = text::words(part).map(|(_, _, w)| w).collect();
+                let words: Vec<String> =
+                    text::words(part).map(|(_, _, w)| w.into_owned()).collect();
                 if words.is_empty() {
                     continue;
                 }
@@ -43,7 +44,8 @@ impl Query {
                     // Outside quotes, space-separated pieces are separate terms; punctuation
                     // inside one piece keeps its words together.
                     for piece in part.split_whitespace() {
-                        let w: Vec<String> = text::words(piece).map(|(_, _, w)| w).collect();
+                        let w: Vec<String> =
+                            text::words(piece).map(|(_, _, w)| w.into_owned()).collect();
                         if !w.is_empty() {
                             terms.push(w);
                         }
@@ -64,7 +66,10 @@ impl Query {
 
 /// Byte ranges in `text` where `term` occurs (word-start match for every word of the term).
 #[must_use]
-pub fn occurrences(words: &[(usize, usize, String)], term: &[String]) -> Vec<(usize, usize)> {
+pub fn occurrences(
+    words: &[(usize, usize, std::borrow::Cow<'_, str>)],
+    term: &[String],
+) -> Vec<(usize, usize)> {
     if term.is_empty() || words.len() < term.len() {
         return Vec::new();
     }

@@ -102,27 +102,11 @@ pub fn read_prefix(path: &Path, max: u64) -> Option<Vec<u8>> {
     Some(buf)
 }
 
-/// Creates the cache directory, owner-only.
-fn ensure_dir(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut b = fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir)
-        .with_context(|| format!("cannot create the cache directory {}", dir.display()))
-}
-
 /// Writes a cache file atomically: a temporary file in the same directory, renamed into place,
 /// so concurrent writers never leave a torn file (the last rename wins, and both are whole).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    ensure_dir(dir)?;
+    super::ensure_private_dir(dir, "cache directory")?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".attck-index-")
         .suffix(".part")

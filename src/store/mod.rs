@@ -28,6 +28,23 @@ pub struct BundleFile {
     pub version: Option<Version>,
 }
 
+/// Creates a directory attck owns (owner-only, 0700, when attck creates it); `what` names it
+/// in the error.
+pub fn ensure_private_dir(dir: &Path, what: &str) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+        .with_context(|| format!("cannot create the {what} {}", dir.display()))
+}
+
 /// The bytes of a bundle file: memory-mapped when large, read into memory when small.
 pub enum BundleBytes {
     /// A read-only mapping of the file.

@@ -103,18 +103,7 @@ pub enum Installed {
 
 /// Creates the data directory (owner-only when attck creates it).
 pub fn ensure_dir(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut b = fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir)
-        .with_context(|| format!("cannot create the data directory {}", dir.display()))
+    super::ensure_private_dir(dir, "data directory")
 }
 
 fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile> {

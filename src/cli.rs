@@ -21,6 +21,8 @@ Examples:
   attck matrix --subtechniques -f html > matrix.html
   attck layer --search powershell -o layer.json
   attck coverage ./sigma-rules --layer gaps.json --fail-under 40
+  attck diff 17.1 18.1 -f markdown   what changed between two versions, as a changelog
+  attck map report.txt --names       the techniques, groups and software a report mentions
 
 Data: --bundle FILE, else the newest <domain>-attack[-<version>].json in --data-dir,
 ATTCK_DATA_DIR or the OS cache directory (~/.cache/attck on Linux). A query with no data
@@ -135,6 +137,74 @@ pub enum Command {
     Layer(LayerArgs),
     /// Measure what a set of detections covers, per tactic, and rank the gaps.
     Coverage(CoverageArgs),
+    /// What changed between two ATT&CK versions: techniques, groups, software, mitigations,
+    /// campaigns, relationships and the data model.
+    Diff(DiffArgs),
+    /// Find ATT&CK references in free text: technique, tactic, group, software and campaign
+    /// IDs, and with --names their names and aliases.
+    Map(MapArgs),
+}
+
+/// Arguments of `attck diff`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+OLD and NEW are each a bundle file, or an ATT&CK version installed for --domain (a missing
+version is downloaded unless offline). Objects are matched by STIX id, then by ATT&CK ID.
+A field emptied, removed or introduced on a whole object type is reported once as a
+data-model change, not as an edit of every object.
+
+Examples:
+  attck diff 17.1 18.1
+  attck diff 17.1 18.1 -f markdown > CHANGES.md
+  attck diff --domain ics 17.1 18.1 -f json
+  attck diff old/enterprise-attack.json enterprise-attack-18.1.json
+  attck diff 17.1 18.1 --for detections.txt     what in my mapping must change
+  attck diff 17.1 18.1 --for ./sigma-rules -f markdown")]
+pub struct DiffArgs {
+    /// The older version (17.1) or bundle file.
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The newer version (18.1) or bundle file.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+
+    /// Limit the report to the techniques a file names, with what to do about each: text or
+    /// CSV naming IDs, a Navigator layer (every listed technique), a directory of Sigma
+    /// rules, or - for stdin.
+    #[arg(long = "for", value_name = "FILE")]
+    pub for_input: Option<Source>,
+}
+
+/// Arguments of `attck map`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+IDs are found anywhere in the text: T1059, t1059.001, T1059/001, TA0002, G0016, S0002, C0024
+(technique IDs in any case, the others in capitals). Revoked IDs are mapped to their
+replacement; unknown IDs are listed as warnings on stderr.
+
+With --names, exact technique, group and software names and aliases are found too, as whole
+words and case-insensitively. A one-word name that is also an ordinary word of ATT&CK's own
+prose (Phishing, Net, Mimikatz) is found only when capitalised as in ATT&CK; one written in
+lower case there (at, route, cmd) is found only through its ID or other aliases (cmd.exe).
+A name shared by several objects is not mapped (a warning names them).
+
+Examples:
+  attck map report.txt
+  attck map report.txt --names -f json
+  pbpaste | attck map - --names --layer report-layer.json")]
+pub struct MapArgs {
+    /// The text to read: a file, or - for stdin.
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub input: PathBuf,
+
+    /// Also find technique, group and software names and aliases.
+    #[arg(long)]
+    pub names: bool,
+
+    /// Also write the techniques found as an ATT&CK Navigator layer to FILE.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub layer: Option<PathBuf>,
 }
 
 /// Arguments of `attck update`.
@@ -194,7 +264,8 @@ pub struct MatrixArgs {
 
 /// Arguments of `attck layer`.
 #[derive(Debug, Args)]
-#[command(after_help = "\
+#[command(
+    after_help = "\
 The selections combine: the layer holds every technique any of them names. Each technique
 appears once per tactic it belongs to. Without --score, a technique's score is the number of
 selections naming it, and the gradient colours it.
@@ -203,8 +274,15 @@ Examples:
   attck layer --group APT29 -o apt29.json
   attck layer --group G0016 --group APT28 --name \"APT29 + APT28\"
   attck layer --software \"Cobalt Strike\" --campaign C0024 --search \"credential dumping\"
-  attck layer --ids detections.txt --ids old-layer.json --name \"Our rules\" --color '#8ec843'")]
+  attck layer --ids detections.txt --ids old-layer.json --name \"Our rules\" --color '#8ec843'
+  attck layer upgrade old-layer.json -o new-layer.json     a layer made for an older ATT&CK",
+    args_conflicts_with_subcommands = true
+)]
 pub struct LayerArgs {
+    /// Rewrite an existing layer instead (see `attck layer upgrade --help`).
+    #[command(subcommand)]
+    pub action: Option<LayerCommand>,
+
     /// Techniques this group uses directly: ID, name or alias (repeatable).
     #[arg(long, value_name = "GROUP")]
     pub group: Vec<String>,
@@ -251,6 +329,44 @@ pub struct LayerArgs {
     pub color: Option<ColorValue>,
 
     /// Write the layer to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `attck layer` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LayerCommand {
+    /// Rewrite a layer made for an older ATT&CK version for a newer one.
+    Upgrade(Box<LayerUpgradeArgs>),
+}
+
+/// Arguments of `attck layer upgrade`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The layer's versions.attack (17, or 17.1) says which installed version it was made for
+(--from overrides it). Revoked techniques are replaced by their successors, keeping score,
+colour, comment and metadata, with a comment saying what was replaced; deprecated and
+removed techniques are dropped with a warning; renumbered sub-techniques get their new ID;
+tactics are re-derived for techniques whose tactics changed; versions.attack is set.
+Every other field of the layer is kept as it was. What changed goes to stderr.
+
+Examples:
+  attck layer upgrade old.json > new.json
+  attck layer upgrade old.json --to 18.1 -o old.json")]
+pub struct LayerUpgradeArgs {
+    /// The layer to upgrade: a Navigator layer file, or - for stdin.
+    #[arg(value_name = "LAYER")]
+    pub layer: Source,
+
+    /// The ATT&CK version to upgrade to [default: the newest installed].
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<Version>,
+
+    /// The ATT&CK version the layer was made for [default: its versions.attack].
+    #[arg(long, value_name = "VERSION")]
+    pub from: Option<Version>,
+
+    /// Write the upgraded layer to FILE instead of stdout (may be the layer itself).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

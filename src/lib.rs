@@ -51,6 +51,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcom
         Command::Matrix(a) => commands::matrix::run(&mut ctx, a),
         Command::Layer(a) => commands::layer::run(&mut ctx, a),
         Command::Coverage(a) => commands::coverage::run(&mut ctx, a),
+        Command::Diff(a) => commands::diff::run(&mut ctx, a),
+        Command::Map(a) => commands::map::run(&mut ctx, a),
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }?;
     ctx.out.flush()?;

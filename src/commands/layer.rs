@@ -4,7 +4,7 @@ use anyhow::{Result, bail};
 
 use super::inputs::{read_all, tell_read, tell_resolved, write_file};
 use super::{Ctx, Outcome};
-use crate::cli::LayerArgs;
+use crate::cli::{LayerArgs, LayerCommand};
 use crate::input::ReadOptions;
 use crate::query::layer::{LayerOptions, from_selection};
 use crate::query::search::Query;
@@ -14,6 +14,9 @@ use crate::render;
 
 /// Writes a Navigator layer for a selection.
 pub fn run(ctx: &mut Ctx, args: &LayerArgs) -> Result<Outcome> {
+    if let Some(LayerCommand::Upgrade(a)) = &args.action {
+        return super::layer_upgrade::run(ctx, a);
+    }
     if args.group.is_empty()
         && args.software.is_empty()
         && args.campaign.is_empty()

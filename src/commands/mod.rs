@@ -4,10 +4,13 @@ pub mod completions;
 pub mod coverage;
 pub mod data;
 pub mod detects;
+pub mod diff;
 mod inputs;
 pub mod layer;
+pub mod layer_upgrade;
 pub mod list;
 pub mod man;
+pub mod map;
 pub mod matrix;
 pub mod search;
 pub mod show;
@@ -24,9 +27,8 @@ use anyhow::{Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::error::Error;
-use crate::model::Domain;
-use crate::model::KnowledgeBase;
 use crate::model::cache as model_cache;
+use crate::model::{Domain, KnowledgeBase, Version};
 use crate::query::data::human_bytes;
 use crate::settings::Settings;
 use crate::store;
@@ -96,6 +98,26 @@ impl Ctx<'_> {
     /// The knowledge base lives for the rest of the process (it is leaked): it is immutable,
     /// and not tearing down tens of thousands of objects at exit saves a lookup ~10% of its time.
     pub fn knowledge_base(&mut self) -> Result<&'static KnowledgeBase> {
+        let version = self.settings.attack_version.clone();
+        self.knowledge_base_at(version.as_ref())
+    }
+
+    /// [`Self::knowledge_base`] for a given ATT&CK version (`None`: the newest installed)
+    /// instead of the settings' one.
+    pub fn knowledge_base_at(
+        &mut self,
+        version: Option<&Version>,
+    ) -> Result<&'static KnowledgeBase> {
+        self.knowledge_base_in(self.settings.domain, version)
+    }
+
+    /// [`Self::knowledge_base`] for a given domain and ATT&CK version (`None`: the newest
+    /// installed) instead of the settings' ones.
+    pub fn knowledge_base_in(
+        &mut self,
+        domain: Domain,
+        version: Option<&Version>,
+    ) -> Result<&'static KnowledgeBase> {
         let s = self.settings;
         if s.bundle.is_none() && s.domains.len() > 1 {
             bail!(
@@ -104,7 +126,7 @@ impl Ctx<'_> {
         }
         let path = match &s.bundle {
             Some(p) => p.clone(),
-            None => match store::find_bundle(&s.data_dir, s.domain, s.attack_version.as_ref()) {
+            None => match store::find_bundle(&s.data_dir, domain, version) {
                 Ok(b) => b.path,
                 Err(e)
                     if e.downcast_ref::<Error>()
@@ -115,27 +137,25 @@ impl Ctx<'_> {
                             "offline (--offline or ATTCK_OFFLINE=1), so nothing is downloaded",
                         ));
                     }
-                    let what = s
-                        .attack_version
-                        .as_ref()
-                        .map_or_else(|| "the latest".to_string(), |v| format!("ATT&CK {v}"));
-                    let url = match &s.attack_version {
-                        Some(v) => s.source.version_url(s.domain, v),
-                        None => s.source.latest_url(s.domain),
+                    let what =
+                        version.map_or_else(|| "the latest".to_string(), |v| format!("ATT&CK {v}"));
+                    let url = match version {
+                        Some(v) => s.source.version_url(domain, v),
+                        None => s.source.latest_url(domain),
                     };
                     self.note(&format!(
                         "no {} data in {}; downloading {what} from {url}",
-                        s.domain,
+                        domain,
                         s.data_dir.display()
                     ))?;
-                    match self.download(s.domain)? {
+                    match self.download_at(domain, version)? {
                         Installed::New { path, .. } | Installed::UpToDate { path, .. } => path,
                     }
                 }
                 Err(e) => return Err(e),
             },
         };
-        let kb = self.open_bundle(&path, Some(s.domain))?;
+        let kb = self.open_bundle(&path, Some(domain))?;
         for w in &kb.warnings {
             self.warn(w)?;
         }
@@ -225,6 +245,16 @@ impl Ctx<'_> {
     /// Downloads a domain's bundle (the settings' version, else the latest) with progress,
     /// then prints the one summary line.
     pub fn download(&mut self, domain: crate::model::Domain) -> Result<Installed> {
+        let version = self.settings.attack_version.clone();
+        self.download_at(domain, version.as_ref())
+    }
+
+    /// [`Self::download`] of a given version (`None`: the latest).
+    pub fn download_at(
+        &mut self,
+        domain: crate::model::Domain,
+        version: Option<&Version>,
+    ) -> Result<Installed> {
         let s = self.settings;
         let client = Client::new(s.http.clone())?;
         let mut reporter = Reporter::new(self.err, s.quiet, s.stderr_tty);
@@ -233,7 +263,7 @@ impl Ctx<'_> {
             &s.source,
             &s.data_dir,
             domain,
-            s.attack_version.as_ref(),
+            version,
             &validate,
             &mut reporter,
         )?;

@@ -7,6 +7,7 @@
 //! (`coverage`, `layer --ids`, `coverage --against`) reads them the same way.
 
 pub mod layer;
+pub mod layer_doc;
 pub mod scan;
 pub mod sigma;
 

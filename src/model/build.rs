@@ -11,8 +11,8 @@ use super::graph::{
 };
 use super::lazy::Lazy;
 use super::{
-    Domain, Edges, KnowledgeBase, LoadStats, Lookup, Lookups, Meta, NameHit, Str, Tactic,
-    Technique, cmp_ids, id,
+    Domain, Edges, FieldPrint, KnowledgeBase, LoadStats, Lookup, Lookups, Meta, NameHit, Str,
+    Tactic, Technique, TechniquePrints, cmp_ids, id,
 };
 use crate::stix::{Bundle, Object, Relationship, Text};
 
@@ -236,6 +236,10 @@ pub(super) fn build(
                 parent: None,
                 children: Vec::new(),
                 revoked_by: None,
+                prints: TechniquePrints {
+                    detection: FieldPrint::of_text(o.x_mitre_detection.as_deref()),
+                    data_sources: FieldPrint::of_list(o.x_mitre_data_sources.as_deref()),
+                },
                 search_text: Str::default(),
             }
         })

@@ -21,7 +21,8 @@ use super::string::{read_pooled, write_pooled};
 pub use crate::store::cache::SourceId;
 
 /// Bumped whenever the encoded model changes shape.
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: technique field fingerprints for `attck diff`.
+pub const FORMAT_VERSION: u32 = 4;
 
 const MAGIC: &[u8; 8] = b"ATTCKIX\0";
 

@@ -134,6 +134,27 @@ pub enum Rel {
 }
 
 impl Rel {
+    /// Every relationship type kept as an edge.
+    pub const ALL: [Rel; 5] = [
+        Rel::Uses,
+        Rel::Mitigates,
+        Rel::Detects,
+        Rel::AttributedTo,
+        Rel::Targets,
+    ];
+
+    /// The STIX `relationship_type` (`attributed-to`).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Rel::Uses => "uses",
+            Rel::Mitigates => "mitigates",
+            Rel::Detects => "detects",
+            Rel::AttributedTo => "attributed-to",
+            Rel::Targets => "targets",
+        }
+    }
+
     /// The STIX `relationship_type`.
     #[must_use]
     pub fn from_stix(t: &str) -> Option<Rel> {

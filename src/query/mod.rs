@@ -6,8 +6,10 @@
 pub mod coverage;
 pub mod data;
 pub mod detects;
+pub mod diff;
 pub mod layer;
 pub mod list;
+pub mod map;
 pub mod matrix;
 pub mod object;
 pub mod search;
@@ -17,6 +19,7 @@ pub mod suggest;
 pub mod tactic;
 pub mod tactics;
 pub mod technique;
+pub mod upgrade;
 
 use serde::Serialize;
 

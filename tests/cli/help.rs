@@ -23,6 +23,9 @@ fn help_texts() {
         assert_eq!(r.code, 0, "{c}");
         insta::assert_snapshot!(format!("help_{c}"), r.stdout);
     }
+    let r = run(&["layer", "upgrade", "--help"]);
+    assert_eq!(r.code, 0);
+    insta::assert_snapshot!("help_layer_upgrade", r.stdout);
 }
 
 #[test]

@@ -574,15 +574,16 @@ pub(super) fn build(
         warnings,
         unlisted_tactics: unlisted,
         matrices,
-        groups,
-        software,
-        campaigns,
-        mitigations,
-        data_sources,
-        data_components,
-        detection_strategies,
-        analytics,
-        assets,
+        groups: Lazy::ready(groups),
+        software: Lazy::ready(software),
+        campaigns: Lazy::ready(campaigns),
+        mitigations: Lazy::ready(mitigations),
+        data_sources: Lazy::ready(data_sources),
+        data_components: Lazy::ready(data_components),
+        detection_strategies: Lazy::ready(detection_strategies),
+        analytics: Lazy::ready(analytics),
+        assets: Lazy::ready(assets),
+        sizes: [0; 12],
         revocations,
         technique_ids: Lookup::from_map(ids),
         edges: Lazy::ready(Edges {
@@ -591,6 +592,7 @@ pub(super) fn build(
         }),
         lookups: Lazy::default(),
     };
+    kb.record_sizes();
     index_lookups(&mut kb);
     Ok(kb)
 }

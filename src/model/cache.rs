@@ -13,7 +13,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::KnowledgeBase;
+use super::{Kind, KnowledgeBase, kind_at};
 use std::path::PathBuf;
 
 use super::lazy::{Encoded, Lazy};
@@ -22,7 +22,7 @@ pub use crate::store::cache::SourceId;
 
 /// Bumped whenever the encoded model changes shape.
 /// 4: technique field fingerprints for `attck diff`.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 const MAGIC: &[u8; 8] = b"ATTCKIX\0";
 
@@ -87,14 +87,37 @@ pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Ve
     let (kb_blob, kb_pool) = encode_one(&|| postcard::to_stdvec(kb))?;
     let (edges_blob, edges_pool) = encode_one(&|| postcard::to_stdvec(kb.edges.get()))?;
     let (lookups_blob, lookups_pool) = encode_one(&|| postcard::to_stdvec(kb.lookups.get()))?;
-    let parts: [(&str, &[u8]); 6] = [
-        ("pool", &kb_pool),
-        ("kb", &kb_blob),
-        ("edges.pool", &edges_pool),
-        ("edges", &edges_blob),
-        ("lookups.pool", &lookups_pool),
-        ("lookups", &lookups_blob),
+    let mut owned: Vec<(String, Vec<u8>)> = vec![
+        ("pool".into(), kb_pool),
+        ("kb".into(), kb_blob),
+        ("edges.pool".into(), edges_pool),
+        ("edges".into(), edges_blob),
+        ("lookups.pool".into(), lookups_pool),
+        ("lookups".into(), lookups_blob),
     ];
+    // The object kinds a technique or tactic list does not need are sections of their own.
+    macro_rules! lazy_section {
+        ($($field:ident),*) => {$(
+            let (blob, pool) = encode_one(&|| postcard::to_stdvec(kb.$field.get()))?;
+            owned.push((concat!(stringify!($field), ".pool").into(), pool));
+            owned.push((stringify!($field).into(), blob));
+        )*};
+    }
+    lazy_section!(
+        groups,
+        software,
+        campaigns,
+        mitigations,
+        data_sources,
+        data_components,
+        detection_strategies,
+        analytics,
+        assets
+    );
+    let parts: Vec<(&str, &[u8])> = owned
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     let mut header = Header {
         format: FORMAT_VERSION,
         tool: env!("CARGO_PKG_VERSION").to_string(),
@@ -134,7 +157,7 @@ pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Ve
     if out.len() as u64 != header.sections[0].offset {
         return Err("cannot lay out the cache header".into());
     }
-    for (_, b) in parts {
+    for (_, b) in &parts {
         out.extend_from_slice(b);
     }
     Ok(out)
@@ -233,17 +256,43 @@ pub fn decode(
         }
         KnowledgeBase::open(&bundle, None).ok()
     });
-    let (edges_fb, lookups_fb) = (reopen.clone(), reopen);
-    kb.edges = Lazy::encoded(
-        Encoded::new(get("edges")?, get("edges.pool")?),
-        move |e| KnowledgeBase::edges_fit(e, &counts),
-        move || edges_fb().map(|kb| kb.edges.get().clone()),
-    );
-    kb.lookups = Lazy::encoded(
-        Encoded::new(get("lookups")?, get("lookups.pool")?),
-        move |l| KnowledgeBase::lookups_fit(l, &counts),
-        move || lookups_fb().map(|kb| kb.lookups.get().clone()),
-    );
+    macro_rules! lazy {
+        ($field:ident, $fits:expr) => {{
+            let fallback = reopen.clone();
+            kb.$field = Lazy::encoded(
+                Encoded::new(
+                    get(stringify!($field))?,
+                    get(concat!(stringify!($field), ".pool"))?,
+                ),
+                move |v| $fits(v, &counts),
+                move || fallback().map(|kb| kb.$field.get().clone()),
+            );
+        }};
+    }
+    lazy!(edges, KnowledgeBase::edges_fit);
+    lazy!(lookups, KnowledgeBase::lookups_fit);
+    lazy!(groups, |v: &Vec<_>, c: &[usize; 12]| v.len()
+        == c[kind_at(Kind::Group)]);
+    lazy!(software, |v: &Vec<_>, c: &[usize; 12]| v.len()
+        == c[kind_at(Kind::Software)]);
+    lazy!(campaigns, |v: &Vec<_>, c: &[usize; 12]| v.len()
+        == c[kind_at(Kind::Campaign)]);
+    lazy!(mitigations, |v: &Vec<_>, c: &[usize; 12]| v.len()
+        == c[kind_at(Kind::Mitigation)]);
+    lazy!(assets, |v: &Vec<_>, c: &[usize; 12]| v.len()
+        == c[kind_at(Kind::Asset)]);
+    lazy!(data_sources, |v: &Vec<_>, c| KnowledgeBase::sources_fit(
+        v, c
+    ));
+    lazy!(data_components, |v: &Vec<_>, c| {
+        KnowledgeBase::components_fit(v, c)
+    });
+    lazy!(detection_strategies, |v: &Vec<_>, c| {
+        KnowledgeBase::strategies_fit(v, c)
+    });
+    lazy!(analytics, |v: &Vec<_>, c| KnowledgeBase::analytics_fit(
+        v, c
+    ));
     Ok(kb)
 }
 
@@ -286,8 +335,8 @@ mod tests {
             kb.nodes_named("quiet heron")
         );
         assert_eq!(
-            serde_json::to_string(&back.groups).unwrap(),
-            serde_json::to_string(&kb.groups).unwrap()
+            serde_json::to_string(back.groups.get()).unwrap(),
+            serde_json::to_string(kb.groups.get()).unwrap()
         );
     }
 

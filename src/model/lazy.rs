@@ -90,6 +90,23 @@ impl<T: DeserializeOwned + Default> Lazy<T> {
     }
 }
 
+impl<T: DeserializeOwned + Default> std::ops::Deref for Lazy<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.get()
+    }
+}
+
+impl<'a, T: DeserializeOwned> IntoIterator for &'a Lazy<Vec<T>> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.get().iter()
+    }
+}
+
 impl<T: DeserializeOwned + Default> Default for Lazy<T> {
     fn default() -> Self {
         Lazy::ready(T::default())

@@ -198,23 +198,35 @@ pub struct KnowledgeBase {
     /// Matrices (mobile has two with the same ATT&CK ID), sorted by ID.
     pub matrices: Vec<Matrix>,
     /// Groups, sorted by ATT&CK ID.
-    pub groups: Vec<Group>,
+    #[serde(skip)]
+    pub groups: lazy::Lazy<Vec<Group>>,
     /// Software (malware and tools), sorted by ATT&CK ID.
-    pub software: Vec<Software>,
+    #[serde(skip)]
+    pub software: lazy::Lazy<Vec<Software>>,
     /// Campaigns, sorted by ATT&CK ID.
-    pub campaigns: Vec<Campaign>,
+    #[serde(skip)]
+    pub campaigns: lazy::Lazy<Vec<Campaign>>,
     /// Mitigations, sorted by ATT&CK ID.
-    pub mitigations: Vec<Mitigation>,
+    #[serde(skip)]
+    pub mitigations: lazy::Lazy<Vec<Mitigation>>,
     /// Data sources, sorted by ATT&CK ID.
-    pub data_sources: Vec<DataSource>,
+    #[serde(skip)]
+    pub data_sources: lazy::Lazy<Vec<DataSource>>,
     /// Data components, sorted by ATT&CK ID (17.x: no IDs, sorted by name).
-    pub data_components: Vec<DataComponent>,
+    #[serde(skip)]
+    pub data_components: lazy::Lazy<Vec<DataComponent>>,
     /// Detection strategies (18.x), sorted by ATT&CK ID.
-    pub detection_strategies: Vec<DetectionStrategy>,
+    #[serde(skip)]
+    pub detection_strategies: lazy::Lazy<Vec<DetectionStrategy>>,
     /// Analytics (18.x), sorted by ATT&CK ID.
-    pub analytics: Vec<Analytic>,
+    #[serde(skip)]
+    pub analytics: lazy::Lazy<Vec<Analytic>>,
     /// Assets (ICS), sorted by ATT&CK ID.
-    pub assets: Vec<Asset>,
+    #[serde(skip)]
+    pub assets: lazy::Lazy<Vec<Asset>>,
+    /// How many objects of each kind (in [`Kind::ALL`] order), known without decoding the
+    /// parts of a cached knowledge base that hold them.
+    sizes: [u32; 12],
     /// Raw `revoked-by` links (source, replacement), sorted.
     revocations: Vec<(Node, Node)>,
     technique_ids: Lookup<u32>,
@@ -242,6 +254,12 @@ pub struct Lookups {
     pub(crate) ids: Lookup<Node>,
     /// Lower-case name or alias → objects.
     pub(crate) names: Lookup<NameHit>,
+}
+
+/// The position of a kind in [`Kind::ALL`] (and so in `counts` arrays).
+#[must_use]
+pub fn kind_at(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
 }
 
 fn node_fits(n: Node, counts: &[usize; 12]) -> bool {
@@ -334,30 +352,11 @@ impl KnowledgeBase {
         {
             return bad("matrix");
         }
-        if !self
-            .data_sources
-            .iter()
-            .all(|d| all_below(&d.components, self.data_components.len()))
-            || !self.data_components.iter().all(|c| {
-                c.data_source
-                    .is_none_or(|d| (d as usize) < self.data_sources.len())
-            })
+        if self.count(Kind::Technique) != n_tech
+            || self.count(Kind::Matrix) != self.matrices.len()
+            || self.count(Kind::Tactic) != self.tactics.len() + self.unlisted_tactics.len()
         {
-            return bad("data source");
-        }
-        if !self
-            .detection_strategies
-            .iter()
-            .all(|d| all_below(&d.analytics, self.analytics.len()))
-            || !self.analytics.iter().all(|a| {
-                all_below(&a.strategies, self.detection_strategies.len())
-                    && a.log_sources.iter().all(|l| {
-                        l.component
-                            .is_none_or(|c| (c as usize) < self.data_components.len())
-                    })
-            })
-        {
-            return bad("detection");
+            return bad("size");
         }
         if !self
             .revocations
@@ -389,6 +388,53 @@ impl KnowledgeBase {
                 .incoming
                 .iter()
                 .all(|&i| (i as usize) < edges.list.len())
+    }
+
+    /// Whether decoded data sources and data components fit `counts` and each other.
+    #[must_use]
+    pub fn sources_fit(sources: &[DataSource], counts: &[usize; 12]) -> bool {
+        sources.len() == counts[kind_at(Kind::DataSource)]
+            && sources.iter().all(|d| {
+                d.components
+                    .iter()
+                    .all(|&c| (c as usize) < counts[kind_at(Kind::DataComponent)])
+            })
+    }
+
+    /// Whether decoded data components fit `counts`.
+    #[must_use]
+    pub fn components_fit(components: &[DataComponent], counts: &[usize; 12]) -> bool {
+        components.len() == counts[kind_at(Kind::DataComponent)]
+            && components.iter().all(|c| {
+                c.data_source
+                    .is_none_or(|d| (d as usize) < counts[kind_at(Kind::DataSource)])
+            })
+    }
+
+    /// Whether decoded detection strategies fit `counts`.
+    #[must_use]
+    pub fn strategies_fit(strategies: &[DetectionStrategy], counts: &[usize; 12]) -> bool {
+        strategies.len() == counts[kind_at(Kind::DetectionStrategy)]
+            && strategies.iter().all(|d| {
+                d.analytics
+                    .iter()
+                    .all(|&a| (a as usize) < counts[kind_at(Kind::Analytic)])
+            })
+    }
+
+    /// Whether decoded analytics fit `counts`.
+    #[must_use]
+    pub fn analytics_fit(analytics: &[Analytic], counts: &[usize; 12]) -> bool {
+        analytics.len() == counts[kind_at(Kind::Analytic)]
+            && analytics.iter().all(|a| {
+                a.strategies
+                    .iter()
+                    .all(|&s| (s as usize) < counts[kind_at(Kind::DetectionStrategy)])
+                    && a.log_sources.iter().all(|l| {
+                        l.component
+                            .is_none_or(|c| (c as usize) < counts[kind_at(Kind::DataComponent)])
+                    })
+            })
     }
 
     /// Whether every lookup points inside a knowledge base of `counts`.
@@ -449,20 +495,31 @@ impl KnowledgeBase {
     /// How many objects of a kind there are (every state).
     #[must_use]
     pub fn count(&self, kind: Kind) -> usize {
-        match kind {
-            Kind::Matrix => self.matrices.len(),
-            Kind::Tactic => self.tactics.len() + self.unlisted_tactics.len(),
-            Kind::Technique => self.techniques.len(),
-            Kind::Group => self.groups.len(),
-            Kind::Software => self.software.len(),
-            Kind::Campaign => self.campaigns.len(),
-            Kind::Mitigation => self.mitigations.len(),
-            Kind::DataSource => self.data_sources.len(),
-            Kind::DataComponent => self.data_components.len(),
-            Kind::DetectionStrategy => self.detection_strategies.len(),
-            Kind::Analytic => self.analytics.len(),
-            Kind::Asset => self.assets.len(),
-        }
+        Kind::ALL
+            .iter()
+            .position(|&k| k == kind)
+            .map_or(0, |i| self.sizes[i] as usize)
+    }
+
+    /// Records how many objects of each kind there are (after building).
+    pub(crate) fn record_sizes(&mut self) {
+        let len = |k: Kind| -> usize {
+            match k {
+                Kind::Matrix => self.matrices.len(),
+                Kind::Tactic => self.tactics.len() + self.unlisted_tactics.len(),
+                Kind::Technique => self.techniques.len(),
+                Kind::Group => self.groups.len(),
+                Kind::Software => self.software.len(),
+                Kind::Campaign => self.campaigns.len(),
+                Kind::Mitigation => self.mitigations.len(),
+                Kind::DataSource => self.data_sources.len(),
+                Kind::DataComponent => self.data_components.len(),
+                Kind::DetectionStrategy => self.detection_strategies.len(),
+                Kind::Analytic => self.analytics.len(),
+                Kind::Asset => self.assets.len(),
+            }
+        };
+        self.sizes = Kind::ALL.map(|k| len(k) as u32);
     }
 
     /// Every object of a kind, in ID order (tactics: matrix order, then unlisted ones).

@@ -241,6 +241,7 @@ pub(super) fn build(
                     data_sources: FieldPrint::of_list(o.x_mitre_data_sources.as_deref()),
                 },
                 search_text: Str::default(),
+                data_components: Vec::new(),
             }
         })
         .collect();
@@ -594,6 +595,23 @@ pub(super) fn build(
     };
     kb.record_sizes();
     index_lookups(&mut kb);
+    for i in 0..kb.techniques.len() {
+        let n = Node::new(Kind::Technique, i as u32);
+        let mut components = kb.sources(n, Rel::Detects, Kind::DataComponent);
+        for s in kb.sources(n, Rel::Detects, Kind::DetectionStrategy) {
+            for &a in &kb.detection_strategies[s as usize].analytics {
+                components.extend(
+                    kb.analytics[a as usize]
+                        .log_sources
+                        .iter()
+                        .filter_map(|l| l.component),
+                );
+            }
+        }
+        components.sort_unstable();
+        components.dedup();
+        kb.techniques[i].data_components = components;
+    }
     Ok(kb)
 }
 

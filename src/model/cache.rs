@@ -22,7 +22,7 @@ pub use crate::store::cache::SourceId;
 
 /// Bumped whenever the encoded model changes shape.
 /// 4: technique field fingerprints for `attck diff`.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 const MAGIC: &[u8; 8] = b"ATTCKIX\0";
 

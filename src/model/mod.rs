@@ -86,6 +86,10 @@ pub struct Technique {
     pub revoked_by: Option<u32>,
     /// Fingerprints of bundle fields kept only for comparing versions (`attck diff`).
     pub prints: TechniquePrints,
+    /// Data components that help detect it, sorted: through `detects` (17.x) or through its
+    /// detection strategies' analytics (18.x). Kept here so a lookup need not read analytics.
+    #[serde(default)]
+    pub data_components: Vec<u32>,
     /// The name and plain-text description, lower-cased character by character as search
     /// tokens are: a quick filter before a technique is scored (see `query::search`).
     #[serde(default)]
@@ -341,6 +345,7 @@ impl KnowledgeBase {
                 || !all_below(&t.children, n_tech)
                 || t.parent.is_some_and(|p| p as usize >= n_tech)
                 || t.revoked_by.is_some_and(|p| p as usize >= n_tech)
+                || !all_below(&t.data_components, self.count(Kind::DataComponent))
             {
                 return bad("technique");
             }

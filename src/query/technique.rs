@@ -124,19 +124,7 @@ fn sorted_refs(kb: &KnowledgeBase, kind: Kind, idx: &[u32]) -> Vec<Ref> {
 fn relations(kb: &KnowledgeBase, i: u32) -> TechniqueDetail {
     let n = Node::new(Kind::Technique, i);
     let strategies = kb.sources(n, Rel::Detects, Kind::DetectionStrategy);
-    let mut components = kb.sources(n, Rel::Detects, Kind::DataComponent);
-    for &s in &strategies {
-        for &a in &kb.detection_strategies[s as usize].analytics {
-            components.extend(
-                kb.analytics[a as usize]
-                    .log_sources
-                    .iter()
-                    .filter_map(|l| l.component),
-            );
-        }
-    }
-    components.sort_unstable();
-    components.dedup();
+    let components = &kb.techniques[i as usize].data_components;
     let mut data_components: Vec<OptRef> = components
         .iter()
         .map(|&c| OptRef::to(kb, Node::new(Kind::DataComponent, c)))

@@ -267,10 +267,7 @@ pub fn kind_at(kind: Kind) -> usize {
 }
 
 fn node_fits(n: Node, counts: &[usize; 12]) -> bool {
-    Kind::ALL
-        .iter()
-        .position(|&k| k == n.kind)
-        .is_some_and(|i| (n.index as usize) < counts[i])
+    (n.index as usize) < counts[kind_at(n.kind)]
 }
 
 /// An object found by name or alias.
@@ -500,10 +497,7 @@ impl KnowledgeBase {
     /// How many objects of a kind there are (every state).
     #[must_use]
     pub fn count(&self, kind: Kind) -> usize {
-        Kind::ALL
-            .iter()
-            .position(|&k| k == kind)
-            .map_or(0, |i| self.sizes[i] as usize)
+        self.sizes[kind_at(kind)] as usize
     }
 
     /// Records how many objects of each kind there are (after building).

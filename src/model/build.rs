@@ -12,7 +12,7 @@ use super::graph::{
 use super::lazy::Lazy;
 use super::{
     Domain, Edges, FieldPrint, KnowledgeBase, LoadStats, Lookup, Lookups, Meta, NameHit, Str,
-    Tactic, Technique, TechniquePrints, cmp_ids, id,
+    Tactic, Technique, TechniquePrints, Texts, cmp_ids, id,
 };
 use crate::stix::{Bundle, Object, Relationship, Text};
 
@@ -438,6 +438,7 @@ pub(super) fn build(
         .collect();
 
     let mut edges: Vec<Edge> = Vec::new();
+    let mut edge_texts: Vec<Str> = vec![Str::default()];
     let mut revocations: Vec<(Node, Node)> = Vec::new();
     let mut parents: Vec<(u32, u32)> = Vec::new();
     {
@@ -493,11 +494,19 @@ pub(super) fn build(
                         && active(s)
                         && active(d)
                     {
+                        // Text 0 is the empty description most relationships have.
+                        let text = match opt(r.description.as_ref()) {
+                            Some(t) if !t.is_empty() => {
+                                edge_texts.push(t);
+                                (edge_texts.len() - 1) as u32
+                            }
+                            _ => 0,
+                        };
                         edges.push(Edge {
                             rel,
                             source: s,
                             target: d,
-                            description: opt(r.description.as_ref()).unwrap_or_default(),
+                            text,
                         });
                     }
                 }
@@ -591,6 +600,8 @@ pub(super) fn build(
             list: edges,
             incoming,
         }),
+        edge_texts: Texts::ready(edge_texts),
+        names: None,
         lookups: Lazy::default(),
     };
     kb.record_sizes();

@@ -18,11 +18,13 @@ use std::path::PathBuf;
 
 use super::lazy::{Encoded, Lazy};
 use super::string::{read_pooled, write_pooled};
+use super::{Str, Texts};
 pub use crate::store::cache::SourceId;
 
 /// Bumped whenever the encoded model changes shape.
 /// 4: technique field fingerprints for `attck diff`.
-pub const FORMAT_VERSION: u32 = 6;
+/// 7: fixed-width edges; edge texts and object names checked one string at a time.
+pub const FORMAT_VERSION: u32 = 7;
 
 const MAGIC: &[u8; 8] = b"ATTCKIX\0";
 
@@ -94,6 +96,8 @@ pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Ve
         ("edges".into(), edges_blob),
         ("lookups.pool".into(), lookups_pool),
         ("lookups".into(), lookups_blob),
+        ("edge_texts".into(), Texts::encode(kb.edge_texts.iter())),
+        ("names".into(), Texts::encode(kb.names_table().into_iter())),
     ];
     // The object kinds a technique or tactic list does not need are sections of their own.
     macro_rules! lazy_section {
@@ -269,7 +273,28 @@ pub fn decode(
             );
         }};
     }
-    lazy!(edges, KnowledgeBase::edges_fit);
+    // Edge texts and names are checked one string at a time, when read (see `Texts`).
+    let fallback = reopen.clone();
+    kb.edge_texts = Texts::encoded(get("edge_texts")?.0, move || {
+        fallback().map(|kb| kb.edge_texts.iter().map(Str::from).collect())
+    })
+    .map_err(Invalid::Corrupt)?;
+    let fallback = reopen.clone();
+    let names = Texts::encoded(get("names")?.0, move || {
+        fallback().map(|kb| kb.names_table().into_iter().map(Str::from).collect())
+    })
+    .map_err(Invalid::Corrupt)?;
+    let outside_core: usize = Kind::ALL
+        .iter()
+        .filter(|k| !matches!(k, Kind::Matrix | Kind::Tactic | Kind::Technique))
+        .map(|&k| counts[kind_at(k)])
+        .sum();
+    if names.len() != 2 * outside_core {
+        return Err(Invalid::Corrupt("the names section does not fit".into()));
+    }
+    kb.names = Some(names);
+    let texts = kb.edge_texts.len();
+    lazy!(edges, |v, c| KnowledgeBase::edges_fit(v, c, texts));
     lazy!(lookups, KnowledgeBase::lookups_fit);
     lazy!(groups, |v: &Vec<_>, c: &[usize; 12]| v.len()
         == c[kind_at(Kind::Group)]);

@@ -170,7 +170,7 @@ impl Rel {
 }
 
 /// A relationship that counts: itself active and both ends active.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
     /// The relationship type.
     pub rel: Rel,
@@ -178,8 +178,9 @@ pub struct Edge {
     pub source: Node,
     /// Where it ends.
     pub target: Node,
-    /// The relationship's description (for `uses`, the procedure example); may be empty.
-    pub description: Str,
+    /// Where its description (for `uses`, the procedure example) is in the knowledge base's
+    /// edge texts: see `KnowledgeBase::edge_text`.
+    pub text: u32,
 }
 
 /// `malware` or `tool`.

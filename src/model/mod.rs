@@ -10,6 +10,7 @@ pub mod id;
 pub mod lazy;
 pub mod string;
 pub mod text;
+pub mod texts;
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,7 @@ pub use graph::{
 };
 pub use id::{Domain, TechniqueId, Version, cmp_ids};
 pub use string::{Lookup, Str};
+pub use texts::Texts;
 
 /// Fields every ATT&CK object has.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -237,18 +239,104 @@ pub struct KnowledgeBase {
     /// Relationships that count (a cache section of its own, decoded on first use).
     #[serde(skip)]
     pub(crate) edges: lazy::Lazy<Edges>,
+    /// The relationships' descriptions, numbered by [`Edge::text`] (a cache section read one
+    /// string at a time).
+    #[serde(skip)]
+    pub(crate) edge_texts: Texts,
+    /// ATT&CK ID and name of every object of the kinds outside the core, two strings per
+    /// object in [`Kind::ALL`] order (a cache section read one string at a time), so naming
+    /// a group or a mitigation does not decode every group or mitigation. `None` after a
+    /// parse, where the objects themselves are at hand.
+    #[serde(skip)]
+    pub(crate) names: Option<Texts>,
     /// ID and name lookups over every kind (a cache section of its own, decoded on first use).
     #[serde(skip)]
     pub(crate) lookups: lazy::Lazy<Lookups>,
 }
 
 /// The relationships that count, and their index by target.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+///
+/// Serialised as one byte string of fixed-width records rather than field by field: decoding
+/// 20,000 edges through serde was a third of a cached technique lookup.
+#[derive(Debug, Clone, Default)]
 pub struct Edges {
     /// Sorted by (source, type, target).
     pub(crate) list: Vec<Edge>,
     /// Indexes into `list`, sorted by (target, type, source).
     pub(crate) incoming: Vec<u32>,
+}
+
+/// One edge as 16 bytes: type, source kind, target kind, a zero, then the source index,
+/// target index and text number as little-endian `u32`s; kinds are positions in [`Kind::ALL`].
+const EDGE_BYTES: usize = 16;
+
+impl Serialize for Edges {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut b = Vec::with_capacity(4 + self.list.len() * (EDGE_BYTES + 4));
+        b.extend_from_slice(&(self.list.len() as u32).to_le_bytes());
+        for e in &self.list {
+            let rel = Rel::ALL.iter().position(|&r| r == e.rel).unwrap_or(0);
+            b.extend_from_slice(&[
+                rel as u8,
+                kind_at(e.source.kind) as u8,
+                kind_at(e.target.kind) as u8,
+                0,
+            ]);
+            for v in [e.source.index, e.target.index, e.text] {
+                b.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        for &i in &self.incoming {
+            b.extend_from_slice(&i.to_le_bytes());
+        }
+        s.serialize_bytes(&b)
+    }
+}
+
+impl Edges {
+    /// Reads the byte form written by `Serialize`; `None` if it is malformed.
+    fn from_bytes(b: &[u8]) -> Option<Edges> {
+        let word = |at: usize| -> Option<u32> {
+            Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+        };
+        let n = word(0)? as usize;
+        let records = n.checked_mul(EDGE_BYTES)?;
+        if b.len() != 4 + records + n.checked_mul(4)? {
+            return None;
+        }
+        let mut list = Vec::with_capacity(n);
+        for r in b[4..4 + records].chunks_exact(EDGE_BYTES) {
+            let kind = |k: u8| Kind::ALL.get(k as usize).copied();
+            let at = |i: usize| u32::from_le_bytes([r[i], r[i + 1], r[i + 2], r[i + 3]]);
+            list.push(Edge {
+                rel: *Rel::ALL.get(r[0] as usize)?,
+                source: Node::new(kind(r[1])?, at(4)),
+                target: Node::new(kind(r[2])?, at(8)),
+                text: at(12),
+            });
+        }
+        let incoming = b[4 + records..]
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        Some(Edges { list, incoming })
+    }
+}
+
+impl<'de> Deserialize<'de> for Edges {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Edges;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("edges as bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, b: &[u8]) -> Result<Edges, E> {
+                Edges::from_bytes(b).ok_or_else(|| E::custom("malformed edges"))
+            }
+        }
+        d.deserialize_bytes(Bytes)
+    }
 }
 
 /// Lookups by ATT&CK ID and by name over every kind.
@@ -380,11 +468,15 @@ impl KnowledgeBase {
         Kind::ALL.map(|k| self.count(k))
     }
 
-    /// Whether every edge and the target index point inside a knowledge base of `counts`.
+    /// Whether every edge and the target index point inside a knowledge base of `counts`
+    /// with `texts` edge descriptions.
     #[must_use]
-    pub fn edges_fit(edges: &Edges, counts: &[usize; 12]) -> bool {
+    pub fn edges_fit(edges: &Edges, counts: &[usize; 12], texts: usize) -> bool {
         let ok = |n: Node| node_fits(n, counts);
-        edges.list.iter().all(|e| ok(e.source) && ok(e.target))
+        edges
+            .list
+            .iter()
+            .all(|e| ok(e.source) && ok(e.target) && (e.text as usize) < texts)
             && edges.incoming.len() == edges.list.len()
             && edges
                 .incoming
@@ -556,6 +648,56 @@ impl KnowledgeBase {
             Kind::Campaign => &self.campaigns[i].aliases,
             _ => &[],
         }
+    }
+
+    /// The description of an edge (for `uses`, the procedure example); may be empty.
+    #[must_use]
+    pub fn edge_text(&self, e: &Edge) -> &str {
+        self.edge_texts.get(e.text as usize)
+    }
+
+    /// The ATT&CK ID (empty when it has none) and name of an object, without decoding its
+    /// kind's objects from the cache.
+    #[must_use]
+    pub fn id_and_name(&self, n: Node) -> (&str, &str) {
+        match (&self.names, n.kind) {
+            (Some(names), kind)
+                if !matches!(kind, Kind::Matrix | Kind::Tactic | Kind::Technique) =>
+            {
+                let at = 2 * self.names_before(kind) + 2 * n.index as usize;
+                (names.get(at), names.get(at + 1))
+            }
+            _ => {
+                let m = self.meta(n);
+                (m.id.as_str(), m.name.as_str())
+            }
+        }
+    }
+
+    /// How many objects of the kinds outside the core come before `kind`'s in [`Kind::ALL`].
+    fn names_before(&self, kind: Kind) -> usize {
+        Kind::ALL
+            .iter()
+            .take_while(|&&k| k != kind)
+            .filter(|k| !matches!(k, Kind::Matrix | Kind::Tactic | Kind::Technique))
+            .map(|&k| self.count(k))
+            .sum()
+    }
+
+    /// ID and name of every object of the kinds outside the core, in the order
+    /// [`Self::id_and_name`] reads them from the cache.
+    pub(crate) fn names_table(&self) -> Vec<&str> {
+        let mut v = Vec::new();
+        for k in Kind::ALL {
+            if !matches!(k, Kind::Matrix | Kind::Tactic | Kind::Technique) {
+                for n in self.nodes(k) {
+                    let m = self.meta(n);
+                    v.push(m.id.as_str());
+                    v.push(m.name.as_str());
+                }
+            }
+        }
+        v
     }
 
     /// Every relationship that counts, sorted by (source, type, target).

@@ -36,10 +36,10 @@ impl Ref {
     /// The reference to an object of the knowledge base.
     #[must_use]
     pub fn to(kb: &crate::model::KnowledgeBase, n: crate::model::Node) -> Ref {
-        let m = kb.meta(n);
+        let (id, name) = kb.id_and_name(n);
         Ref {
-            id: m.id.to_string(),
-            name: m.name.to_string(),
+            id: id.to_string(),
+            name: name.to_string(),
         }
     }
 
@@ -63,13 +63,10 @@ impl OptRef {
     /// The reference to an object of the knowledge base.
     #[must_use]
     pub fn to(kb: &crate::model::KnowledgeBase, n: crate::model::Node) -> OptRef {
-        let m = kb.meta(n);
+        let (id, name) = kb.id_and_name(n);
         OptRef {
-            id: (!m.id.is_empty())
-                .then(|| m.id.clone())
-                .as_ref()
-                .map(ToString::to_string),
-            name: m.name.to_string(),
+            id: (!id.is_empty()).then(|| id.to_string()),
+            name: name.to_string(),
         }
     }
 

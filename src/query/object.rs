@@ -306,7 +306,7 @@ fn procedures_out(kb: &KnowledgeBase, n: Node) -> Vec<Procedure> {
                 id: m.id.to_string(),
                 name: m.name.to_string(),
                 kind: "technique",
-                description: e.description.to_string(),
+                description: kb.edge_text(e).to_string(),
             }
         })
         .collect();

@@ -143,12 +143,12 @@ fn relations(kb: &KnowledgeBase, i: u32) -> TechniqueDetail {
                 && matches!(e.source.kind, Kind::Group | Kind::Software | Kind::Campaign)
         })
         .map(|e| {
-            let m = kb.meta(e.source);
+            let (id, name) = kb.id_and_name(e.source);
             Procedure {
-                id: m.id.to_string(),
-                name: m.name.to_string(),
+                id: id.to_string(),
+                name: name.to_string(),
                 kind: e.source.kind.name(),
-                description: e.description.to_string(),
+                description: kb.edge_text(e).to_string(),
             }
         })
         .collect();

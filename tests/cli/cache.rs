@@ -138,6 +138,43 @@ fn damage(cache: &std::path::Path, section: &str) {
     fs::write(cache, &bytes).unwrap();
 }
 
+/// Flips every byte of a section after its first four (a text table's count), so any string
+/// read from it is damaged.
+fn damage_every_string(cache: &std::path::Path, section: &str) {
+    let mut bytes = fs::read(cache).unwrap();
+    let head = attck_explorer::model::cache::header(&bytes).unwrap();
+    let s = head.sections.iter().find(|s| s.name == section).unwrap();
+    for b in &mut bytes[(s.offset + 4) as usize..(s.offset + s.len) as usize] {
+        *b ^= 0xA5;
+    }
+    fs::write(cache, &bytes).unwrap();
+}
+
+#[test]
+fn damaged_procedure_texts_or_names_are_answered_from_the_bundle() {
+    let env = Env::new();
+    let good = env.run(&["technique", "T1059.001", "-f", "json", "--no-cache"]);
+    let procedures = good.json::<serde_json::Value>()["procedures"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert!(procedures > 0, "the sample technique shows procedures");
+    assert_eq!(env.run(&["tactics"]).code, 0);
+    let whole = fs::read(env.the_cache()).unwrap();
+    for section in ["edge_texts", "names"] {
+        damage_every_string(&env.the_cache(), section);
+        let r = env.run(&["technique", "T1059.001", "-f", "json"]);
+        assert_eq!(r.code, 0, "{section}: {}", r.stderr);
+        assert_eq!(r.stdout, good.stdout, "{section}");
+        // The damaged file was dropped and a whole one built again.
+        let again = env.run(&["technique", "T1059.001", "-f", "json", "-v"]);
+        assert_eq!(again.stdout, good.stdout, "{section}");
+        assert!(
+            fs::read(env.the_cache()).unwrap() == whole,
+            "{section}: the damaged cache was replaced by a whole one"
+        );
+    }
+}
+
 #[test]
 fn a_corrupt_cache_is_rebuilt() {
     let env = Env::new();

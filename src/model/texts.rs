@@ -1,0 +1,205 @@
+//! [`Texts`]: a numbered table of strings that the index cache answers one string at a time.
+//!
+//! A technique lookup shows a few hundred procedure texts and object names out of tens of
+//! thousands. Checking a whole 4 MB pool (CRC and UTF-8) to show a few of them cost more than
+//! the rest of the lookup, so each string carries its own CRC-32 and is checked only when read.
+//!
+//! Section layout (little-endian): `u32` count `n`, then `n` entries of `(offset, length,
+//! crc)` as three `u32`s (offsets relative to the pool), then the pool of UTF-8 bytes.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use super::string::Str;
+
+/// Builds the table another way (from the bundle) when a cached string is damaged.
+type Rebuild = Arc<dyn Fn() -> Option<Vec<Str>> + Send + Sync>;
+
+const ENTRY: usize = 12;
+
+/// A table of strings, either built already or read from the cache on demand.
+pub struct Texts(Inner);
+
+enum Inner {
+    Ready(Vec<Str>),
+    Encoded {
+        entries: &'static [u8],
+        pool: &'static [u8],
+        fallback: OnceLock<Vec<Str>>,
+        rebuild: Rebuild,
+    },
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .and_then(|s| s.try_into().ok())
+        .map(u32::from_le_bytes)
+}
+
+impl Texts {
+    /// A table that is built already.
+    #[must_use]
+    pub fn ready(texts: Vec<Str>) -> Texts {
+        Texts(Inner::Ready(texts))
+    }
+
+    /// A table still in the cache. Only its shape is checked here; each string is checked
+    /// when first read, and a damaged one makes `rebuild` supply the whole table.
+    pub fn encoded(
+        section: &'static [u8],
+        rebuild: impl Fn() -> Option<Vec<Str>> + Send + Sync + 'static,
+    ) -> Result<Texts, String> {
+        let n = u32_at(section, 0).ok_or("a text table without its count")? as usize;
+        let end = n
+            .checked_mul(ENTRY)
+            .and_then(|b| b.checked_add(4))
+            .filter(|&e| e <= section.len())
+            .ok_or("a text table longer than its section")?;
+        Ok(Texts(Inner::Encoded {
+            entries: &section[4..end],
+            pool: &section[end..],
+            fallback: OnceLock::new(),
+            rebuild: Arc::new(rebuild),
+        }))
+    }
+
+    /// Encodes strings as a cache section.
+    #[must_use]
+    pub fn encode<'a>(texts: impl ExactSizeIterator<Item = &'a str>) -> Vec<u8> {
+        let n = texts.len();
+        let mut entries = Vec::with_capacity(4 + n * ENTRY);
+        let mut pool: Vec<u8> = Vec::new();
+        entries.extend_from_slice(&(n as u32).to_le_bytes());
+        for t in texts {
+            entries.extend_from_slice(&(pool.len() as u32).to_le_bytes());
+            entries.extend_from_slice(&(t.len() as u32).to_le_bytes());
+            entries.extend_from_slice(&crc32fast::hash(t.as_bytes()).to_le_bytes());
+            pool.extend_from_slice(t.as_bytes());
+        }
+        entries.extend_from_slice(&pool);
+        entries
+    }
+
+    /// How many strings.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Inner::Ready(v) => v.len(),
+            Inner::Encoded { entries, .. } => entries.len() / ENTRY,
+        }
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// String `i` (empty when out of range).
+    #[must_use]
+    pub fn get(&self, i: usize) -> &str {
+        match &self.0 {
+            Inner::Ready(v) => v.get(i).map_or("", Str::as_str),
+            Inner::Encoded {
+                entries,
+                pool,
+                fallback,
+                rebuild,
+            } => {
+                if let Some(v) = fallback.get() {
+                    return v.get(i).map_or("", Str::as_str);
+                }
+                if i >= entries.len() / ENTRY {
+                    return "";
+                }
+                if let Some(s) = Self::checked(entries, pool, i) {
+                    return s;
+                }
+                fallback
+                    .get_or_init(|| rebuild().unwrap_or_default())
+                    .get(i)
+                    .map_or("", Str::as_str)
+            }
+        }
+    }
+
+    /// String `i` of an encoded table, if its bytes lie in the pool, match their CRC and
+    /// are UTF-8.
+    fn checked(entries: &[u8], pool: &'static [u8], i: usize) -> Option<&'static str> {
+        let at = i * ENTRY;
+        let off = u32_at(entries, at)? as usize;
+        let len = u32_at(entries, at + 4)? as usize;
+        let crc = u32_at(entries, at + 8)?;
+        let bytes = pool.get(off..off.checked_add(len)?)?;
+        if crc32fast::hash(bytes) != crc {
+            return None;
+        }
+        std::str::from_utf8(bytes).ok()
+    }
+
+    /// Every string, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+impl Default for Texts {
+    fn default() -> Self {
+        Texts::ready(Vec::new())
+    }
+}
+
+impl Clone for Texts {
+    fn clone(&self) -> Self {
+        Texts::ready(self.iter().map(Str::from).collect())
+    }
+}
+
+impl fmt::Debug for Texts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Inner::Ready(v) => f.debug_list().entries(v).finish(),
+            Inner::Encoded { .. } => write!(f, "<{} texts in the cache>", self.len()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leak(v: Vec<u8>) -> &'static [u8] {
+        Box::leak(v.into_boxed_slice())
+    }
+
+    #[test]
+    fn encoded_strings_read_back_one_by_one() {
+        let words = ["", "alpha", "βeta", "gamma delta"];
+        let t = Texts::encoded(leak(Texts::encode(words.into_iter())), || None).unwrap();
+        assert_eq!(t.len(), 4);
+        assert_eq!(t.iter().collect::<Vec<_>>(), words);
+        assert_eq!(t.get(99), "");
+    }
+
+    #[test]
+    fn a_damaged_string_is_answered_by_the_rebuild() {
+        let words = ["alpha", "beta"];
+        let mut bytes = Texts::encode(words.into_iter());
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0x20; // "betA": the CRC no longer matches
+        let t = Texts::encoded(leak(bytes), || {
+            Some(vec![Str::from("alpha"), Str::from("beta")])
+        })
+        .unwrap();
+        assert_eq!(t.get(1), "beta");
+        assert_eq!(t.get(0), "alpha");
+    }
+
+    #[test]
+    fn a_table_longer_than_its_section_is_refused() {
+        let mut bytes = Texts::encode(["a", "b"].into_iter());
+        bytes[0] = 200;
+        assert!(Texts::encoded(leak(bytes), || None).is_err());
+        assert!(Texts::encoded(leak(vec![1, 0]), || None).is_err());
+    }
+}

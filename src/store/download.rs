@@ -10,8 +10,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
-use reqwest::{StatusCode, Url};
 use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{StatusCode, Url};
 use sha2::{Digest, Sha256};
 
 /// The largest body accepted by default, on the wire and decompressed (enterprise 18.1 is
@@ -244,7 +244,7 @@ impl std::error::Error for Cutoff {}
 
 /// The size cap in words: MiB when it is a whole number of them, else bytes.
 fn cap_text(max: u64) -> String {
-    if max >= 1 << 20 && max % (1 << 20) == 0 {
+    if max >= 1 << 20 && max.is_multiple_of(1 << 20) {
         format!("{} MiB", max >> 20)
     } else {
         format!("{max} bytes")
@@ -270,7 +270,9 @@ pub fn redirect_verdict(previous: &[Url], next: &Url) -> Result<(), String> {
         return Err(format!("a redirect to a non-http URL ({next})"));
     }
     if next.scheme() == "http" && previous.last().is_some_and(|p| p.scheme() == "https") {
-        return Err(format!("refused a redirect from https to plain http ({next})"));
+        return Err(format!(
+            "refused a redirect from https to plain http ({next})"
+        ));
     }
     Ok(())
 }
@@ -284,12 +286,12 @@ impl Client {
             .user_agent(concat!("attck/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.connect_timeout)
             .timeout(config.read_timeout)
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                match redirect_verdict(attempt.previous(), attempt.url()) {
+            .redirect(reqwest::redirect::Policy::custom(
+                |attempt| match redirect_verdict(attempt.previous(), attempt.url()) {
                     Ok(()) => attempt.follow(),
                     Err(why) => attempt.error(why),
-                }
-            }))
+                },
+            ))
             .build()
             .map_err(|e| anyhow!("cannot set up the HTTP client: {}", root_cause(&e)))?;
         Ok(Client { http, config })
@@ -396,11 +398,7 @@ impl Client {
             progress,
         };
         let copied = if gzip {
-            copy_hashed(
-                &mut flate2::read::GzDecoder::new(&mut counting),
-                file,
-                max,
-            )
+            copy_hashed(&mut flate2::read::GzDecoder::new(&mut counting), file, max)
         } else {
             copy_hashed(&mut counting, file, max)
         };
@@ -516,17 +514,45 @@ mod tests {
         let e = redirect_verdict(&chain, &next).unwrap_err();
         assert!(e.contains("more than 5 redirects"), "{e}");
         // A loop is refused at once.
-        let e = redirect_verdict(&urls(&["https://a.example/0", "https://a.example/1"]), &Url::parse("https://a.example/0").unwrap()).unwrap_err();
+        let e = redirect_verdict(
+            &urls(&["https://a.example/0", "https://a.example/1"]),
+            &Url::parse("https://a.example/0").unwrap(),
+        )
+        .unwrap_err();
         assert!(e.contains("loop"), "{e}");
         // https -> http is refused; http -> https and http -> http are followed.
-        let e = redirect_verdict(&urls(&["https://a.example/0"]), &Url::parse("http://a.example/1").unwrap()).unwrap_err();
+        let e = redirect_verdict(
+            &urls(&["https://a.example/0"]),
+            &Url::parse("http://a.example/1").unwrap(),
+        )
+        .unwrap_err();
         assert!(e.contains("from https to plain http"), "{e}");
-        let e = redirect_verdict(&urls(&["http://a.example/0", "https://a.example/1"]), &Url::parse("http://a.example/2").unwrap()).unwrap_err();
+        let e = redirect_verdict(
+            &urls(&["http://a.example/0", "https://a.example/1"]),
+            &Url::parse("http://a.example/2").unwrap(),
+        )
+        .unwrap_err();
         assert!(e.contains("from https to plain http"), "{e}");
-        assert_eq!(redirect_verdict(&urls(&["http://a.example/0"]), &Url::parse("https://a.example/1").unwrap()), Ok(()));
-        assert_eq!(redirect_verdict(&urls(&["http://127.0.0.1:1/a"]), &Url::parse("http://127.0.0.1:1/b").unwrap()), Ok(()));
+        assert_eq!(
+            redirect_verdict(
+                &urls(&["http://a.example/0"]),
+                &Url::parse("https://a.example/1").unwrap()
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            redirect_verdict(
+                &urls(&["http://127.0.0.1:1/a"]),
+                &Url::parse("http://127.0.0.1:1/b").unwrap()
+            ),
+            Ok(())
+        );
         // Other schemes are refused.
-        let e = redirect_verdict(&urls(&["https://a.example/0"]), &Url::parse("file:///etc/passwd").unwrap()).unwrap_err();
+        let e = redirect_verdict(
+            &urls(&["https://a.example/0"]),
+            &Url::parse("file:///etc/passwd").unwrap(),
+        )
+        .unwrap_err();
         assert!(e.contains("non-http"), "{e}");
     }
 

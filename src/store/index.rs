@@ -237,7 +237,11 @@ mod tests {
             .collect();
         assert_eq!(names, ["18.1"]);
         assert_eq!(ix.skipped.len(), 8, "{:?}", ix.skipped);
-        assert!(ix.skipped.iter().all(|s| s.starts_with("index.json: ignored")));
+        assert!(
+            ix.skipped
+                .iter()
+                .all(|s| s.starts_with("index.json: ignored"))
+        );
         // Control characters are escaped in the note.
         assert!(ix.skipped.iter().all(|s| !s.contains('\0')));
         // Nothing valid at all is still an error.
@@ -254,13 +258,28 @@ mod tests {
         for ok in ["18.1", "1", "11.0-beta", "2.0.3"] {
             assert!(is_published_version(ok), "{ok}");
         }
-        for bad in ["", "..", "1..2", "1.", ".1", "1/2", "1\\2", "a", "1.0-", "1.0-Beta", "1.0-../x", "1.0\0"] {
+        for bad in [
+            "", "..", "1..2", "1.", ".1", "1/2", "1\\2", "a", "1.0-", "1.0-Beta", "1.0-../x",
+            "1.0\0",
+        ] {
             assert!(!is_published_version(bad), "{bad}");
         }
-        for ok in ["enterprise-attack.json", "ics-attack-18.1.json", "mobile-attack-11.0-beta.json"] {
+        for ok in [
+            "enterprise-attack.json",
+            "ics-attack-18.1.json",
+            "mobile-attack-11.0-beta.json",
+        ] {
             assert!(is_bundle_file_name(ok), "{ok}");
         }
-        for bad in ["attack.json", "ics-attack-.json", "ics-attack-..json", "ics-attack-x.json", "pre-attack-1.0.json", "ics-attack-1.0.json.txt", "enterprise-attack-notes-1.0.json"] {
+        for bad in [
+            "attack.json",
+            "ics-attack-.json",
+            "ics-attack-..json",
+            "ics-attack-x.json",
+            "pre-attack-1.0.json",
+            "ics-attack-1.0.json.txt",
+            "enterprise-attack-notes-1.0.json",
+        ] {
             assert!(!is_bundle_file_name(bad), "{bad}");
         }
     }

@@ -296,7 +296,10 @@ fn place(
         .parse()
         .map_err(|e: String| anyhow!(e))?;
     let path = dir.join(format!("{}-{version}.json", domain.stix_name()));
-    let same = fs::read(&path).is_ok_and(|b| sha256(&b) == meta.sha256);
+    // Only a regular file is compared: a link planted there (to a device that never ends,
+    // say) is not read, and the rename below replaces the link itself.
+    let same =
+        super::is_plain_file(&path) && fs::read(&path).is_ok_and(|b| sha256(&b) == meta.sha256);
     let staged = sidecar::stage(&path, meta)?;
     if same {
         staged.commit()?;

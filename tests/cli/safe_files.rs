@@ -131,6 +131,22 @@ fn a_symlink_at_the_bundle_or_sidecar_path_is_replaced_not_written_through() {
 }
 
 #[test]
+fn a_symlink_to_a_device_at_the_bundle_path_is_not_read() {
+    let h = Home::new();
+    std::fs::create_dir_all(h.dir()).unwrap();
+    let bundle = h.dir().join("ics-attack-1.0.json");
+    // Reading through this link would never end.
+    symlink("/dev/zero", &bundle).unwrap();
+    let r = h.install();
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!is_link(&bundle));
+    assert_eq!(
+        sha256_file(&bundle),
+        sha256_file(&sample_dir().join("ics-attack-1.0.json"))
+    );
+}
+
+#[test]
 fn a_symlink_at_the_lock_path_is_refused() {
     let h = Home::new();
     std::fs::create_dir_all(h.dir()).unwrap();

@@ -160,10 +160,11 @@ impl Index {
         Ok(Index { domains, skipped })
     }
 
-    /// Reads the kept copy in `dir`; `None` when absent or damaged.
+    /// Reads the kept copy in `dir`; `None` when absent, damaged, larger than 16 MiB or not a
+    /// regular file.
     #[must_use]
     pub fn read_kept(dir: &Path) -> Option<Index> {
-        let bytes = std::fs::read(dir.join(INDEX_FILE)).ok()?;
+        let bytes = super::read_own_small(&dir.join(INDEX_FILE), 16 << 20)?;
         Index::parse(&bytes).ok()
     }
 

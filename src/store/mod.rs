@@ -215,6 +215,24 @@ pub fn is_plain_file(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
 }
 
+/// Reads a small file attck keeps (a sidecar, the kept index): `None` unless it is a regular
+/// file itself (a link planted there, say to a device that never ends, is not read) and at
+/// most `max` bytes.
+#[must_use]
+pub fn read_own_small(path: &Path, max: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    if !is_plain_file(path) {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .ok()?
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= max).then_some(bytes)
+}
+
 /// The files `data clear` removes: the domains' bundles (strictly `<domain>-attack.json` or
 /// `<domain>-attack-<version>.json`) and their sidecars; for every domain also the kept
 /// `index.json` and leftover temporary files (`.attck-*.part`). Only regular files: a

@@ -34,6 +34,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcom
     let settings = settings::resolve(&cli.global, &settings::ProcessEnv)?;
     let mut ctx = Ctx {
         cache_warned: false,
+        plain_http_warned: false,
         settings: &settings,
         out,
         err,

@@ -180,6 +180,21 @@ fn http(env: &dyn Env) -> Result<HttpConfig> {
         // A short timeout is a test's: keep its retries quick too.
         c.backoff = c.backoff.min(c.read_timeout / 4);
     }
+    // Hidden, for tests: a lower size cap lets them send "too large" bodies cheaply.
+    if let Some(v) = env
+        .var("ATTCK_MAX_DOWNLOAD_BYTES")
+        .filter(|v| !v.is_empty())
+    {
+        let v = v.to_string_lossy();
+        c.max_bytes = v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|&n: &u64| n > 0)
+            .ok_or_else(|| {
+                anyhow!("ATTCK_MAX_DOWNLOAD_BYTES='{v}' is not a positive number of bytes")
+            })?;
+    }
     Ok(c)
 }
 
@@ -316,6 +331,9 @@ mod tests {
         assert_eq!(s.source.base(), "http://127.0.0.1:9/m");
         assert!(s.offline);
         assert_eq!(s.http.read_timeout, Duration::from_millis(500));
+        assert_eq!(s.http.max_bytes, crate::store::download::MAX_BYTES);
+        let capped = MapEnv(HashMap::from([("ATTCK_MAX_DOWNLOAD_BYTES", "1000")]));
+        assert_eq!(resolve(&args(&[]), &capped).unwrap().http.max_bytes, 1000);
         let s = resolve(&args(&["--source-url", "https://mirror.example/a"]), &env).unwrap();
         assert_eq!(s.source.base(), "https://mirror.example/a");
         let s = resolve(&args(&[]), &MapEnv(HashMap::new())).unwrap();
@@ -325,6 +343,8 @@ mod tests {
             ("ATTCK_SOURCE_URL", "ftp://x"),
             ("ATTCK_OFFLINE", "maybe"),
             ("ATTCK_HTTP_TIMEOUT_SECS", "-1"),
+            ("ATTCK_MAX_DOWNLOAD_BYTES", "0"),
+            ("ATTCK_MAX_DOWNLOAD_BYTES", "1e6"),
         ] {
             let e = resolve(&args(&[]), &MapEnv(HashMap::from([(k, v)]))).unwrap_err();
             assert!(e.to_string().contains(k), "{e}");

@@ -67,6 +67,8 @@ pub struct Ctx<'a> {
     pub err: &'a mut dyn Write,
     /// The one "cannot write the cache" warning was given.
     pub cache_warned: bool,
+    /// The one "plain http source" warning was given.
+    pub plain_http_warned: bool,
 }
 
 impl Ctx<'_> {
@@ -256,6 +258,7 @@ impl Ctx<'_> {
         version: Option<&Version>,
     ) -> Result<Installed> {
         let s = self.settings;
+        self.warn_plain_http()?;
         let client = Client::new(s.http.clone())?;
         let mut reporter = Reporter::new(self.err, s.quiet, s.stderr_tty);
         let done = store::update::download(
@@ -269,6 +272,19 @@ impl Ctx<'_> {
         )?;
         self.report(&done)?;
         Ok(done)
+    }
+
+    /// Warns once, before the first request, when the source is plain http to another machine.
+    pub fn warn_plain_http(&mut self) -> Result<()> {
+        let s = self.settings;
+        if self.plain_http_warned || !s.source.is_remote_plain_http() {
+            return Ok(());
+        }
+        self.plain_http_warned = true;
+        self.warn(&format!(
+            "{} is plain http: what is downloaded can be read or altered on the way; prefer an https mirror",
+            s.source.base()
+        ))
     }
 
     /// The one line saying what an install did.

@@ -69,9 +69,13 @@ fn list(ctx: &mut Ctx) -> Result<Outcome> {
         ctx.note("offline: listing the index fetched last")?;
         ix
     } else {
+        ctx.warn_plain_http()?;
         let client = Client::new(s.http.clone())?;
         store::update::fetch_index(&client, &s.source, &s.data_dir)?
     };
+    for skipped in &index.skipped {
+        ctx.warn(skipped)?;
+    }
     let domains = if s.domains.is_empty() {
         Domain::ALL.to_vec()
     } else {

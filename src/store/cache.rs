@@ -130,8 +130,10 @@ pub fn list(cache_dir: &Path) -> Result<Vec<PathBuf>> {
             return Err(e).with_context(|| format!("cannot read {}", cache_dir.display()));
         }
     };
+    // Regular files only: a symbolic link or directory with a cache-like name is not ours.
     let mut out: Vec<PathBuf> = entries
         .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.path())
         .filter(|p| {
             p.extension().is_some_and(|x| x == EXT)
@@ -140,7 +142,6 @@ pub fn list(cache_dir: &Path) -> Result<Vec<PathBuf>> {
                         && Path::new(n).extension().is_some_and(|x| x == "part")
                 })
         })
-        .filter(|p| p.is_file())
         .collect();
     out.sort();
     Ok(out)
@@ -183,5 +184,37 @@ mod tests {
         );
         assert_eq!(map_for_process(&p), Some(&b"hello"[..]));
         assert!(map_for_process(&dir.path().join("missing")).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_are_owner_only_and_never_through_a_planted_symlink() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim");
+        fs::write(&victim, "keep me").unwrap();
+        let dir = home.path().join("new").join("cache");
+        let p = dir.join("x.attck-index");
+        write_atomic(&p, b"first").unwrap();
+        // Directories attck creates are 0700, its files 0600.
+        for d in [home.path().join("new"), dir.clone()] {
+            let mode = fs::metadata(&d).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "{}", d.display());
+        }
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        // A symlink planted at the cache path is replaced, its target untouched.
+        fs::remove_file(&p).unwrap();
+        std::os::unix::fs::symlink(&victim, &p).unwrap();
+        write_atomic(&p, b"second").unwrap();
+        assert!(!fs::symlink_metadata(&p).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read(&p).unwrap(), b"second");
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+        // Links are not listed as caches (so `data clear --cache` leaves them).
+        std::os::unix::fs::symlink(&victim, dir.join("y.attck-index")).unwrap();
+        assert_eq!(list(&dir).unwrap(), std::slice::from_ref(&p));
     }
 }

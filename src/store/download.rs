@@ -1,6 +1,7 @@
 //! HTTP downloads: a blocking reqwest client with timeouts, a user agent, gzip decoded by
-//! hand (so `Content-Length` is the progress total), conditional requests, size caps and
-//! bounded retries. Nothing here prints: progress goes through [`Progress`].
+//! hand (so `Content-Length` is the progress total), conditional requests, size caps, a
+//! bounded and never-downgrading redirect policy, and bounded retries. Nothing here prints:
+//! progress goes through [`Progress`].
 
 use std::fmt;
 use std::fs::File;
@@ -9,12 +10,20 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
-use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{StatusCode, Url};
 use sha2::{Digest, Sha256};
 
-/// The largest body accepted, on the wire and decompressed (enterprise 18.1 is 45 MB).
+/// The largest body accepted by default, on the wire and decompressed (enterprise 18.1 is
+/// 45 MB). [`HttpConfig::max_bytes`] holds the cap in force.
 pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Redirects followed per request; one more (or a loop) is refused.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// A whole transfer may take this many read timeouts (30 s each by default: 15 minutes),
+/// so a server that trickles bytes forever is cut off even though no single read times out.
+pub const DEADLINE_READS: u32 = 30;
 
 /// How requests are made.
 #[derive(Debug, Clone)]
@@ -27,6 +36,16 @@ pub struct HttpConfig {
     pub attempts: u32,
     /// Wait before the first retry; doubled for each further one.
     pub backoff: Duration,
+    /// The largest body accepted, on the wire and after gzip decoding.
+    pub max_bytes: u64,
+}
+
+impl HttpConfig {
+    /// The longest a whole transfer (headers and body) may take.
+    #[must_use]
+    pub fn deadline(&self) -> Duration {
+        self.read_timeout * DEADLINE_READS
+    }
 }
 
 impl Default for HttpConfig {
@@ -36,6 +55,7 @@ impl Default for HttpConfig {
             read_timeout: Duration::from_secs(30),
             attempts: 3,
             backoff: Duration::from_millis(500),
+            max_bytes: MAX_BYTES,
         }
     }
 }
@@ -178,35 +198,84 @@ fn header_string(h: &HeaderMap, name: header::HeaderName) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Counts bytes from the wire, reports them, and enforces [`MAX_BYTES`].
+/// Counts bytes from the wire, reports them, and enforces the size cap and the deadline.
 struct Counting<'a, R> {
     inner: R,
     count: u64,
+    max: u64,
+    deadline: Instant,
     progress: &'a mut dyn Progress,
 }
 
 impl<R: Read> Read for Counting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if Instant::now() >= self.deadline {
+            return Err(io::Error::other(Cutoff::Deadline));
+        }
         let n = self.inner.read(buf)?;
         self.count += n as u64;
         self.progress.advance(n as u64);
-        if self.count > MAX_BYTES {
-            return Err(io::Error::other(TooLarge));
+        if self.count > self.max {
+            return Err(io::Error::other(Cutoff::TooLarge(self.max)));
         }
         Ok(n)
     }
 }
 
+/// Why a body was cut off on our side (never retried: the same server would do it again).
 #[derive(Debug)]
-struct TooLarge;
+enum Cutoff {
+    /// More bytes on the wire than the cap.
+    TooLarge(u64),
+    /// The transfer outlasted [`HttpConfig::deadline`].
+    Deadline,
+}
 
-impl fmt::Display for TooLarge {
+impl fmt::Display for Cutoff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the body is larger than {} MiB", MAX_BYTES >> 20)
+        match self {
+            Cutoff::TooLarge(max) => write!(f, "the body is larger than {}", cap_text(*max)),
+            Cutoff::Deadline => f.write_str("the transfer took too long"),
+        }
     }
 }
 
-impl std::error::Error for TooLarge {}
+impl std::error::Error for Cutoff {}
+
+/// The size cap in words: MiB when it is a whole number of them, else bytes.
+fn cap_text(max: u64) -> String {
+    if max >= 1 << 20 && max.is_multiple_of(1 << 20) {
+        format!("{} MiB", max >> 20)
+    } else {
+        format!("{max} bytes")
+    }
+}
+
+/// Whether a redirect from the chain `previous` (the request URL first) to `next` is
+/// followed: at most [`MAX_REDIRECTS`] hops, never back to a URL already visited, only to
+/// http or https, and never from https down to plain http.
+///
+/// # Errors
+/// The reason the redirect is refused, in words.
+pub fn redirect_verdict(previous: &[Url], next: &Url) -> Result<(), String> {
+    if previous.len() > MAX_REDIRECTS {
+        return Err(format!(
+            "more than {MAX_REDIRECTS} redirects (the last to {next})"
+        ));
+    }
+    if previous.contains(next) {
+        return Err(format!("a redirect loop (back to {next})"));
+    }
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(format!("a redirect to a non-http URL ({next})"));
+    }
+    if next.scheme() == "http" && previous.last().is_some_and(|p| p.scheme() == "https") {
+        return Err(format!(
+            "refused a redirect from https to plain http ({next})"
+        ));
+    }
+    Ok(())
+}
 
 impl Client {
     /// Builds the client: rustls with the ring provider, the `attck/<version>` user agent.
@@ -217,6 +286,12 @@ impl Client {
             .user_agent(concat!("attck/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.connect_timeout)
             .timeout(config.read_timeout)
+            .redirect(reqwest::redirect::Policy::custom(
+                |attempt| match redirect_verdict(attempt.previous(), attempt.url()) {
+                    Ok(()) => attempt.follow(),
+                    Err(why) => attempt.error(why),
+                },
+            ))
             .build()
             .map_err(|e| anyhow!("cannot set up the HTTP client: {}", root_cause(&e)))?;
         Ok(Client { http, config })
@@ -274,9 +349,13 @@ impl Client {
                 req = req.header(header::IF_MODIFIED_SINCE, m.as_str());
             }
         }
-        let resp = req
-            .send()
-            .map_err(|e| Failure::transient(describe_reqwest(&e, timeout)))?;
+        let resp = req.send().map_err(|e| {
+            if e.is_redirect() {
+                Failure::fatal(root_cause(&e))
+            } else {
+                Failure::transient(describe_reqwest(&e, timeout))
+            }
+        })?;
         let status = resp.status();
         if status == StatusCode::NOT_MODIFIED && cond.is_some() {
             return Ok(Fetched::NotModified);
@@ -289,10 +368,12 @@ impl Client {
         }
         let headers = resp.headers().clone();
         let total = resp.content_length();
-        if total.is_some_and(|t| t > MAX_BYTES) {
+        let max = self.config.max_bytes;
+        if let Some(t) = total.filter(|&t| t > max) {
+            // Refused before a byte of the body is read.
             return Err(Failure::fatal(format!(
-                "the body is larger than {} MiB",
-                MAX_BYTES >> 20
+                "the body is larger than {} (Content-Length: {t})",
+                cap_text(max)
             )));
         }
         let gzip = match header_string(&headers, header::CONTENT_ENCODING).as_deref() {
@@ -312,26 +393,29 @@ impl Client {
         let mut counting = Counting {
             inner: resp,
             count: 0,
+            max,
+            deadline: started + self.config.deadline(),
             progress,
         };
         let copied = if gzip {
-            copy_hashed(&mut flate2::read::GzDecoder::new(&mut counting), file)
+            copy_hashed(&mut flate2::read::GzDecoder::new(&mut counting), file, max)
         } else {
-            copy_hashed(&mut counting, file)
+            copy_hashed(&mut counting, file, max)
         };
         let wire_bytes = counting.count;
         counting.progress.finish();
         let (size, sha256) = copied.map_err(|e| match e {
-            CopyError::Read(e)
-                if e.get_ref()
-                    .is_some_and(<dyn std::error::Error + Send + Sync>::is::<TooLarge>) =>
-            {
-                Failure::fatal(TooLarge.to_string())
-            }
-            CopyError::Read(e) => Failure::transient(describe_read(&e, timeout)),
+            CopyError::Read(e) => match e.get_ref().and_then(|i| i.downcast_ref::<Cutoff>()) {
+                Some(Cutoff::Deadline) => Failure::fatal(format!(
+                    "the transfer took longer than {} s",
+                    self.config.deadline().as_secs()
+                )),
+                Some(c) => Failure::fatal(c.to_string()),
+                None => Failure::transient(describe_read(&e, timeout)),
+            },
             CopyError::TooLarge => Failure::fatal(format!(
-                "the decompressed body is larger than {} MiB",
-                MAX_BYTES >> 20
+                "the decompressed body is larger than {}",
+                cap_text(max)
             )),
             CopyError::Write(e) => Failure::fatal(format!("cannot write the download: {e}")),
         })?;
@@ -362,7 +446,7 @@ enum CopyError {
 }
 
 /// Copies while hashing; read and write failures stay apart (a full disk is not retried).
-fn copy_hashed(from: &mut dyn Read, to: &mut File) -> Result<(u64, String), CopyError> {
+fn copy_hashed(from: &mut dyn Read, to: &mut File, max: u64) -> Result<(u64, String), CopyError> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
@@ -374,7 +458,7 @@ fn copy_hashed(from: &mut dyn Read, to: &mut File) -> Result<(u64, String), Copy
             Err(e) => return Err(CopyError::Read(e)),
         };
         size += n as u64;
-        if size > MAX_BYTES {
+        if size > max {
             return Err(CopyError::TooLarge);
         }
         hasher.update(&buf[..n]);
@@ -409,5 +493,73 @@ mod tests {
             sha256(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    fn urls(list: &[&str]) -> Vec<Url> {
+        list.iter().map(|u| Url::parse(u).unwrap()).collect()
+    }
+
+    #[test]
+    fn redirects_are_bounded_and_never_downgrade() {
+        let next = Url::parse("https://b.example/x").unwrap();
+        // Up to MAX_REDIRECTS hops are followed.
+        let mut chain = urls(&["https://a.example/0"]);
+        for i in 1..MAX_REDIRECTS {
+            chain.push(Url::parse(&format!("https://a.example/{i}")).unwrap());
+        }
+        assert_eq!(chain.len(), MAX_REDIRECTS);
+        assert_eq!(redirect_verdict(&chain, &next), Ok(()));
+        // One more is refused.
+        chain.push(Url::parse("https://a.example/last").unwrap());
+        let e = redirect_verdict(&chain, &next).unwrap_err();
+        assert!(e.contains("more than 5 redirects"), "{e}");
+        // A loop is refused at once.
+        let e = redirect_verdict(
+            &urls(&["https://a.example/0", "https://a.example/1"]),
+            &Url::parse("https://a.example/0").unwrap(),
+        )
+        .unwrap_err();
+        assert!(e.contains("loop"), "{e}");
+        // https -> http is refused; http -> https and http -> http are followed.
+        let e = redirect_verdict(
+            &urls(&["https://a.example/0"]),
+            &Url::parse("http://a.example/1").unwrap(),
+        )
+        .unwrap_err();
+        assert!(e.contains("from https to plain http"), "{e}");
+        let e = redirect_verdict(
+            &urls(&["http://a.example/0", "https://a.example/1"]),
+            &Url::parse("http://a.example/2").unwrap(),
+        )
+        .unwrap_err();
+        assert!(e.contains("from https to plain http"), "{e}");
+        assert_eq!(
+            redirect_verdict(
+                &urls(&["http://a.example/0"]),
+                &Url::parse("https://a.example/1").unwrap()
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            redirect_verdict(
+                &urls(&["http://127.0.0.1:1/a"]),
+                &Url::parse("http://127.0.0.1:1/b").unwrap()
+            ),
+            Ok(())
+        );
+        // Other schemes are refused.
+        let e = redirect_verdict(
+            &urls(&["https://a.example/0"]),
+            &Url::parse("file:///etc/passwd").unwrap(),
+        )
+        .unwrap_err();
+        assert!(e.contains("non-http"), "{e}");
+    }
+
+    #[test]
+    fn the_cap_is_said_in_mib_or_bytes() {
+        assert_eq!(cap_text(MAX_BYTES), "512 MiB");
+        assert_eq!(cap_text(1000), "1000 bytes");
+        assert_eq!(cap_text((1 << 20) + 1), "1048577 bytes");
     }
 }

@@ -50,6 +50,41 @@ pub struct Published {
 pub struct Index {
     /// (domain, versions newest first), in [`Domain::ALL`] order.
     pub domains: Vec<(Domain, Vec<Published>)>,
+    /// Entries left out because their version or file name is not one attck accepts
+    /// (each described in one line, control characters escaped).
+    pub skipped: Vec<String>,
+}
+
+/// Whether `name` is a version as an index may publish it: `\d+(\.\d+)*`, optionally
+/// followed by `-` and lower-case letters or digits (`11.0-beta`). Such a name holds no
+/// path separator, no `..` and nothing outside ASCII.
+#[must_use]
+pub fn is_published_version(name: &str) -> bool {
+    let (release, tag) = match name.split_once('-') {
+        Some((r, t)) => (r, Some(t)),
+        None => (name, None),
+    };
+    name.len() <= 32
+        && release.parse::<Version>().is_ok()
+        && tag.is_none_or(|t| {
+            !t.is_empty()
+                && t.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Whether `file` is a bundle file name as MITRE publishes them:
+/// `(enterprise|mobile|ics)-attack(-<version>)?.json`, the version as [`is_published_version`].
+#[must_use]
+pub fn is_bundle_file_name(file: &str) -> bool {
+    let Some(stem) = file.strip_suffix(".json") else {
+        return false;
+    };
+    Domain::ALL.into_iter().any(|d| {
+        stem.strip_prefix(d.stix_name()).is_some_and(|rest| {
+            rest.is_empty() || rest.strip_prefix('-').is_some_and(is_published_version)
+        })
+    })
 }
 
 impl Index {
@@ -58,7 +93,22 @@ impl Index {
         let raw: RawIndex =
             serde_json::from_slice(bytes).map_err(|e| anyhow!("not an ATT&CK index.json ({e})"))?;
         let mut domains: Vec<(Domain, Vec<Published>)> = Vec::new();
-        for c in raw.collections {
+        let mut skipped = Vec::new();
+        for mut c in raw.collections {
+            // A hostile or broken mirror may name versions or files that would be paths
+            // (`../../x`, `/etc/x`, `a\b`, NUL): such entries are left out, and said so.
+            c.versions.retain(|v| {
+                let file = v.url.rsplit('/').next().unwrap_or_default();
+                let ok = is_published_version(&v.version)
+                    && (v.url.is_empty() || is_bundle_file_name(file));
+                if !ok {
+                    skipped.push(format!(
+                        "index.json: ignored the entry with version {:?} and URL {:?} (not a version and bundle file name attck accepts)",
+                        v.version, v.url
+                    ));
+                }
+                ok
+            });
             // The URL's file name is the reliable part (`…/ics-attack/ics-attack-18.1.json`);
             // the collection name ("ICS ATT&CK") is the fallback.
             let from_url = c.versions.iter().find_map(|v| {
@@ -107,13 +157,14 @@ impl Index {
             return Err(anyhow!("not an ATT&CK index.json (no known domain in it)"));
         }
         domains.sort_by_key(|(d, _)| Domain::ALL.iter().position(|x| x == d));
-        Ok(Index { domains })
+        Ok(Index { domains, skipped })
     }
 
-    /// Reads the kept copy in `dir`; `None` when absent or damaged.
+    /// Reads the kept copy in `dir`; `None` when absent, damaged, larger than 16 MiB or not a
+    /// regular file.
     #[must_use]
     pub fn read_kept(dir: &Path) -> Option<Index> {
-        let bytes = std::fs::read(dir.join(INDEX_FILE)).ok()?;
+        let bytes = super::read_own_small(&dir.join(INDEX_FILE), 16 << 20)?;
         Index::parse(&bytes).ok()
     }
 
@@ -163,5 +214,74 @@ mod tests {
         assert!(ix.latest(Domain::Mobile).is_none());
         assert!(Index::parse(b"[]").is_err());
         assert!(Index::parse(br#"{"collections":[]}"#).is_err());
+    }
+
+    #[test]
+    fn names_that_could_be_paths_are_skipped_with_a_note() {
+        let ix = Index::parse(
+            br#"{"collections":[{"name":"ICS ATT&CK","versions":[
+                {"version":"18.1","url":"https://x/ics-attack/ics-attack-18.1.json"},
+                {"version":"../../x","url":"https://x/ics-attack/ics-attack-1.json"},
+                {"version":"/etc/passwd","url":""},
+                {"version":"1.0\\..\\x","url":""},
+                {"version":"2.0\u0000","url":""},
+                {"version":"..","url":""},
+                {"version":"3.0","url":"https://x/ics-attack/../../evil.json"},
+                {"version":"4.0","url":"https://x/ics-attack/ics-attack-4.0.json%00.txt"},
+                {"version":"5.0","url":"https://x/ics-attack/ics-attack-..json"}]}]}"#,
+        )
+        .unwrap();
+        let names: Vec<&str> = ix
+            .versions(Domain::Ics)
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(names, ["18.1"]);
+        assert_eq!(ix.skipped.len(), 8, "{:?}", ix.skipped);
+        assert!(
+            ix.skipped
+                .iter()
+                .all(|s| s.starts_with("index.json: ignored"))
+        );
+        // Control characters are escaped in the note.
+        assert!(ix.skipped.iter().all(|s| !s.contains('\0')));
+        // Nothing valid at all is still an error.
+        assert!(
+            Index::parse(br#"{"collections":[{"name":"ICS ATT&CK","versions":[{"version":"../x","url":""}]}]}"#)
+                .unwrap()
+                .versions(Domain::Ics)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn version_and_file_name_patterns() {
+        for ok in ["18.1", "1", "11.0-beta", "2.0.3"] {
+            assert!(is_published_version(ok), "{ok}");
+        }
+        for bad in [
+            "", "..", "1..2", "1.", ".1", "1/2", "1\\2", "a", "1.0-", "1.0-Beta", "1.0-../x",
+            "1.0\0",
+        ] {
+            assert!(!is_published_version(bad), "{bad}");
+        }
+        for ok in [
+            "enterprise-attack.json",
+            "ics-attack-18.1.json",
+            "mobile-attack-11.0-beta.json",
+        ] {
+            assert!(is_bundle_file_name(ok), "{ok}");
+        }
+        for bad in [
+            "attack.json",
+            "ics-attack-.json",
+            "ics-attack-..json",
+            "ics-attack-x.json",
+            "pre-attack-1.0.json",
+            "ics-attack-1.0.json.txt",
+            "enterprise-attack-notes-1.0.json",
+        ] {
+            assert!(!is_bundle_file_name(bad), "{bad}");
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! The data directory lock: one writer (update, first-use download, clear) at a time.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
 /// The lock file's name inside the data directory.
 pub const LOCK_FILE: &str = ".attck.lock";
@@ -18,14 +18,32 @@ pub struct DirLock {
     _file: File,
 }
 
+/// Opens (creating, owner-only) the lock file. Never through a symlink: one planted at the
+/// lock's path is refused rather than followed, so attck cannot be made to create or open a
+/// file elsewhere. The file is never truncated or written.
 fn open(dir: &Path) -> Result<(File, PathBuf)> {
     let path = dir.join(LOCK_FILE);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = options.open(&path).map_err(|e| {
+        let symlink = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        if symlink {
+            anyhow!(
+                "cannot open the lock file {}: it is a symbolic link (remove it; attck never writes through one)",
+                path.display()
+            )
+        } else {
+            anyhow!("cannot open the lock file {}: {e}", path.display())
+        }
+    })?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        bail!("the lock file {} is not a regular file", path.display());
+    }
     Ok((file, path))
 }
 
@@ -90,5 +108,37 @@ mod tests {
         assert_eq!(waited, 1);
         drop(held);
         let _again = lock(dir.path(), Duration::from_millis(250), &mut |_| {}).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_at_the_lock_path_is_refused_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("victim");
+        fs::write(&target, "keep me").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join(LOCK_FILE)).unwrap();
+        let e = try_lock(dir.path()).unwrap_err();
+        assert!(format!("{e:#}").contains("symbolic link"), "{e:#}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
+        // A dangling link is not followed to create its target either.
+        let missing = outside.path().join("created");
+        fs::remove_file(dir.path().join(LOCK_FILE)).unwrap();
+        std::os::unix::fs::symlink(&missing, dir.path().join(LOCK_FILE)).unwrap();
+        assert!(try_lock(dir.path()).is_err());
+        assert!(!missing.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_lock_file_is_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let _held = try_lock(dir.path()).unwrap();
+        let mode = fs::metadata(dir.path().join(LOCK_FILE))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 }

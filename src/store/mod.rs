@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::error::Error;
-use crate::model::{Domain, Version, id::version_from_file_name};
+use crate::model::{Domain, Version};
 
 /// A bundle file found in a data directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,15 +122,18 @@ pub fn bundles_in(dir: &Path, domain: Domain) -> Result<Vec<BundleFile>> {
         let Some(rest) = name.strip_prefix(stem) else {
             continue;
         };
+        // Strictly `<domain>.json` or `<domain>-<version>.json`: `…-notes-1.0.json` is not ours.
         let version = if rest == ".json" {
             None
-        } else if rest.starts_with('-') {
-            match version_from_file_name(name) {
+        } else {
+            match rest
+                .strip_prefix('-')
+                .and_then(|r| r.strip_suffix(".json"))
+                .and_then(|v| v.parse::<Version>().ok())
+            {
                 Some(v) => Some(v),
                 None => continue,
             }
-        } else {
-            continue;
         };
         if entry.path().is_file() {
             found.push(BundleFile {
@@ -206,27 +209,59 @@ pub fn installed(dir: &Path, domains: &[Domain]) -> Result<Vec<InstalledBundle>>
     Ok(all)
 }
 
-/// The files `data clear` removes: the domains' bundles and sidecars; for every domain also the
-/// kept index and leftover temporary files. Other files in the directory are never touched.
+/// Whether `path` is a regular file itself (a symbolic link, even to a file, is not).
+#[must_use]
+pub fn is_plain_file(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
+/// Reads a small file attck keeps (a sidecar, the kept index): `None` unless it is a regular
+/// file itself (a link planted there, say to a device that never ends, is not read) and at
+/// most `max` bytes.
+#[must_use]
+pub fn read_own_small(path: &Path, max: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    if !is_plain_file(path) {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .ok()?
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= max).then_some(bytes)
+}
+
+/// The files `data clear` removes: the domains' bundles (strictly `<domain>-attack.json` or
+/// `<domain>-attack-<version>.json`) and their sidecars; for every domain also the kept
+/// `index.json` and leftover temporary files (`.attck-*.part`). Only regular files: a
+/// symbolic link, a directory or any other name in the directory is never touched.
 pub fn clearable(dir: &Path, domains: &[Domain]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for b in installed(dir, domains)? {
+        if !is_plain_file(&b.file.path) {
+            continue;
+        }
         let meta = sidecar::path_for(&b.file.path);
         files.push(b.file.path);
-        if meta.is_file() {
+        if is_plain_file(&meta) {
             files.push(meta);
         }
     }
     if domains.len() == Domain::ALL.len() {
         let index = dir.join(index::INDEX_FILE);
-        if index.is_file() {
+        if is_plain_file(&index) {
             files.push(index);
         }
         if let Ok(entries) = fs::read_dir(dir) {
             for e in entries.flatten() {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
-                if name.starts_with(".attck-") && name.ends_with(".part") {
+                if name.starts_with(".attck-")
+                    && name.ends_with(".part")
+                    && e.file_type().is_ok_and(|t| t.is_file())
+                {
                     files.push(e.path());
                 }
             }
@@ -243,6 +278,7 @@ mod tests {
     fn highest_version_wins_and_named_version_is_found() {
         let dir = tempfile::tempdir().unwrap();
         for f in [
+            "enterprise-attack-notes-99.0.json",
             "enterprise-attack-9.0.json",
             "enterprise-attack-18.1.json",
             "enterprise-attack-17.1.json",
@@ -269,5 +305,43 @@ mod tests {
         fs::write(dir.path().join("ics-attack.json"), "{}").unwrap();
         let b = find_bundle(dir.path(), Domain::Ics, None).unwrap();
         assert!(b.version.is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn clearable_is_only_our_regular_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("x.json");
+        fs::write(&target, "{}").unwrap();
+        for f in [
+            "ics-attack-1.0.json",
+            "ics-attack-1.0.json.meta.json",
+            "index.json",
+            ".attck-download-abc.part",
+            "ics-attack-notes-1.0.json",
+            "notes.txt",
+        ] {
+            fs::write(dir.path().join(f), "{}").unwrap();
+        }
+        fs::create_dir(dir.path().join("ics-attack-2.0.json")).unwrap();
+        fs::create_dir(dir.path().join(".attck-dir.part")).unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join("ics-attack-3.0.json")).unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join(".attck-link.part")).unwrap();
+        let mut names: Vec<String> = clearable(dir.path(), &Domain::ALL)
+            .unwrap()
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ".attck-download-abc.part",
+                "ics-attack-1.0.json",
+                "ics-attack-1.0.json.meta.json",
+                "index.json"
+            ]
+        );
     }
 }

@@ -1,6 +1,5 @@
 //! The metadata sidecar beside each installed bundle: `<bundle file>.meta.json`.
 
-use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -40,11 +39,11 @@ pub fn path_for(bundle: &Path) -> PathBuf {
     bundle.with_file_name(name)
 }
 
-/// Reads a bundle's sidecar; `None` when it is missing or unreadable (a damaged sidecar only
-/// costs a full download next time).
+/// Reads a bundle's sidecar; `None` when it is missing, unreadable, larger than 64 KiB or not
+/// a regular file (a damaged sidecar only costs a full download next time).
 #[must_use]
 pub fn read(bundle: &Path) -> Option<Sidecar> {
-    let bytes = fs::read(path_for(bundle)).ok()?;
+    let bytes = super::read_own_small(&path_for(bundle), 64 * 1024)?;
     serde_json::from_slice(&bytes).ok()
 }
 
@@ -88,6 +87,7 @@ impl Staged {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn round_trip_and_damage() {
@@ -110,8 +110,24 @@ mod tests {
             attck_version: "0.1.0".into(),
         };
         stage(&bundle, &meta).unwrap().commit().unwrap();
-        assert_eq!(read(&bundle), Some(meta));
+        assert_eq!(read(&bundle), Some(meta.clone()));
         fs::write(path_for(&bundle), "{not json").unwrap();
+        assert!(read(&bundle).is_none());
+        // A link is not read, even to a good sidecar (or to a device that never ends).
+        #[cfg(unix)]
+        {
+            let good = dir.path().join("good.json");
+            stage(&good, &meta).unwrap().commit().unwrap();
+            fs::remove_file(path_for(&bundle)).unwrap();
+            std::os::unix::fs::symlink(path_for(&good), path_for(&bundle)).unwrap();
+            assert!(read(&bundle).is_none());
+            fs::remove_file(path_for(&bundle)).unwrap();
+            std::os::unix::fs::symlink("/dev/zero", path_for(&bundle)).unwrap();
+            assert!(read(&bundle).is_none());
+        }
+        // Nor is an oversized one.
+        fs::remove_file(path_for(&bundle)).unwrap();
+        fs::write(path_for(&bundle), vec![b' '; 65 * 1024]).unwrap();
         assert!(read(&bundle).is_none());
     }
 }

@@ -52,11 +52,38 @@ impl Source {
         format!("{}/{}/{}-{v}.json", self.base, d.stix_name(), d.stix_name())
     }
 
+    /// Whether requests to this source travel as plain http to a host other than this
+    /// machine (127.0.0.0/8, `::1`, `localhost`), where anyone on the way can read or alter them.
+    #[must_use]
+    pub fn is_remote_plain_http(&self) -> bool {
+        is_remote_plain_http(&self.base)
+    }
+
     /// The index of every domain's versions.
     #[must_use]
     pub fn index_url(&self) -> String {
         format!("{}/index.json", self.base)
     }
+}
+
+/// See [`Source::is_remote_plain_http`]; a URL that does not parse counts as remote.
+#[must_use]
+pub fn is_remote_plain_http(url: &str) -> bool {
+    let Ok(u) = reqwest::Url::parse(url) else {
+        return true;
+    };
+    if u.scheme() != "http" {
+        return false;
+    }
+    let Some(host) = u.host_str() else {
+        return true;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+        return !ip.is_loopback();
+    }
+    let name = host.trim_end_matches('.').to_ascii_lowercase();
+    name != "localhost" && !name.ends_with(".localhost")
 }
 
 /// What the validator learned from a bundle.
@@ -269,7 +296,10 @@ fn place(
         .parse()
         .map_err(|e: String| anyhow!(e))?;
     let path = dir.join(format!("{}-{version}.json", domain.stix_name()));
-    let same = fs::read(&path).is_ok_and(|b| sha256(&b) == meta.sha256);
+    // Only a regular file is compared: a link planted there (to a device that never ends,
+    // say) is not read, and the rename below replaces the link itself.
+    let same =
+        super::is_plain_file(&path) && fs::read(&path).is_ok_and(|b| sha256(&b) == meta.sha256);
     let staged = sidecar::stage(&path, meta)?;
     if same {
         staged.commit()?;
@@ -310,4 +340,37 @@ pub fn fetch_index(client: &Client, source: &Source, dir: &Path) -> Result<Index
         .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", target.display()))?;
     Ok(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_flagged_unless_it_stays_on_this_machine() {
+        for remote in [
+            "http://192.0.2.1/mirror",
+            "http://mirror.example",
+            "http://10.0.0.1:8080",
+            "http://[2001:db8::1]/",
+            "http://localhost.example.com/",
+            "not a url",
+        ] {
+            assert!(is_remote_plain_http(remote), "{remote}");
+        }
+        for local in [
+            "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master",
+            "https://192.0.2.1/",
+            "http://127.0.0.1:8080",
+            "http://127.200.3.4/x",
+            "http://[::1]:9/",
+            "http://localhost/",
+            "http://LOCALHOST.:80/",
+            "http://mirror.localhost/",
+        ] {
+            assert!(!is_remote_plain_http(local), "{local}");
+        }
+        assert!(Source::new("http://192.0.2.1/").is_remote_plain_http());
+        assert!(!Source::new(DEFAULT_SOURCE).is_remote_plain_http());
+    }
 }

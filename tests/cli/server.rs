@@ -30,6 +30,15 @@ pub enum Fault {
     Body(Vec<u8>),
     /// Serve normally but trickle the body over about this long.
     Slow(Duration),
+    /// Answer `302 Found` with this `Location` (a path on this server, or a whole URL).
+    Redirect(String),
+    /// Write these bytes as the whole response (status line, headers and body as given),
+    /// then keep the connection open until the client closes it.
+    Raw(Vec<u8>),
+    /// A chunked `200` whose body never ends: 64 KiB chunks until the client hangs up.
+    Endless,
+    /// A chunked `200` that sends one byte per interval, forever.
+    Trickle(Duration),
 }
 
 /// One request as the server saw it.
@@ -233,6 +242,62 @@ fn handle(mut conn: TcpStream, st: &State, stop: &AtomicBool) -> std::io::Result
             log(*code, false);
             return status_only(&mut conn, *code);
         }
+        Some(Fault::Redirect(to)) => {
+            log(302, false);
+            return write!(
+                conn,
+                "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+        Some(Fault::Raw(bytes)) => {
+            log(0, false);
+            conn.write_all(bytes)?;
+            conn.flush()?;
+            // Until the client closes (or the server stops): a client that reads past what
+            // was sent waits here rather than seeing a clean end.
+            conn.set_read_timeout(Some(Duration::from_millis(50)))?;
+            let mut sink = [0u8; 1024];
+            while !stop.load(Ordering::SeqCst) {
+                match reader.read(&mut sink) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                        ) => {}
+                    Err(_) => break,
+                }
+            }
+            return Ok(());
+        }
+        Some(Fault::Endless) => {
+            log(200, false);
+            write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            )?;
+            let chunk = vec![b' '; 64 * 1024];
+            while !stop.load(Ordering::SeqCst) {
+                write!(conn, "{:x}\r\n", chunk.len())?;
+                conn.write_all(&chunk)?;
+                conn.write_all(b"\r\n")?;
+            }
+            return Ok(());
+        }
+        Some(Fault::Trickle(every)) => {
+            log(200, false);
+            write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            )?;
+            while !stop.load(Ordering::SeqCst) {
+                conn.write_all(b"1\r\n \r\n")?;
+                conn.flush()?;
+                std::thread::sleep(*every);
+            }
+            return Ok(());
+        }
         Some(Fault::FailFirst(n, code)) if hit <= *n => {
             log(*code, false);
             return status_only(&mut conn, *code);
@@ -241,13 +306,14 @@ fn handle(mut conn: TcpStream, st: &State, stop: &AtomicBool) -> std::io::Result
     }
 
     // The plain body and its validators.
-    let plain: Arc<Vec<u8>> = match (&fault, route(st, &path)) {
-        (Some(Fault::Body(b)), _) => Arc::new(b.clone()),
-        (_, Some(b)) => b,
-        (_, None) => {
-            log(404, false);
-            return status_only(&mut conn, 404);
-        }
+    // Routed only without a Body fault: a test mirror may have no files at all.
+    let plain: Arc<Vec<u8>> = if let Some(Fault::Body(b)) = &fault {
+        Arc::new(b.clone())
+    } else if let Some(b) = route(st, &path) {
+        b
+    } else {
+        log(404, false);
+        return status_only(&mut conn, 404);
     };
     let etag = etag_of(&plain);
     // A faulty transfer is a changed body: only a healthy (or slow) server answers 304.

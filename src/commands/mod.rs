@@ -159,7 +159,31 @@ impl Ctx<'_> {
         for w in &kb.warnings {
             self.warn(w)?;
         }
+        self.load_notes(&kb)?;
         Ok(Box::leak(Box::new(kb)))
+    }
+
+    /// With `--verbose`, what the load skipped: dangling references and duplicate STIX ids.
+    fn load_notes(&mut self, kb: &KnowledgeBase) -> Result<()> {
+        if !self.settings.verbose {
+            return Ok(());
+        }
+        let s = &kb.stats;
+        if s.dangling_refs > 0 {
+            self.note(&format!(
+                "{}: {} reference(s) point at objects not in the bundle; ignored",
+                kb.source.display(),
+                s.dangling_refs
+            ))?;
+        }
+        if s.duplicates > 0 {
+            self.note(&format!(
+                "{}: {} object(s) repeat a STIX id; kept the most recently modified of each",
+                kb.source.display(),
+                s.duplicates
+            ))?;
+        }
+        Ok(())
     }
 
     /// Loads a bundle through its index cache: a fresh cache answers in milliseconds; a
@@ -229,6 +253,7 @@ impl Ctx<'_> {
                     for w in &kb.warnings {
                         self.warn(w)?;
                     }
+                    self.load_notes(&kb)?;
                     kbs.push(&*Box::leak(Box::new(kb)));
                 }
                 Err(e) => {

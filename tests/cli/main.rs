@@ -11,6 +11,7 @@ mod detects;
 mod diff;
 mod errors;
 mod help;
+mod hostile_bundles;
 mod kb_facts;
 mod layer;
 mod layer_upgrade;

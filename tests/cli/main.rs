@@ -19,6 +19,7 @@ mod list;
 mod map;
 mod matrix;
 mod navigator;
+mod properties;
 mod real_data;
 mod search;
 mod search_types;

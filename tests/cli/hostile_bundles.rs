@@ -56,7 +56,7 @@ impl Env {
                 .stderr
                 .lines()
                 .filter(|l| !l.starts_with("attck: no index cache for"))
-                .map(|l| format!("{l}\n"))
+                .flat_map(|l| [l, "\n"])
                 .collect();
             assert_eq!(stderr, plain.stderr, "{args:?}");
         }

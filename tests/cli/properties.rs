@@ -64,16 +64,15 @@ fn state() -> impl Strategy<Value = (bool, bool)> {
     (prop::bool::weighted(0.2), prop::bool::weighted(0.2))
 }
 
-fn gen_technique(
-    n_tactics: usize,
-) -> impl Strategy<
-    Value = (
-        String,
-        Vec<usize>,
-        (bool, bool),
-        BTreeMap<u32, (String, bool, bool)>,
-    ),
-> {
+/// A technique's name, tactics, (revoked, deprecated) and sub-techniques.
+type TechniqueParts = (
+    String,
+    Vec<usize>,
+    (bool, bool),
+    BTreeMap<u32, (String, bool, bool)>,
+);
+
+fn gen_technique(n_tactics: usize) -> impl Strategy<Value = TechniqueParts> {
     (
         name(),
         prop::collection::vec(0..n_tactics, 1..3),

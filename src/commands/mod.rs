@@ -159,11 +159,12 @@ impl Ctx<'_> {
         for w in &kb.warnings {
             self.warn(w)?;
         }
-        self.load_notes(&kb)?;
         Ok(Box::leak(Box::new(kb)))
     }
 
-    /// With `--verbose`, what the load skipped: dangling references and duplicate STIX ids.
+    /// With `--verbose`, what a parse of the bundle skipped: dangling references and duplicate
+    /// STIX ids. Said when the bundle is parsed, like the note about building the cache, so a
+    /// warm cache keeps `-v` quiet.
     fn load_notes(&mut self, kb: &KnowledgeBase) -> Result<()> {
         if !self.settings.verbose {
             return Ok(());
@@ -197,7 +198,9 @@ impl Ctx<'_> {
             cache::identify(path)
         };
         let Some(id) = id else {
-            return KnowledgeBase::open(path, expected);
+            let kb = KnowledgeBase::open(path, expected)?;
+            self.load_notes(&kb)?;
+            return Ok(kb);
         };
         let file = cache::path_for(&s.cache_dir, &id);
         match cache::map_for_process(&file)
@@ -221,6 +224,7 @@ impl Ctx<'_> {
         }
         let bytes = store::read_bundle_bytes(path)?;
         let kb = KnowledgeBase::from_bytes(&bytes, path, expected)?;
+        self.load_notes(&kb)?;
         let sha = store::download::sha256(&bytes);
         drop(bytes);
         let written = model_cache::encode(&kb, id, sha)
@@ -253,7 +257,6 @@ impl Ctx<'_> {
                     for w in &kb.warnings {
                         self.warn(w)?;
                     }
-                    self.load_notes(&kb)?;
                     kbs.push(&*Box::leak(Box::new(kb)));
                 }
                 Err(e) => {

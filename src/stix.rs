@@ -195,8 +195,8 @@ impl<'de: 'a, 'a> Visitor<'de> for Objects<'_, 'a> {
         while let Some(o) = seq.next_element::<Object<'de>>()? {
             if self.0.len() >= self.1 {
                 return Err(de::Error::custom(format_args!(
-                    "too many objects (more than {}; attck reads bundles of at most {} objects)",
-                    self.1, self.1
+                    "{TOO_MANY}more than {}, the most attck reads from one bundle",
+                    self.1
                 )));
             }
             if o.kind.as_str() == "relationship" {
@@ -449,9 +449,17 @@ pub fn parse_bundle_limited(bytes: &[u8], max_objects: usize) -> Result<Bundle<'
     }
 }
 
+/// How the object-limit error starts, so it is told apart from a malformed bundle.
+const TOO_MANY: &str = "too many objects: ";
+
 fn describe_json_error(bytes: &[u8], e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     match e.classify() {
+        Category::Data if e.to_string().starts_with(TOO_MANY) => {
+            let full = e.to_string();
+            let message = full.split(" at line ").next().unwrap_or_default();
+            format!("{message} (at line {} column {})", e.line(), e.column())
+        }
         Category::Eof => format!("truncated JSON: the data ends early ({e})"),
         Category::Syntax => {
             if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
@@ -512,7 +520,7 @@ mod tests {
         );
         let err = parse_bundle_limited(bundle(6).as_bytes(), 5).unwrap_err();
         assert!(
-            err.starts_with("not a STIX bundle (too many objects (more than 5; attck reads bundles of at most 5 objects)"),
+            err.starts_with("too many objects: more than 5, the most attck reads from one bundle (at line 1 column "),
             "{err}"
         );
         // Counted in the array: nothing after the sixth object is looked at.

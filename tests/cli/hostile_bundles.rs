@@ -603,3 +603,19 @@ fn control_characters_never_reach_the_terminal_and_survive_in_json() {
     let row: contract::Row = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(row.name, name);
 }
+
+/// An endless input has no size to check first: it is read up to the limit, then refused.
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_inputs_are_cut_off_at_the_limit() {
+    let env = Env::new();
+    let sample = crate::common::sample_dir().join("enterprise-attack-2.0.json");
+    let zero = Path::new("/dev/zero");
+    let r = env.run(zero, false, &["tactics"]);
+    assert_one_line_error(
+        &r,
+        "/dev/zero is too large (more than 256 MiB; attck reads at most 256 MiB)",
+    );
+    let r = env.run(&sample, false, &["map", "/dev/zero"]);
+    assert_one_line_error(&r, "/dev/zero is too large (more than 256 MiB");
+}

@@ -10,6 +10,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+pub use crate::store::{MAX_FILE_BYTES, MAX_OBJECTS};
+
 /// Text from the bundle: borrowed from the input when it has no escapes, owned otherwise.
 ///
 /// Borrowing avoids one allocation and copy per string during the parse; the model copies
@@ -117,7 +119,25 @@ impl Bundle<'_> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for Bundle<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        de::DeserializeSeed::deserialize(
+            BundleSeed {
+                max_objects: MAX_OBJECTS,
+            },
+            d,
+        )
+    }
+}
+
+/// Reads a bundle, refusing one with more than `max_objects` objects.
+struct BundleSeed {
+    max_objects: usize,
+}
+
+impl<'de> de::DeserializeSeed<'de> for BundleSeed {
+    type Value = Bundle<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Bundle<'de>, D::Error> {
+        struct V<'a>(usize, std::marker::PhantomData<&'a ()>);
         impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
             type Value = Bundle<'a>;
 
@@ -135,7 +155,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Bundle<'a> {
                         "spec_version" => b.spec_version = map.next_value()?,
                         "objects" => {
                             has_objects = true;
-                            map.next_value_seed(Objects(&mut b))?;
+                            map.next_value_seed(Objects(&mut b, self.0))?;
                         }
                         _ => {
                             map.next_value::<IgnoredAny>()?;
@@ -149,12 +169,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Bundle<'a> {
                 Ok(b)
             }
         }
-        d.deserialize_map(V(std::marker::PhantomData))
+        d.deserialize_map(V(self.max_objects, std::marker::PhantomData))
     }
 }
 
-/// Reads the `objects` array straight into the bundle's two vectors.
-struct Objects<'b, 'a>(&'b mut Bundle<'a>);
+/// Reads the `objects` array straight into the bundle's two vectors, at most `.1` of them.
+struct Objects<'b, 'a>(&'b mut Bundle<'a>, usize);
 
 impl<'de: 'a, 'a> de::DeserializeSeed<'de> for Objects<'_, 'a> {
     type Value = ();
@@ -173,6 +193,12 @@ impl<'de: 'a, 'a> Visitor<'de> for Objects<'_, 'a> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(o) = seq.next_element::<Object<'de>>()? {
+            if self.0.len() >= self.1 {
+                return Err(de::Error::custom(format_args!(
+                    "{TOO_MANY}more than {}, the most attck reads from one bundle",
+                    self.1
+                )));
+            }
             if o.kind.as_str() == "relationship" {
                 self.0.relationships.push(Relationship {
                     id: o.id,
@@ -385,7 +411,17 @@ impl<'a> Object<'a> {
 }
 
 /// Parses bundle bytes. The error says what is wrong in a single line.
+///
+/// Bundles of more than [`MAX_OBJECTS`] objects are refused. No depth of nesting can overflow
+/// the stack: no field attck reads nests more than two levels (a list of lists there is a type
+/// error at once), unknown fields are skipped without recursion, and `serde_json` refuses
+/// anything deeper than 128 levels anyway.
 pub fn parse_bundle(bytes: &[u8]) -> Result<Bundle<'_>, String> {
+    parse_bundle_limited(bytes, MAX_OBJECTS)
+}
+
+/// [`parse_bundle`] with the object limit as a parameter (tests use a small one).
+pub fn parse_bundle_limited(bytes: &[u8], max_objects: usize) -> Result<Bundle<'_>, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("the file is empty".to_string());
     }
@@ -400,7 +436,10 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<Bundle<'_>, String> {
             ));
         }
     };
-    match serde_json::from_str::<Bundle>(text) {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = de::DeserializeSeed::deserialize(BundleSeed { max_objects }, &mut de)
+        .and_then(|b| de.end().map(|()| b));
+    match parsed {
         Ok(b) if b.kind.as_str() == "bundle" => Ok(b),
         Ok(b) => Err(format!(
             "not a STIX bundle (its type is \"{}\", expected \"bundle\")",
@@ -410,9 +449,17 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<Bundle<'_>, String> {
     }
 }
 
+/// How the object-limit error starts, so it is told apart from a malformed bundle.
+const TOO_MANY: &str = "too many objects: ";
+
 fn describe_json_error(bytes: &[u8], e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     match e.classify() {
+        Category::Data if e.to_string().starts_with(TOO_MANY) => {
+            let full = e.to_string();
+            let message = full.split(" at line ").next().unwrap_or_default();
+            format!("{message} (at line {} column {})", e.line(), e.column())
+        }
         Category::Eof => format!("truncated JSON: the data ends early ({e})"),
         Category::Syntax => {
             if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
@@ -459,6 +506,50 @@ mod tests {
                 .unwrap_err()
                 .contains("not a STIX bundle")
         );
+    }
+
+    #[test]
+    fn too_many_objects_are_refused_while_parsing() {
+        let bundle = |n: usize| {
+            let objects = vec!["{}"; n].join(",");
+            format!("{{\"type\":\"bundle\",\"objects\":[{objects}]}}")
+        };
+        assert_eq!(
+            parse_bundle_limited(bundle(5).as_bytes(), 5).unwrap().len(),
+            5
+        );
+        let err = parse_bundle_limited(bundle(6).as_bytes(), 5).unwrap_err();
+        assert!(
+            err.starts_with("too many objects: more than 5, the most attck reads from one bundle (at line 1 column "),
+            "{err}"
+        );
+        // Counted in the array: nothing after the sixth object is looked at.
+        let broken = format!("{}garbage", &bundle(6)[..bundle(6).len() - 2]);
+        assert!(
+            parse_bundle_limited(broken.as_bytes(), 5)
+                .unwrap_err()
+                .contains("too many objects")
+        );
+    }
+
+    #[test]
+    fn deep_nesting_never_overflows_the_stack() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        // In a field attck reads: a type error, one line.
+        let read = format!(
+            r#"{{"type":"bundle","objects":[{{"type":"attack-pattern","kill_chain_phases":{}}}]}}"#,
+            deep(100_000)
+        );
+        let err = parse_bundle(read.as_bytes()).unwrap_err();
+        assert!(err.contains("invalid type: sequence"), "{err}");
+        assert!(!err.contains('\n'));
+        // In an unknown field: skipped without recursion, so the bundle loads.
+        let skipped = format!(
+            r#"{{"type":"bundle","x":{},"objects":[{{"type":"x","y":{}}}]}}"#,
+            deep(100_000),
+            deep(100_000)
+        );
+        assert_eq!(parse_bundle(skipped.as_bytes()).unwrap().len(), 1);
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! `attck layer upgrade <LAYER>`: a Navigator layer made for an older ATT&CK version,
 //! rewritten for a newer one.
 
-use std::io::Read;
-
 use anyhow::{Context, Result, anyhow, bail};
 
 use super::inputs::write_file;
@@ -54,18 +52,11 @@ pub fn run(ctx: &mut Ctx, args: &LayerUpgradeArgs) -> Result<Outcome> {
         );
     }
     let (bytes, name) = match &args.layer {
-        Source::Stdin => {
-            let mut b = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut b)
-                .context("cannot read stdin")?;
-            (b, "stdin".to_string())
-        }
-        Source::Path(p) => (
-            std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
-            p.display().to_string(),
+        Source::Stdin => (
+            crate::store::read_capped(&mut std::io::stdin().lock(), "stdin")?,
+            "stdin".to_string(),
         ),
+        Source::Path(p) => (crate::store::read_input_file(p)?, p.display().to_string()),
     };
     let mut doc = layer_doc::parse(&bytes).map_err(|e| anyhow!("{name}: {e}"))?;
     let from_layer = doc

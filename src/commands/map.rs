@@ -1,8 +1,6 @@
 //! `attck map <FILE | ->`: ATT&CK references in free text.
 
-use std::io::Read;
-
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::inputs::write_file;
 use super::{Ctx, Outcome};
@@ -12,16 +10,11 @@ use crate::render;
 
 /// Reads the text: a file, or stdin for `-`. Bytes that are not UTF-8 are replaced.
 fn read_text(args: &MapArgs) -> Result<String> {
-    let mut bytes = Vec::new();
-    if args.input.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .context("cannot read stdin")?;
+    let bytes = if args.input.as_os_str() == "-" {
+        crate::store::read_capped(&mut std::io::stdin().lock(), "stdin")?
     } else {
-        bytes = std::fs::read(&args.input)
-            .with_context(|| format!("cannot read {}", args.input.display()))?;
-    }
+        crate::store::read_input_file(&args.input)?
+    };
     Ok(String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }

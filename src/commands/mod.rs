@@ -164,6 +164,31 @@ impl Ctx<'_> {
         Ok(Box::leak(Box::new(kb)))
     }
 
+    /// With `--verbose`, what a parse of the bundle skipped: dangling references and duplicate
+    /// STIX ids. Said when the bundle is parsed, like the note about building the cache, so a
+    /// warm cache keeps `-v` quiet.
+    fn load_notes(&mut self, kb: &KnowledgeBase) -> Result<()> {
+        if !self.settings.verbose {
+            return Ok(());
+        }
+        let s = &kb.stats;
+        if s.dangling_refs > 0 {
+            self.note(&format!(
+                "{}: {} reference(s) point at objects not in the bundle; ignored",
+                kb.source.display(),
+                s.dangling_refs
+            ))?;
+        }
+        if s.duplicates > 0 {
+            self.note(&format!(
+                "{}: {} object(s) repeat a STIX id; kept the most recently modified of each",
+                kb.source.display(),
+                s.duplicates
+            ))?;
+        }
+        Ok(())
+    }
+
     /// Loads a bundle through its index cache: a fresh cache answers in milliseconds; a
     /// missing, stale or damaged one is rebuilt from the bundle (a note with `--verbose`).
     /// A cache that cannot be written costs one warning, never the answer.
@@ -175,7 +200,9 @@ impl Ctx<'_> {
             cache::identify(path)
         };
         let Some(id) = id else {
-            return KnowledgeBase::open(path, expected);
+            let kb = KnowledgeBase::open(path, expected)?;
+            self.load_notes(&kb)?;
+            return Ok(kb);
         };
         let file = cache::path_for(&s.cache_dir, &id);
         match cache::map_for_process(&file)
@@ -199,6 +226,7 @@ impl Ctx<'_> {
         }
         let bytes = store::read_bundle_bytes(path)?;
         let kb = KnowledgeBase::from_bytes(&bytes, path, expected)?;
+        self.load_notes(&kb)?;
         let sha = store::download::sha256(&bytes);
         drop(bytes);
         let written = model_cache::encode(&kb, id, sha)

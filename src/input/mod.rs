@@ -140,8 +140,7 @@ impl TechniqueList {
 pub fn read(source: &Source, stdin: &mut dyn Read, opts: ReadOptions) -> Result<TechniqueList> {
     match source {
         Source::Stdin => {
-            let mut bytes = Vec::new();
-            stdin.read_to_end(&mut bytes).context("cannot read stdin")?;
+            let bytes = crate::store::read_capped(stdin, "stdin")?;
             parse(&bytes, "stdin", opts)
         }
         Source::Path(p) => {
@@ -149,7 +148,7 @@ pub fn read(source: &Source, stdin: &mut dyn Read, opts: ReadOptions) -> Result<
             if meta.is_dir() {
                 Ok(read_sigma_dir(p))
             } else {
-                let bytes = fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+                let bytes = crate::store::read_input_file(p)?;
                 parse(&bytes, &p.display().to_string(), opts)
             }
         }
@@ -282,15 +281,13 @@ fn read_sigma_dir(dir: &Path) -> TechniqueList {
             .push(format!("{name}: no *.yml or *.yaml files under it"));
     }
     for f in files {
-        match fs::read(&f) {
+        match crate::store::read_input_file(&f) {
             Ok(bytes) if is_binary(&bytes) => list.notes.push(format!(
                 "{}: binary data, not a Sigma rule; skipped",
                 f.display()
             )),
             Ok(bytes) => add_rule(&mut list, &String::from_utf8_lossy(&bytes)),
-            Err(e) => list
-                .notes
-                .push(format!("cannot read {}: {e}; skipped", f.display())),
+            Err(e) => list.notes.push(format!("{e:#}; skipped")),
         }
     }
     list

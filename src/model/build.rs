@@ -1,6 +1,7 @@
 //! Builds a [`KnowledgeBase`] from parsed STIX objects.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::{Result, bail};
@@ -83,7 +84,8 @@ impl<'a> Stamped<'a> for Relationship<'a> {
     }
 }
 
-/// Keeps one object per STIX id: the most recently modified.
+/// Keeps one object per STIX id: the most recently modified (`modified` timestamps compare as
+/// text, which orders ISO 8601 times); of equally recent ones, the first in the file.
 fn dedupe<'a, T: Stamped<'a>>(objects: Vec<T>, stats: &mut LoadStats) -> Vec<T> {
     let mut seen: HashMap<Text<'a>, usize> = HashMap::with_capacity(objects.len());
     let mut kept: Vec<T> = Vec::with_capacity(objects.len());
@@ -462,15 +464,23 @@ pub(super) fn build(
             };
             m.is_active()
         };
+        let mut every_id: Option<HashSet<&str>> = None;
         for r in &relationships {
             let (Some(src), Some(dst)) = (r.source_ref.as_deref(), r.target_ref.as_deref()) else {
                 stats.dangling_refs += 1;
                 continue;
             };
             let (Some(&s), Some(&d)) = (node_of.get(src), node_of.get(dst)) else {
-                // Rare: an end outside the kinds kept, or missing from the bundle.
-                let exists = |id: &str| objects.iter().any(|o| o.id == id);
-                if !exists(src) || !exists(dst) {
+                // Rare: an end outside the kinds kept, or missing from the bundle. The set
+                // of every id is built on the first such end only: a scan per relationship
+                // would make a bundle of many dangling relationships quadratic.
+                let ids = every_id.get_or_insert_with(|| {
+                    objects
+                        .iter()
+                        .map(|o| o.id.as_str())
+                        .collect::<HashSet<&str>>()
+                });
+                if !ids.contains(src) || !ids.contains(dst) {
                     stats.dangling_refs += 1;
                 }
                 continue;
@@ -545,7 +555,7 @@ pub(super) fn build(
         }
     }
     for v in ids.values_mut() {
-        v.sort_by_key(|&i| !techniques[i as usize].meta.is_active());
+        v.sort_by(|&a, &b| preferred(&techniques[a as usize].meta, &techniques[b as usize].meta));
     }
     for t in &mut techniques {
         if t.is_subtechnique
@@ -657,17 +667,47 @@ fn index_lookups(kb: &mut KnowledgeBase) {
             }
         }
     }
-    for v in ids.values_mut() {
-        v.sort_by_key(|&n| !kb.meta(n).is_active());
+    let mut clashes = Vec::new();
+    for (id, v) in &mut ids {
+        v.sort_by(|&a, &b| preferred(kb.meta(a), kb.meta(b)));
+        for kind in Kind::ALL {
+            let same: Vec<Node> = v
+                .iter()
+                .copied()
+                .filter(|&n| n.kind == kind && kb.meta(n).is_active())
+                .collect();
+            if let [first, rest @ ..] = same.as_slice()
+                && !rest.is_empty()
+            {
+                clashes.push(format!(
+                    "{id} names {} active {} objects; using the most recently modified, '{}'",
+                    same.len(),
+                    kind.name(),
+                    kb.meta(*first).name
+                ));
+            }
+        }
     }
+    clashes.sort();
+    let source = kb.source.display().to_string();
+    kb.warnings
+        .extend(clashes.into_iter().map(|c| format!("{source}: {c}")));
     kb.lookups = Lazy::ready(Lookups {
         ids: Lookup::from_map(ids),
         names: Lookup::from_map(names),
     });
 }
 
+/// Which of two objects with one ATT&CK ID a lookup answers with: an active one, then the
+/// most recently modified; otherwise their order (ID, name, STIX id) decides.
+fn preferred(a: &Meta, b: &Meta) -> Ordering {
+    b.is_active()
+        .cmp(&a.is_active())
+        .then_with(|| b.modified.cmp(&a.modified))
+}
+
 /// Orders metas by ATT&CK ID, then name, then STIX id.
-fn by_id(a: &Meta, b: &Meta) -> std::cmp::Ordering {
+fn by_id(a: &Meta, b: &Meta) -> Ordering {
     cmp_ids(&a.id, &b.id)
         .then_with(|| a.name.cmp(&b.name))
         .then_with(|| a.stix_id.cmp(&b.stix_id))
@@ -678,13 +718,13 @@ fn by_id(a: &Meta, b: &Meta) -> std::cmp::Ordering {
 struct IdKey(String);
 
 impl Ord for IdKey {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+    fn cmp(&self, other: &Self) -> Ordering {
         cmp_ids(&self.0, &other.0)
     }
 }
 
 impl PartialOrd for IdKey {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }

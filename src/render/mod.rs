@@ -91,19 +91,41 @@ pub fn bar(permille: u16, width: usize) -> String {
 
 /// Replaces control characters (escape sequences included) so bundle text cannot drive the
 /// terminal. Newlines survive only when `keep_newlines` is set.
+///
+/// Removed: C0 and C1 controls (ESC, BEL, backspace, the one-byte CSI U+009B, ...) and the
+/// bidirectional formatting characters (U+202E and its kin), which can make text display in
+/// an order other than the one it is stored in. Tabs, carriage returns and the Unicode line
+/// and paragraph separators become spaces.
 #[must_use]
 pub fn sanitize(s: &str, keep_newlines: bool) -> String {
-    if !s.chars().any(char::is_control) {
+    if !s
+        .chars()
+        .any(|c| c.is_control() || is_bidi_control(c) || is_line_break(c))
+    {
         return s.to_string();
     }
     s.chars()
         .filter_map(|c| match c {
             '\n' if keep_newlines => Some('\n'),
             '\t' | '\n' | '\r' => Some(' '),
-            c if c.is_control() => None,
+            c if is_line_break(c) => Some(' '),
+            c if c.is_control() || is_bidi_control(c) => None,
             c => Some(c),
         })
         .collect()
+}
+
+/// The Unicode bidirectional formatting characters: marks, embeddings, overrides, isolates.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Line and paragraph separators, which some terminals treat as line breaks.
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 #[cfg(test)]
@@ -117,6 +139,20 @@ mod tests {
         assert_eq!(sanitize("x\ny", true), "x\ny");
         assert_eq!(sanitize("plain", false), "plain");
         assert_eq!(sanitize("\u{9b}31m", false), "31m");
+        assert_eq!(sanitize("a\u{85}b\u{9f}c\u{80}", false), "abc");
+        assert_eq!(
+            sanitize(
+                "\u{202e}gnp.exe\u{202c} \u{2066}x\u{2069}\u{200f}\u{61c}",
+                false
+            ),
+            "gnp.exe x"
+        );
+        assert_eq!(sanitize("a\u{2028}b\u{2029}c", true), "a b c");
+        assert_eq!(sanitize("b\u{8}\u{8}r\rok", false), "br ok");
+        assert_eq!(
+            sanitize("naïve 日本 émoji 🙂", false),
+            "naïve 日本 émoji 🙂"
+        );
     }
 
     #[test]

@@ -67,7 +67,65 @@ impl std::ops::Deref for BundleBytes {
 /// Files at least this large are mapped rather than read.
 const MAP_THRESHOLD: u64 = 1 << 20;
 
-/// Reads a whole bundle file, naming the path on failure.
+// Limits on what attck reads, so a hostile or broken input costs a clear refusal instead of
+// all the memory of the machine. Each is far above anything MITRE publishes.
+
+/// The largest file attck reads from the user: a bundle, a layer, a Sigma rule, a technique
+/// list or `map`'s text (stdin included). 256 MiB, about six times the 45 MB enterprise
+/// bundle. Checked from the file's size before it is read or mapped.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// The most objects (relationships included) one bundle may hold: 1,000,000, about forty
+/// times the 25,000 of the enterprise bundle. Counted while the `objects` array is parsed,
+/// so a bundle of millions of tiny objects is refused before they are all held in memory.
+pub const MAX_OBJECTS: usize = 1_000_000;
+
+/// The error for a file over [`MAX_FILE_BYTES`].
+fn too_large(what: &str, size: u64) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{what} is too large ({} MiB; attck reads files of at most {} MiB)",
+        size.div_ceil(1 << 20),
+        MAX_FILE_BYTES >> 20
+    )
+}
+
+/// Reads a whole file the user named (not a bundle), refusing one over [`MAX_FILE_BYTES`]
+/// before reading it. Errors name the path.
+pub fn read_input_file(path: &Path) -> Result<Vec<u8>> {
+    let file = fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let size = file
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(too_large(&path.display().to_string(), size));
+    }
+    read_capped(&mut &file, &path.display().to_string())
+}
+
+/// Reads a stream (stdin) to its end, refusing more than [`MAX_FILE_BYTES`]; `what` names it.
+pub fn read_capped(reader: &mut dyn std::io::Read, what: &str) -> Result<Vec<u8>> {
+    read_capped_at(reader, what, MAX_FILE_BYTES)
+}
+
+/// [`read_capped`] with the limit as a parameter, so tests need not produce 256 MiB.
+fn read_capped_at(reader: &mut dyn std::io::Read, what: &str, limit: u64) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    // One byte more than the limit tells "exactly at the limit" from "over it".
+    std::io::Read::read_to_end(&mut std::io::Read::take(reader, limit + 1), &mut bytes)
+        .with_context(|| format!("cannot read {what}"))?;
+    if bytes.len() as u64 > limit {
+        anyhow::bail!(
+            "{what} is too large (more than {} MiB; attck reads at most {} MiB)",
+            limit >> 20,
+            limit >> 20
+        );
+    }
+    Ok(bytes)
+}
+
+/// Reads a whole bundle file, naming the path on failure; refuses one over
+/// [`MAX_FILE_BYTES`] before reading or mapping it.
 pub fn read_bundle_bytes(path: &Path) -> Result<BundleBytes> {
     let file = fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let meta = file
@@ -76,14 +134,16 @@ pub fn read_bundle_bytes(path: &Path) -> Result<BundleBytes> {
     if meta.is_dir() {
         anyhow::bail!("{} is a directory, not a bundle file", path.display());
     }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(&path.display().to_string(), meta.len()));
+    }
     if meta.len() >= MAP_THRESHOLD
         && let Some(map) = map_file(&file)
     {
         return Ok(BundleBytes::Mapped(map));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    std::io::Read::read_to_end(&mut &file, &mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    // Capped as well: a file that grows after the size check is still refused.
+    let bytes = read_capped(&mut &file, &path.display().to_string())?;
     Ok(BundleBytes::Owned(bytes))
 }
 
@@ -296,6 +356,22 @@ mod tests {
         assert!(find_bundle(dir.path(), Domain::Ics, None).is_err());
         let v: Version = "16.0".parse().unwrap();
         assert!(find_bundle(dir.path(), Domain::Enterprise, Some(&v)).is_err());
+    }
+
+    #[test]
+    fn reads_over_the_limit_are_refused() {
+        let data = vec![b'x'; 2 << 20];
+        assert_eq!(
+            read_capped_at(&mut &data[..], "stdin", 2 << 20)
+                .unwrap()
+                .len(),
+            2 << 20
+        );
+        let err = read_capped_at(&mut &data[..], "stdin", 1 << 20).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "stdin is too large (more than 1 MiB; attck reads at most 1 MiB)"
+        );
     }
 
     #[test]

@@ -15,8 +15,9 @@ use reqwest::{StatusCode, Url};
 use sha2::{Digest, Sha256};
 
 /// The largest body accepted by default, on the wire and decompressed (enterprise 18.1 is
-/// 45 MB). [`HttpConfig::max_bytes`] holds the cap in force.
-pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
+/// 45 MB): the largest file attck would read afterwards, [`super::MAX_FILE_BYTES`].
+/// [`HttpConfig::max_bytes`] holds the cap in force.
+pub const MAX_BYTES: u64 = super::MAX_FILE_BYTES;
 
 /// Redirects followed per request; one more (or a loop) is refused.
 pub const MAX_REDIRECTS: usize = 5;
@@ -558,7 +559,7 @@ mod tests {
 
     #[test]
     fn the_cap_is_said_in_mib_or_bytes() {
-        assert_eq!(cap_text(MAX_BYTES), "512 MiB");
+        assert_eq!(cap_text(MAX_BYTES), "256 MiB");
         assert_eq!(cap_text(1000), "1000 bytes");
         assert_eq!(cap_text((1 << 20) + 1), "1048577 bytes");
     }

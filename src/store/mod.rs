@@ -75,10 +75,10 @@ const MAP_THRESHOLD: u64 = 1 << 20;
 /// bundle. Checked from the file's size before it is read or mapped.
 pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
-/// The most objects (relationships included) one bundle may hold: 1,000,000, about forty
-/// times the 25,000 of the enterprise bundle. Counted while the `objects` array is parsed,
+/// The most objects (relationships included) one bundle may hold: 250,000, about ten
+/// times the 25,000 of the enterprise bundle (refusing costs at most about 160 MB). Counted while the `objects` array is parsed,
 /// so a bundle of millions of tiny objects is refused before they are all held in memory.
-pub const MAX_OBJECTS: usize = 1_000_000;
+pub const MAX_OBJECTS: usize = 250_000;
 
 /// The error for a file over [`MAX_FILE_BYTES`].
 fn too_large(what: &str, size: u64) -> anyhow::Error {

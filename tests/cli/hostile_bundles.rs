@@ -187,6 +187,30 @@ fn deeply_nested_json_is_one_line_or_a_clean_load() {
 }
 
 #[test]
+fn a_bundle_of_more_objects_than_the_limit_is_refused() {
+    let env = Env::new();
+    let max = attck_explorer::stix::MAX_OBJECTS;
+    assert_eq!(max, 250_000, "the README documents 250,000");
+    // Empty objects, three bytes each: the file is small, the count is what is refused.
+    let many = |n: usize| {
+        format!(
+            "{{\"type\":\"bundle\",\"objects\":[{}]}}",
+            vec!["{}"; n].join(",")
+        )
+    };
+    let p = env.write("enterprise-attack.json", many(max + 1).as_bytes());
+    let r = env.run(&p, false, &["tactics"]);
+    assert_one_line_error(
+        &r,
+        &format!("too many objects: more than {max}, the most attck reads from one bundle"),
+    );
+    // At the limit it is not the count that stops it (no matrix, so no tactics: a warning).
+    let p = env.write("enterprise-attack.json", many(max).as_bytes());
+    let r = env.run(&p, false, &["tactics"]);
+    assert!(!r.stderr.contains("too many objects"), "{}", r.stderr);
+}
+
+#[test]
 fn a_bundle_over_the_size_limit_is_refused_before_it_is_read() {
     let env = Env::new();
     let max = attck_explorer::stix::MAX_FILE_BYTES;

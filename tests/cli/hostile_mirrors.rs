@@ -195,16 +195,16 @@ fn an_announced_body_over_the_cap_is_refused_before_reading() {
 }
 
 #[test]
-fn the_default_cap_refuses_an_announced_body_over_512_mib() {
+fn the_default_cap_refuses_an_announced_body_over_256_mib() {
     let m = Mirror::new();
     let before = m.installed();
-    let huge = 513u64 << 20;
+    let huge = 257u64 << 20;
     m.server.fault(
         ICS_LATEST,
         Fault::Raw(format!("HTTP/1.1 200 OK\r\nContent-Length: {huge}\r\n\r\n").into_bytes()),
     );
     let r = m.run(&["update", "--domain", "ics"]);
-    m.assert_refused(&r, "the body is larger than 512 MiB", &before);
+    m.assert_refused(&r, "the body is larger than 256 MiB", &before);
 }
 
 #[test]

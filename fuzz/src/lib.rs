@@ -93,6 +93,32 @@ pub fn run_search(kb: &KnowledgeBase, q: &Query, opts: Options) {
     render::list(out, &hits, &opts).expect("render into a sink");
 }
 
+/// Reads every part of `kb` once (lazy sections, every object, its edges and its detail
+/// view) without rendering: the cheap sweep for knowledge bases decoded from a cache.
+pub fn touch(kb: &KnowledgeBase) {
+    let _ = (kb.edges().len(), kb.groups.len(), kb.software.len());
+    let _ = (
+        kb.campaigns.len(),
+        kb.mitigations.len(),
+        kb.data_sources.len(),
+    );
+    let _ = (kb.data_components.len(), kb.detection_strategies.len());
+    let _ = (kb.analytics.len(), kb.assets.len());
+    for k in Kind::ALL {
+        for n in kb.nodes(k) {
+            let m = kb.meta(n);
+            let _ = (kb.nodes_with_id(&m.id), kb.nodes_named(&m.name));
+            let _ = (kb.out_edges(n).len(), kb.in_edges(n).count());
+            let _ = (kb.replacement_of(n), kb.aliases(n));
+            let _ = show::view(kb, n, ALL, true);
+        }
+    }
+    for i in 0..kb.data_components.len() as u32 {
+        let _ = kb.techniques_detected_by_component(i);
+    }
+    let _ = tactics::tactics(kb);
+}
+
 /// Runs the queries of every command over `kb` and renders their views, so query and render
 /// code meet odd graphs. Any panic is a bug.
 pub fn exercise(kb: &KnowledgeBase, seed: u8) {

@@ -94,6 +94,9 @@ pub fn rule_tags(text: &str) -> RuleTags {
     for raw in text.lines() {
         let line = strip_comment(raw.trim_start_matches('\u{feff}').trim_end_matches('\r'));
         if let Some(acc) = flow.as_mut() {
+            // YAML folds a line break inside a flow list into a space: `attack.t10` at the
+            // end of one line and `59` on the next are not the tag `attack.t1059`.
+            acc.push(' ');
             acc.push_str(line);
             if let Some(end) = acc.find(']') {
                 let items = acc[..end].to_string();
@@ -167,6 +170,16 @@ mod tests {
         assert_eq!(
             rule_tags("tags:\n- attack.t1059\n- attack.t1027\nlevel: high\n- attack.t1082\n")
                 .techniques,
+            ["T1059", "T1027"]
+        );
+    }
+
+    #[test]
+    fn a_flow_list_line_break_separates_words() {
+        let rule = "tags: [attack.t10\r\n59, attack.t1027]\ndetection:\n  x: 1\n";
+        assert_eq!(rule_tags(rule).techniques, ["T1027"]);
+        assert_eq!(
+            rule_tags("tags: [attack.t1059,\nattack.t1027\n]\n").techniques,
             ["T1059", "T1027"]
         );
     }

@@ -1,0 +1,165 @@
+//! The index cache reader: any bytes give a validated knowledge base or a clean error, and a
+//! decoded one answers every query (lazy sections decoded on first use either work or fall
+//! back to the bundle), never a panic.
+//!
+//! The first byte picks a mode, so the fuzzer gets past the magic and the checksums:
+//! 0 the bytes are the file; 1 a valid cache of the sample with bytes changed (checksums kept,
+//! so damage must be caught); 2 the same, inside one section, with its checksum fixed (so the
+//! decoder and the consistency checks see the damage); 3 a valid cache cut short (at a 3-byte position) and extended.
+#![no_main]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use attck_explorer::model::cache::{self, Header, SourceId};
+use attck_fuzz::{SAMPLE, exercise, sample_kb, touch, with_static_bytes};
+use libfuzzer_sys::fuzz_target;
+
+const MAGIC_LEN: usize = 8;
+
+/// A directory of the fuzzer's own: the sample bundle a damaged lazy section falls back to,
+/// and the cache file path the fallback removes (it never exists).
+fn dir() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = std::env::temp_dir().join("attck-fuzz-cache");
+        std::fs::create_dir_all(&d).expect("a temp directory");
+        let bundle = d.join("enterprise-attack-2.0.json");
+        if std::fs::read(&bundle).ok().as_deref() != Some(SAMPLE) {
+            std::fs::write(&bundle, SAMPLE).expect("write the sample bundle");
+        }
+        d
+    })
+}
+
+fn source() -> SourceId {
+    SourceId {
+        path: dir()
+            .join("enterprise-attack-2.0.json")
+            .to_string_lossy()
+            .into_owned(),
+        size: SAMPLE.len() as u64,
+        mtime_ns: 1,
+    }
+}
+
+/// A valid cache of the sample knowledge base.
+fn valid() -> &'static [u8] {
+    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+    BYTES.get_or_init(|| cache::encode(sample_kb(), source(), "0".into()).expect("encode"))
+}
+
+/// Re-encodes the header with each section's checksum recomputed and offsets laid out again.
+fn fix_checksums(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut header: Header = cache::header(bytes).ok()?;
+    let mut parts = Vec::new();
+    for s in &header.sections {
+        let start = usize::try_from(s.offset).ok()?;
+        let len = usize::try_from(s.len).ok()?;
+        parts.push(bytes.get(start..start.checked_add(len)?)?.to_vec());
+    }
+    for (s, p) in header.sections.iter_mut().zip(&parts) {
+        s.crc = crc32(p);
+    }
+    let mut head = postcard::to_stdvec(&header).ok()?;
+    for _ in 0..4 {
+        let mut at = (MAGIC_LEN + 4 + head.len()) as u64;
+        for (s, p) in header.sections.iter_mut().zip(&parts) {
+            s.offset = at;
+            at += p.len() as u64;
+        }
+        head = postcard::to_stdvec(&header).ok()?;
+    }
+    let mut out = bytes[..MAGIC_LEN].to_vec();
+    out.extend_from_slice(&(head.len() as u32).to_le_bytes());
+    out.extend_from_slice(&head);
+    for p in &parts {
+        out.extend_from_slice(p);
+    }
+    Some(out)
+}
+
+/// CRC-32 (IEEE), as the cache uses.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// Applies edits `(3-byte position, value)` from `edits` to `bytes[range]`.
+fn apply(bytes: &mut [u8], range: std::ops::Range<usize>, edits: &[u8]) {
+    if range.is_empty() {
+        return;
+    }
+    for e in edits.chunks_exact(4) {
+        let at =
+            (usize::from(e[0]) | usize::from(e[1]) << 8 | usize::from(e[2]) << 16) % range.len();
+        bytes[range.start + at] = e[3];
+    }
+}
+
+fn build(data: &[u8]) -> Option<Vec<u8>> {
+    let (&mode, rest) = data.split_first()?;
+    match mode % 4 {
+        0 => Some(rest.to_vec()),
+        1 => {
+            let mut b = valid().to_vec();
+            let n = b.len();
+            apply(&mut b, 0..n, rest);
+            Some(b)
+        }
+        2 => {
+            let (&which, edits) = rest.split_first()?;
+            let mut b = valid().to_vec();
+            let head = cache::header(&b).ok()?;
+            let s = &head.sections[usize::from(which) % head.sections.len()];
+            let start = s.offset as usize;
+            apply(&mut b, start..start + s.len as usize, edits);
+            fix_checksums(&b)
+        }
+        _ => {
+            let (cut, extra) = rest.split_at(rest.len().min(3));
+            let mut b = valid().to_vec();
+            let at = cut
+                .iter()
+                .rev()
+                .fold(0usize, |a, &x| a << 8 | usize::from(x));
+            b.truncate(at.min(b.len()));
+            b.extend_from_slice(extra);
+            Some(b)
+        }
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some(bytes) = build(data) else {
+        return;
+    };
+    let seed = data.last().copied().unwrap_or(0);
+    let _ = cache::header(&bytes);
+    let expect = source();
+    // SAFETY: the decoded knowledge base is dropped inside the closure.
+    unsafe {
+        with_static_bytes(&bytes, |b| {
+            let Ok(kb) = cache::decode(b, &expect, Some(dir().join("index.cache"))) else {
+                return;
+            };
+            kb.check()
+                .expect("a decoded knowledge base passed its check");
+            touch(&kb);
+            // Every query and renderer is slow next to a decode: one input in eight.
+            if seed % 8 == 0 {
+                exercise(&kb, seed);
+            }
+        });
+    }
+});

@@ -257,11 +257,29 @@ pub fn decode(
     let bundle = PathBuf::from(&header.source.path);
     // A lazy section found damaged when first used is answered from the bundle itself (and
     // the cache file removed, so the next query rebuilds it): never a wrong or failed answer.
-    let reopen = std::sync::Arc::new(move || {
-        if let Some(f) = &cache_file {
-            let _ = std::fs::remove_file(f);
-        }
-        KnowledgeBase::open(&bundle, None).ok()
+    // The bundle is parsed at most once however many sections turn out damaged. Should it no
+    // longer parse, or no longer hold what the cache's core says, no right answer is left to
+    // give: this one place below `commands` says so on stderr and ends the process (exit 2)
+    // rather than answer from a partial knowledge base.
+    let reopened: std::sync::Arc<std::sync::OnceLock<&'static KnowledgeBase>> = Default::default();
+    let reopen = std::sync::Arc::new(move || -> &'static KnowledgeBase {
+        reopened.get_or_init(|| {
+            if let Some(f) = &cache_file {
+                let _ = std::fs::remove_file(f);
+            }
+            let fatal = |why: String| -> ! {
+                eprintln!(
+                    "attck: the index cache of {} is damaged and the bundle cannot be read again: {why}",
+                    bundle.display()
+                );
+                std::process::exit(2)
+            };
+            match KnowledgeBase::open(&bundle, None) {
+                Ok(kb) if kb.counts() == counts => Box::leak(Box::new(kb)),
+                Ok(_) => fatal("it changed since the cache was built".into()),
+                Err(e) => fatal(format!("{e:#}")),
+            }
+        })
     });
     macro_rules! lazy {
         ($field:ident, $fits:expr) => {{
@@ -272,19 +290,25 @@ pub fn decode(
                     get(concat!(stringify!($field), ".pool"))?,
                 ),
                 move |v| $fits(v, &counts),
-                move || fallback().map(|kb| kb.$field.get().clone()),
+                move || Some(fallback().$field.get().clone()),
             );
         }};
     }
     // Edge texts and names are checked one string at a time, when read (see `Texts`).
     let fallback = reopen.clone();
     kb.edge_texts = Texts::encoded(get("edge_texts")?.0, move || {
-        fallback().map(|kb| kb.edge_texts.iter().map(Str::from).collect())
+        Some(fallback().edge_texts.iter().map(Str::from).collect())
     })
     .map_err(Invalid::Corrupt)?;
     let fallback = reopen.clone();
     let names = Texts::encoded(get("names")?.0, move || {
-        fallback().map(|kb| kb.names_table().into_iter().map(Str::from).collect())
+        Some(
+            fallback()
+                .names_table()
+                .into_iter()
+                .map(Str::from)
+                .collect(),
+        )
     })
     .map_err(Invalid::Corrupt)?;
     let outside_core: usize = Kind::ALL

@@ -176,6 +176,36 @@ fn damaged_procedure_texts_or_names_are_answered_from_the_bundle() {
 }
 
 #[test]
+fn a_damaged_section_whose_bundle_no_longer_parses_is_one_error_line() {
+    let env = Env::new();
+    assert_eq!(env.run(&["tactics"]).code, 0);
+    damage(&env.the_cache(), "groups");
+    // The bundle keeps its size and modification time (so the cache still looks fresh) but
+    // no longer parses: the damaged section cannot be answered from it.
+    let mtime = fs::metadata(&env.bundle).unwrap().modified().unwrap();
+    let len = fs::metadata(&env.bundle).unwrap().len() as usize;
+    fs::write(&env.bundle, vec![b'x'; len]).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&env.bundle)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let r = env.run(&["show", "Quiet Heron", "-f", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("attck: the index cache of ")
+            && r.stderr
+                .contains("is damaged and the bundle cannot be read again"),
+        "{}",
+        r.stderr
+    );
+    assert!(env.cache_files().is_empty(), "the damaged cache is removed");
+}
+
+#[test]
 fn a_corrupt_cache_is_rebuilt() {
     let env = Env::new();
     assert_eq!(env.run(&["tactics"]).code, 0);

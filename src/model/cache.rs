@@ -261,7 +261,7 @@ pub fn decode(
     // longer parse, or no longer hold what the cache's core says, no right answer is left to
     // give: this one place below `commands` says so on stderr and ends the process (exit 2)
     // rather than answer from a partial knowledge base.
-    let reopened: std::sync::Arc<std::sync::OnceLock<&'static KnowledgeBase>> = Default::default();
+    let reopened = std::sync::Arc::new(std::sync::OnceLock::<&'static KnowledgeBase>::new());
     let reopen = std::sync::Arc::new(move || -> &'static KnowledgeBase {
         reopened.get_or_init(|| {
             if let Some(f) = &cache_file {

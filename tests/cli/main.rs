@@ -21,6 +21,7 @@ mod map;
 mod matrix;
 mod navigator;
 mod properties;
+mod readme;
 mod real_data;
 mod safe_files;
 mod search;

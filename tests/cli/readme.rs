@@ -14,7 +14,7 @@ fn reliability_rows(readme: &str) -> Vec<&str> {
         .filter(|l| l.starts_with("| ") && !l.starts_with("|---"))
         .filter(|l| !l.starts_with("| fault |") && !l.starts_with("| bad input |"))
         .filter(|l| !l.starts_with("| limit |"))
-        .filter(|l| l.trim_end().ends_with("|") && l.matches(" | ").count() >= 2)
+        .filter(|l| l.trim_end().ends_with('|') && l.matches(" | ").count() >= 2)
         .filter(|l| l.contains(".rs::"))
         .collect()
 }

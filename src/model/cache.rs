@@ -254,9 +254,30 @@ pub fn decode(
         .map_err(|e| Invalid::Corrupt(format!("cannot decode: {e}")))?;
     kb.check().map_err(Invalid::Corrupt)?;
     let counts = kb.counts();
+    // Each object section starts with its length (a postcard varint): it must be the count
+    // the core holds, or the file is not one whole cache. Checked here, for a few bytes, so
+    // that a section found damaged later is always answerable from the bundle.
+    for (name, kind) in [
+        ("groups", Kind::Group),
+        ("software", Kind::Software),
+        ("campaigns", Kind::Campaign),
+        ("mitigations", Kind::Mitigation),
+        ("data_sources", Kind::DataSource),
+        ("data_components", Kind::DataComponent),
+        ("detection_strategies", Kind::DetectionStrategy),
+        ("analytics", Kind::Analytic),
+        ("assets", Kind::Asset),
+    ] {
+        if leading_len(get(name)?.0) != Some(counts[kind_at(kind)]) {
+            return Err(Invalid::Corrupt(format!("the {name} section does not fit")));
+        }
+    }
     let bundle = PathBuf::from(&header.source.path);
     // A lazy section found damaged when first used is answered from the bundle itself (and
     // the cache file removed, so the next query rebuilds it): never a wrong or failed answer.
+    let texts = Texts::encoded(get("edge_texts")?.0, || None)
+        .map_err(Invalid::Corrupt)?
+        .len();
     // The bundle is parsed at most once however many sections turn out damaged. Should it no
     // longer parse, or no longer hold what the cache's core says, no right answer is left to
     // give: this one place below `commands` says so on stderr and ends the process (exit 2)
@@ -275,7 +296,9 @@ pub fn decode(
                 std::process::exit(2)
             };
             match KnowledgeBase::open(&bundle, None) {
-                Ok(kb) if kb.counts() == counts => Box::leak(Box::new(kb)),
+                Ok(kb) if kb.counts() == counts && kb.edge_texts.len() == texts => {
+                    Box::leak(Box::new(kb))
+                }
                 Ok(_) => fatal("it changed since the cache was built".into()),
                 Err(e) => fatal(format!("{e:#}")),
             }
@@ -320,7 +343,6 @@ pub fn decode(
         return Err(Invalid::Corrupt("the names section does not fit".into()));
     }
     kb.names = Some(names);
-    let texts = kb.edge_texts.len();
     lazy!(edges, |v, c| KnowledgeBase::edges_fit(v, c, texts));
     lazy!(lookups, KnowledgeBase::lookups_fit);
     lazy!(groups, |v: &Vec<_>, c: &[usize; 12]| v.len()
@@ -348,6 +370,18 @@ pub fn decode(
     Ok(kb)
 }
 
+/// The postcard varint at the start of `b` (a sequence's length).
+fn leading_len(b: &[u8]) -> Option<usize> {
+    let mut v: u64 = 0;
+    for (i, &byte) in b.iter().take(10).enumerate() {
+        v |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return usize::try_from(v).ok();
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,6 +403,18 @@ mod tests {
 
     fn leak(v: Vec<u8>) -> &'static [u8] {
         Box::leak(v.into_boxed_slice())
+    }
+
+    #[test]
+    fn leading_lengths_are_postcard_varints() {
+        assert_eq!(leading_len(&[0]), Some(0));
+        assert_eq!(leading_len(&[172, 1, 9]), Some(172));
+        assert_eq!(
+            leading_len(&postcard::to_stdvec(&vec![0u8; 70_000]).unwrap()),
+            Some(70_000)
+        );
+        assert_eq!(leading_len(&[0x80]), None);
+        assert_eq!(leading_len(&[]), None);
     }
 
     #[test]

@@ -282,57 +282,56 @@ pub fn decode(
     // longer parse, or no longer hold what the cache's core says, no right answer is left to
     // give: this one place below `commands` says so on stderr and ends the process (exit 2)
     // rather than answer from a partial knowledge base.
-    let reopened = std::sync::Arc::new(std::sync::OnceLock::<&'static KnowledgeBase>::new());
-    let reopen = std::sync::Arc::new(move || -> &'static KnowledgeBase {
-        reopened.get_or_init(|| {
-            if let Some(f) = &cache_file {
-                let _ = std::fs::remove_file(f);
-            }
-            let fatal = |why: String| -> ! {
-                eprintln!(
-                    "attck: the index cache of {} is damaged and the bundle cannot be read again: {why}",
-                    bundle.display()
-                );
-                std::process::exit(2)
-            };
-            match KnowledgeBase::open(&bundle, None) {
-                Ok(kb) if kb.counts() == counts && kb.edge_texts.len() == texts => {
-                    Box::leak(Box::new(kb))
-                }
-                Ok(_) => fatal("it changed since the cache was built".into()),
-                Err(e) => fatal(format!("{e:#}")),
-            }
-        })
+    let reopened = std::sync::Arc::new(std::sync::OnceLock::<KnowledgeBase>::new());
+    let open_bundle = std::sync::Arc::new(move || -> KnowledgeBase {
+        if let Some(f) = &cache_file {
+            let _ = std::fs::remove_file(f);
+        }
+        let fatal = |why: String| -> ! {
+            eprintln!(
+                "attck: the index cache of {} is damaged and the bundle cannot be read again: {why}",
+                bundle.display()
+            );
+            std::process::exit(2)
+        };
+        match KnowledgeBase::open(&bundle, None) {
+            Ok(kb) if kb.counts() == counts && kb.edge_texts.len() == texts => kb,
+            Ok(_) => fatal("it changed since the cache was built".into()),
+            Err(e) => fatal(format!("{e:#}")),
+        }
     });
+    // `with_reopened!(kb => expr)`: a rebuild closure answering `expr` from the bundle.
+    macro_rules! with_reopened {
+        ($kb:ident => $e:expr) => {{
+            let (cell, open) = (reopened.clone(), open_bundle.clone());
+            move || {
+                let $kb = cell.get_or_init(|| open());
+                Some($e)
+            }
+        }};
+    }
     macro_rules! lazy {
         ($field:ident, $fits:expr) => {{
-            let fallback = reopen.clone();
             kb.$field = Lazy::encoded(
                 Encoded::new(
                     get(stringify!($field))?,
                     get(concat!(stringify!($field), ".pool"))?,
                 ),
                 move |v| $fits(v, &counts),
-                move || Some(fallback().$field.get().clone()),
+                with_reopened!(b => b.$field.get().clone()),
             );
         }};
     }
     // Edge texts and names are checked one string at a time, when read (see `Texts`).
-    let fallback = reopen.clone();
-    kb.edge_texts = Texts::encoded(get("edge_texts")?.0, move || {
-        Some(fallback().edge_texts.iter().map(Str::from).collect())
-    })
+    kb.edge_texts = Texts::encoded(
+        get("edge_texts")?.0,
+        with_reopened!(b => b.edge_texts.iter().map(Str::from).collect()),
+    )
     .map_err(Invalid::Corrupt)?;
-    let fallback = reopen.clone();
-    let names = Texts::encoded(get("names")?.0, move || {
-        Some(
-            fallback()
-                .names_table()
-                .into_iter()
-                .map(Str::from)
-                .collect(),
-        )
-    })
+    let names = Texts::encoded(
+        get("names")?.0,
+        with_reopened!(b => b.names_table().into_iter().map(Str::from).collect()),
+    )
     .map_err(Invalid::Corrupt)?;
     let outside_core: usize = Kind::ALL
         .iter()

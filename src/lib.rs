@@ -24,7 +24,21 @@ use cli::{Cli, Command};
 use commands::{Ctx, Outcome};
 
 /// Runs a parsed command line, writing results to `out` and notes to `err`.
+///
+/// A query abandoned because a damaged index cache could not be answered from its bundle
+/// either ([`model::cache::Unrecoverable`]) comes back as an error; any other unwinding
+/// (a bug) goes on unwinding.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli, out, err))) {
+        Ok(result) => result,
+        Err(payload) => match payload.downcast::<model::cache::Unrecoverable>() {
+            Ok(u) => Err(anyhow::anyhow!(u.0)),
+            Err(other) => std::panic::resume_unwind(other),
+        },
+    }
+}
+
+fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
     // These need neither settings nor data: they work even where no data directory resolves.
     match &cli.command {
         Command::Completions(a) => return commands::completions::run(out, a),

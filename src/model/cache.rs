@@ -77,6 +77,13 @@ impl fmt::Display for Invalid {
     }
 }
 
+/// The payload a query unwinds with when a damaged cache section cannot be answered from its
+/// bundle either (the bundle no longer parses, or no longer matches the cache's core). It is
+/// raised with [`std::panic::resume_unwind`], which runs no panic hook and prints nothing;
+/// [`crate::run`] catches it and returns it as an error.
+#[derive(Debug, Clone)]
+pub struct Unrecoverable(pub String);
+
 /// Encodes a knowledge base built from `source`.
 pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Vec<u8>, String> {
     // Each section has its own string pool, so a query checks and validates only the text
@@ -280,19 +287,19 @@ pub fn decode(
         .len();
     // The bundle is parsed at most once however many sections turn out damaged. Should it no
     // longer parse, or no longer hold what the cache's core says, no right answer is left to
-    // give: this one place below `commands` says so on stderr and ends the process (exit 2)
-    // rather than answer from a partial knowledge base.
+    // give: the query is abandoned by unwinding with [`Unrecoverable`] (no panic message),
+    // which `crate::run` turns into an error line (exit 2), rather than answer from a
+    // partial knowledge base.
     let reopened = std::sync::Arc::new(std::sync::OnceLock::<KnowledgeBase>::new());
     let open_bundle = std::sync::Arc::new(move || -> KnowledgeBase {
         if let Some(f) = &cache_file {
             let _ = std::fs::remove_file(f);
         }
         let fatal = |why: String| -> ! {
-            eprintln!(
-                "attck: the index cache of {} is damaged and the bundle cannot be read again: {why}",
+            std::panic::resume_unwind(Box::new(Unrecoverable(format!(
+                "the index cache of {} is damaged and the bundle cannot be read again: {why}",
                 bundle.display()
-            );
-            std::process::exit(2)
+            ))))
         };
         match KnowledgeBase::open(&bundle, None) {
             Ok(kb) if kb.counts() == counts && kb.edge_texts.len() == texts => kb,

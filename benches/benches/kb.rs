@@ -31,7 +31,7 @@ static MAPPED: LazyLock<&'static [u8]> = LazyLock::new(|| {
 });
 /// The knowledge base a warm query uses: decoded from the mapped cache.
 static WARM: LazyLock<KnowledgeBase> =
-    LazyLock::new(|| cache::decode(&MAPPED, &ID).expect("the cache decodes"));
+    LazyLock::new(|| cache::decode(&MAPPED, &ID, None).expect("the cache decodes"));
 
 const JSON: Options = Options {
     format: Format::Json,
@@ -75,7 +75,7 @@ mod cache_file {
     /// Check the header and CRCs, decode, check links: the warm path's load.
     #[divan::bench(sample_count = 100)]
     fn decode_mapped() -> KnowledgeBase {
-        cache::decode(&MAPPED, &ID).unwrap()
+        cache::decode(&MAPPED, &ID, None).unwrap()
     }
 
     /// The header alone (what `data status` reads).
@@ -181,7 +181,7 @@ mod encoding {
     /// What is implemented: strings borrowed from the pool (includes header, CRC and check).
     #[divan::bench(sample_count = 100)]
     fn decode_pooled_postcard() -> KnowledgeBase {
-        cache::decode(&POOLED, &ID).unwrap()
+        cache::decode(&POOLED, &ID, None).unwrap()
     }
 
     /// Plain postcard: every string allocated (no CRC, no check).

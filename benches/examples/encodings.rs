@@ -40,12 +40,12 @@ fn main() {
     let json = setup::compact_json(&kb);
 
     // Same model back from each: a quick equality check on the counts.
-    let a = cache::decode(pooled, &id).unwrap();
+    let a = cache::decode(pooled, &id, None).unwrap();
     let b: KnowledgeBase = postcard::from_bytes(&owned).unwrap();
     let c: KnowledgeBase = serde_json::from_slice(&json).unwrap();
     for k in [&a, &b, &c] {
         assert_eq!(k.techniques.len(), kb.techniques.len());
-        assert_eq!(k.edges.len(), kb.edges.len());
+        assert_eq!(k.edges().len(), kb.edges().len());
     }
 
     let mb = |n: usize| n as f64 / 1e6;
@@ -53,7 +53,7 @@ fn main() {
         "enterprise 18.1: bundle {:.1} MB, {} techniques, {} relationships; medians of {runs} runs, in-process\n",
         mb(bundle_size as usize),
         kb.techniques.len(),
-        kb.edges.len()
+        kb.edges().len()
     );
     println!("| encoding of the model | size | encode | decode |");
     println!("|---|---:|---:|---:|");
@@ -61,7 +61,7 @@ fn main() {
         "| postcard, pooled borrowed strings (implemented; decode incl. header, CRC, link check) | {:.1} MB | {:.1} ms | {:.2} ms |",
         mb(pooled.len()),
         median_ms(runs, || setup::pooled(&kb, &id)),
-        median_ms(runs, || cache::decode(pooled, &id).unwrap())
+        median_ms(runs, || cache::decode(pooled, &id, None).unwrap())
     );
     println!(
         "| postcard, owned `String`s (plain serde) | {:.1} MB | {:.1} ms | {:.2} ms |",

@@ -167,7 +167,7 @@ fn child(mode: &str, bundle: &Path, cache_dir: &Path) {
             let file = store_cache::path_for(cache_dir, &id);
             let bytes = store_cache::map_for_process(&file).unwrap();
             laps.lap("open + mmap cache");
-            let kb = cache::decode(bytes, &id).unwrap();
+            let kb = cache::decode(bytes, &id, None).unwrap();
             laps.lap("decode: header + CRC + postcard + link check");
             let json = Options {
                 format: Format::Json,
@@ -216,7 +216,7 @@ fn child(mode: &str, bundle: &Path, cache_dir: &Path) {
             laps.lap("of decode, re-run: CRC-32 of both sections");
             kb.check().unwrap();
             laps.lap("of decode, re-run: link check");
-            let again = cache::decode(bytes, &id).unwrap();
+            let again = cache::decode(bytes, &id, None).unwrap();
             std::hint::black_box(&again);
             laps.lap("of decode, re-run: whole decode");
             std::mem::forget(again);

@@ -342,7 +342,7 @@ pub fn decode(
     .map_err(Invalid::Corrupt)?;
     let outside_core: usize = Kind::ALL
         .iter()
-        .filter(|k| !matches!(k, Kind::Matrix | Kind::Tactic | Kind::Technique))
+        .filter(|k| !k.in_core())
         .map(|&k| counts[kind_at(k)])
         .sum();
     if names.len() != 2 * outside_core {

@@ -54,6 +54,13 @@ impl Kind {
         Kind::Matrix,
     ];
 
+    /// Whether the index cache keeps this kind's objects in its core (decoded when the file
+    /// is opened) rather than in a section of their own, decoded on first use.
+    #[must_use]
+    pub fn in_core(self) -> bool {
+        matches!(self, Kind::Matrix | Kind::Tactic | Kind::Technique)
+    }
+
     /// The name used in JSON `type` fields and on the command line: `detection-strategy`.
     #[must_use]
     pub fn name(self) -> &'static str {

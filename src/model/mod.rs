@@ -296,10 +296,7 @@ impl Serialize for Edges {
 impl Edges {
     /// Reads the byte form written by `Serialize`; `None` if it is malformed.
     fn from_bytes(b: &[u8]) -> Option<Edges> {
-        let word = |at: usize| -> Option<u32> {
-            Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
-        };
-        let n = word(0)? as usize;
+        let n = texts::u32_at(b, 0)? as usize;
         let records = n.checked_mul(EDGE_BYTES)?;
         if b.len() != 4 + records + n.checked_mul(4)? {
             return None;
@@ -661,9 +658,7 @@ impl KnowledgeBase {
     #[must_use]
     pub fn id_and_name(&self, n: Node) -> (&str, &str) {
         match (&self.names, n.kind) {
-            (Some(names), kind)
-                if !matches!(kind, Kind::Matrix | Kind::Tactic | Kind::Technique) =>
-            {
+            (Some(names), kind) if !kind.in_core() => {
                 let at = 2 * self.names_before(kind) + 2 * n.index as usize;
                 (names.get(at), names.get(at + 1))
             }
@@ -679,7 +674,7 @@ impl KnowledgeBase {
         Kind::ALL
             .iter()
             .take_while(|&&k| k != kind)
-            .filter(|k| !matches!(k, Kind::Matrix | Kind::Tactic | Kind::Technique))
+            .filter(|k| !k.in_core())
             .map(|&k| self.count(k))
             .sum()
     }
@@ -689,7 +684,7 @@ impl KnowledgeBase {
     pub(crate) fn names_table(&self) -> Vec<&str> {
         let mut v = Vec::new();
         for k in Kind::ALL {
-            if !matches!(k, Kind::Matrix | Kind::Tactic | Kind::Technique) {
+            if !k.in_core() {
                 for n in self.nodes(k) {
                     let m = self.meta(n);
                     v.push(m.id.as_str());

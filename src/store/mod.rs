@@ -75,9 +75,10 @@ const MAP_THRESHOLD: u64 = 1 << 20;
 /// bundle. Checked from the file's size before it is read or mapped.
 pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
-/// The most objects (relationships included) one bundle may hold: 250,000, about ten
-/// times the 25,000 of the enterprise bundle (refusing costs at most about 160 MB). Counted while the `objects` array is parsed,
-/// so a bundle of millions of tiny objects is refused before they are all held in memory.
+/// The most objects (relationships included) one bundle may hold: 250,000, about ten times
+/// the 25,000 of the enterprise bundle (refusing costs at most about 170 MB). Counted while
+/// the `objects` array is parsed, so a bundle of millions of tiny objects is refused before
+/// they are all held in memory.
 pub const MAX_OBJECTS: usize = 250_000;
 
 /// The error for a file over [`MAX_FILE_BYTES`].
@@ -280,17 +281,11 @@ pub fn is_plain_file(path: &Path) -> bool {
 /// most `max` bytes.
 #[must_use]
 pub fn read_own_small(path: &Path, max: u64) -> Option<Vec<u8>> {
-    use std::io::Read;
     if !is_plain_file(path) {
         return None;
     }
-    let mut bytes = Vec::new();
-    fs::File::open(path)
-        .ok()?
-        .take(max + 1)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    (bytes.len() as u64 <= max).then_some(bytes)
+    let file = fs::File::open(path).ok()?;
+    read_capped_at(&mut &file, "", max).ok()
 }
 
 /// The files `data clear` removes: the domains' bundles (strictly `<domain>-attack.json` or

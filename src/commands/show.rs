@@ -15,11 +15,14 @@ pub fn run(ctx: &mut Ctx, args: &ShowArgs) -> Result<Outcome> {
         &key,
         args.kind.and_then(|k| k.0),
         ctx.settings.visibility,
-        args.procedures || ctx.settings.verbose,
     )?;
     for n in &notes {
         ctx.warn(n)?;
     }
-    render::detail(ctx.out, &view, &ctx.settings.render)?;
+    let opts = render::Options {
+        procedures: ctx.settings.render.procedures || args.procedures,
+        ..ctx.settings.render
+    };
+    render::detail(ctx.out, &view, &opts)?;
     Ok(Outcome::Found)
 }

@@ -297,7 +297,7 @@ pub struct Mapping {
 }
 
 /// One change as a flat record (CSV and JSON Lines).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct DiffLine {
     /// `model`, `techniques`, `groups`, `software`, `mitigations`, `campaigns` or
     /// `relationships`.
@@ -1470,6 +1470,7 @@ fn section_blocks(
 
 impl Report for DiffReport {
     type Line = DiffLine;
+    type Record = DiffLine;
 
     fn title(&self) -> String {
         let mut t = format!(
@@ -1582,23 +1583,8 @@ impl Report for DiffReport {
         self.lines.iter().collect()
     }
 
-    fn csv_headers() -> &'static [&'static str] {
-        &["section", "change", "id", "name", "detail"]
-    }
-
-    fn csv_records(&self) -> Vec<Vec<String>> {
-        self.lines
-            .iter()
-            .map(|l| {
-                vec![
-                    l.section.to_string(),
-                    l.change.to_string(),
-                    l.id.clone(),
-                    l.name.clone(),
-                    l.detail.clone(),
-                ]
-            })
-            .collect()
+    fn records(&self) -> Vec<DiffLine> {
+        self.lines.clone()
     }
 }
 

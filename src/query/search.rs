@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::tactic::TechniqueFilter;
-use super::technique::{ROW_CSV_HEADERS, TechniqueRow};
+use super::technique::TechniqueRow;
 use super::{Cell, TableRow, status_note};
 use crate::model::{Kind, KnowledgeBase, Technique, Visibility, cmp_ids, text};
 
@@ -84,7 +84,7 @@ pub fn occurrences(
 }
 
 /// One search hit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SearchHit {
     /// The technique.
     #[serde(flatten)]
@@ -297,7 +297,7 @@ pub fn search(kb: &KnowledgeBase, query: &Query, opts: &SearchOptions) -> Vec<Se
 }
 
 /// One search hit over any object kind (`search --type` other than `technique`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ObjectHit {
     /// ATT&CK ID (null for 17.x data components).
     pub id: Option<String>,
@@ -393,8 +393,8 @@ pub fn search_objects(
 }
 
 impl TableRow for ObjectHit {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "Name", "Type", "Snippet"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "Name", "Type", "Snippet"]
     }
 
     fn cells(&self) -> Vec<Cell> {
@@ -413,77 +413,24 @@ impl TableRow for ObjectHit {
             },
         ]
     }
-
-    fn csv_headers() -> &'static [&'static str] {
-        &[
-            "id",
-            "name",
-            "type",
-            "score",
-            "matched_in",
-            "snippet",
-            "revoked",
-            "deprecated",
-        ]
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        vec![
-            self.id.clone().unwrap_or_default(),
-            self.name.clone(),
-            self.kind.to_string(),
-            self.score.to_string(),
-            self.matched_in.join(";"),
-            self.snippet.clone(),
-            self.revoked.to_string(),
-            self.deprecated.to_string(),
-        ]
-    }
 }
 
 impl TableRow for SearchHit {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "Name", "Tactics", "Snippet"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "Name", "Tactics", "Snippet"]
     }
 
     fn cells(&self) -> Vec<Cell> {
-        let mut name = self.row.name_cell();
-        name.indent = 0;
         vec![
-            self.row.id_cell(),
-            name,
-            self.row.tactics.join(", ").into(),
+            self.row.id.as_str().into(),
+            self.row.name_with_status(),
+            self.row.fields.tactics.join(", ").into(),
             Cell {
                 text: self.snippet.clone(),
                 marks: self.snippet_marks.clone(),
                 ..Cell::default()
             },
         ]
-    }
-
-    fn csv_headers() -> &'static [&'static str] {
-        const H: [&str; 11] = [
-            ROW_CSV_HEADERS[0],
-            ROW_CSV_HEADERS[1],
-            ROW_CSV_HEADERS[2],
-            ROW_CSV_HEADERS[3],
-            ROW_CSV_HEADERS[4],
-            ROW_CSV_HEADERS[5],
-            ROW_CSV_HEADERS[6],
-            ROW_CSV_HEADERS[7],
-            "score",
-            "matched_in",
-            "snippet",
-        ];
-        &H
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        let mut r = self.row.csv_base();
-        r.push(self.score.to_string());
-        r.push(self.matched_in.join(";"));
-        r.push(self.snippet.clone());
-        r
     }
 }
 

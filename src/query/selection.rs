@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
+use super::resolve::resolve;
 use super::search::{Query, SearchOptions, search};
-use super::show::resolve;
 use super::tactic::TechniqueFilter;
 use crate::error::Error;
 use crate::model::{Kind, KnowledgeBase, Node, Rel, cmp_ids};

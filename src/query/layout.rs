@@ -282,6 +282,142 @@ pub fn detail<T: DetailView + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::{OptRef, Ref};
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    struct Pair {
+        name: String,
+        channel: String,
+    }
+
+    #[derive(Serialize)]
+    struct View {
+        id: Option<String>,
+        name: String,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        domain: String,
+        attack_version: Option<String>,
+        description: String,
+        deprecated: bool,
+        software_type: &'static str,
+        first_seen: Option<String>,
+        aliases: Vec<String>,
+        fresh: bool,
+        data_source: Option<Ref>,
+        techniques: Vec<Ref>,
+        empty: Vec<Ref>,
+        data_components: Vec<OptRef>,
+        log_sources: Vec<Pair>,
+        url: Option<String>,
+    }
+
+    impl DetailView for View {}
+
+    fn r(id: &str, name: &str) -> Ref {
+        Ref {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn the_table_follows_the_rules() {
+        let v = View {
+            id: Some("X0001".into()),
+            name: "Example".into(),
+            kind: "group",
+            domain: "enterprise".into(),
+            attack_version: None,
+            description: "See [this](https://example.com).(Citation: A)".into(),
+            deprecated: true,
+            software_type: "tool",
+            first_seen: None,
+            aliases: vec!["One".into(), "Two".into()],
+            fresh: false,
+            data_source: Some(r("DS0001", "Source")),
+            techniques: vec![r("T0001", "First"), r("T0002", "Second")],
+            empty: Vec::new(),
+            data_components: vec![OptRef {
+                id: None,
+                name: "Unnumbered".into(),
+            }],
+            log_sources: vec![Pair {
+                name: "auditd:SYSCALL".into(),
+                channel: "execve".into(),
+            }],
+            url: None,
+        };
+        let d = detail(&v, false).unwrap();
+        assert_eq!(d.title, "X0001 Example [DEPRECATED]");
+        let rows: Vec<(&str, &str)> = d
+            .fields
+            .iter()
+            .map(|f| (f.label.as_str(), f.value.text.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("ID", "X0001"),
+                ("Name", "Example"),
+                ("Type", "group"),
+                ("Status", "deprecated"),
+                ("Software type", "tool"),
+                ("Aliases", "One, Two"),
+                ("Fresh", "no"),
+                ("Data source", "DS0001 Source"),
+                ("Domain", "enterprise (version unknown)"),
+            ]
+        );
+        let sections: Vec<(&str, Vec<&str>)> = d
+            .sections
+            .iter()
+            .map(|s| {
+                (
+                    s.title.as_str(),
+                    s.lines.iter().map(|l| l.text.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            sections,
+            [
+                ("Description", vec!["See this."]),
+                ("Techniques", vec!["T0001  First", "T0002  Second"]),
+                ("Data components", vec!["Unnumbered"]),
+                ("Log sources", vec!["auditd:SYSCALL  execve"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn adjusting_replaces_removes_and_adds() {
+        let mut d = Detail::default();
+        d.fields.push(Field {
+            key: "a".into(),
+            label: "A".into(),
+            value: "1".into(),
+        });
+        let s = |key: &str, lines: Vec<Cell>| Section {
+            key: key.into(),
+            title: label(key),
+            lines,
+        };
+        d.sections.push(s("x", vec!["old".into()]));
+        d.set_section(s("x", vec!["new".into()]));
+        d.set_section(s("y", vec!["added".into()]));
+        d.set_section(s("z", Vec::new()));
+        assert_eq!(d.sections.len(), 2);
+        assert_eq!(d.sections[0].lines[0].text, "new");
+        d.set_section(s("y", Vec::new()));
+        assert_eq!(d.sections.len(), 1, "an empty section is taken out");
+        *d.field_mut("a").unwrap() = "2".into();
+        assert_eq!(d.fields[0].value.text, "2");
+        d.remove("a");
+        d.remove("x");
+        assert!(d.fields.is_empty() && d.sections.is_empty());
+    }
 
     #[test]
     fn labels_are_field_names_in_words() {

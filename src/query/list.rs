@@ -516,3 +516,170 @@ pub fn techniques(kb: &KnowledgeBase, f: &TechniqueListFilter) -> Result<Vec<Tec
         .map(|(_, t)| TechniqueRow::new(kb, t))
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::sample;
+
+    fn row_ids<T, Id: Clone>(rows: &[Row<T, Id>]) -> Vec<Id> {
+        rows.iter().map(|r| r.id.clone()).collect()
+    }
+
+    fn technique_ids(f: &TechniqueListFilter) -> Vec<String> {
+        row_ids(&techniques(sample::v2(), f).unwrap())
+    }
+
+    #[test]
+    fn rows_of_each_kind_count_what_the_sample_holds() {
+        let kb = sample::v2();
+        let vis = Visibility::default();
+        let grp = groups(kb, vis);
+        assert_eq!(row_ids(&grp), ["G0902", "G0903", "G0904"]);
+        assert_eq!(
+            (grp[0].fields.technique_count, grp[0].fields.software_count),
+            (4, 1)
+        );
+        let all = Visibility {
+            include_revoked: true,
+            include_deprecated: true,
+        };
+        let grp = groups(kb, all);
+        assert_eq!(grp[0].id, "G0901");
+        assert!(grp[0].revoked);
+        assert_eq!(grp[0].cells()[1].note, Some("revoked"));
+
+        let sw = software(kb, vis);
+        assert_eq!(row_ids(&sw), ["S0901", "S0902", "S0903", "S0904"]);
+        assert_eq!(sw[3].fields.software_type, "malware");
+        assert_eq!(sw[3].fields.technique_count, 2);
+        let camp = campaigns(kb, vis);
+        assert_eq!(camp[2].fields.groups, ["G0904"]);
+        assert_eq!(row_ids(&mitigations(kb, vis)), ["M1901", "M1902"]);
+        assert!(
+            data_sources(kb, vis).is_empty(),
+            "both are deprecated in 2.0"
+        );
+        let det = detection_strategies(kb, vis);
+        assert_eq!(det[0].fields.analytics, ["AN0901", "AN0902"]);
+        assert_eq!(det[2].fields.techniques, ["T1497"]);
+        let an = analytics(kb, vis);
+        assert_eq!(an[0].fields.detection_strategies, ["DET0901"]);
+        let dc = data_components(kb, vis);
+        assert_eq!(dc[0].id.as_deref(), Some("DC0901"));
+        assert_eq!(dc[0].fields.technique_count, 2);
+
+        let dc = data_components(sample::v1(), vis);
+        assert!(
+            dc.iter().all(|r| r.id.is_none()),
+            "17.x components have no IDs"
+        );
+        assert_eq!(dc.len(), 3);
+        let cells = dc[0].cells();
+        assert_eq!(cells[0].text, "", "a missing ID is an empty cell");
+        assert_eq!(assets(sample::ics(), vis).len(), sample::ics().assets.len());
+    }
+
+    /// The human table has one heading per cell, for every kind of list.
+    #[test]
+    fn headers_and_cells_agree_for_every_kind() {
+        fn check<T: TableRow>(rows: &[T]) {
+            for r in rows {
+                assert_eq!(r.cells().len(), T::headers().len());
+            }
+            assert_eq!(
+                crate::query::flat::record(&T::default()).unwrap().len(),
+                crate::query::flat::record(rows.first().unwrap_or(&T::default()))
+                    .unwrap()
+                    .len(),
+                "an empty list has the same CSV columns"
+            );
+        }
+        let vis = Visibility {
+            include_revoked: true,
+            include_deprecated: true,
+        };
+        for kb in [sample::v1(), sample::v2(), sample::ics()] {
+            check(&groups(kb, vis));
+            check(&software(kb, vis));
+            check(&campaigns(kb, vis));
+            check(&mitigations(kb, vis));
+            check(&data_sources(kb, vis));
+            check(&data_components(kb, vis));
+            check(&detection_strategies(kb, vis));
+            check(&analytics(kb, vis));
+            check(&assets(kb, vis));
+            check(&techniques(kb, &TechniqueListFilter::default()).unwrap());
+        }
+    }
+
+    #[test]
+    fn technique_filters_combine() {
+        let by_group = TechniqueListFilter {
+            group: Some("Tin Lantern".into()),
+            ..TechniqueListFilter::default()
+        };
+        assert_eq!(
+            technique_ids(&by_group),
+            ["T1053.003", "T1059.001", "T1082", "T1543.002"]
+        );
+        assert_eq!(
+            technique_ids(&TechniqueListFilter {
+                tactic: Some("execution".into()),
+                ..by_group.clone()
+            }),
+            ["T1053.003", "T1059.001"]
+        );
+        assert_eq!(
+            technique_ids(&TechniqueListFilter {
+                subtechniques: Subtechniques::Exclude,
+                ..by_group.clone()
+            }),
+            ["T1082"]
+        );
+        let m1902 = TechniqueListFilter {
+            mitigation: Some("M1902".into()),
+            platforms: vec!["LINUX".into()],
+            ..TechniqueListFilter::default()
+        };
+        assert_eq!(technique_ids(&m1902), ["T1053", "T1053.003", "T1543.002"]);
+        assert_eq!(
+            technique_ids(&TechniqueListFilter {
+                subtechniques: Subtechniques::Only,
+                ..m1902
+            }),
+            ["T1053.003", "T1543.002"]
+        );
+        assert_eq!(
+            technique_ids(&TechniqueListFilter {
+                data_component: Some("DC0903".into()),
+                ..TechniqueListFilter::default()
+            }),
+            ["T1053.003"]
+        );
+        let e = techniques(
+            sample::v2(),
+            &TechniqueListFilter {
+                group: Some("Nobody".into()),
+                ..TechniqueListFilter::default()
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::NotFound(_)), "{e}");
+    }
+
+    #[test]
+    fn withdrawn_techniques_are_listed_only_when_asked() {
+        let active = technique_ids(&TechniqueListFilter::default());
+        assert_eq!(active.len(), 12);
+        assert!(!active.iter().any(|id| id == "T1086" || id == "T1064"));
+        let all = technique_ids(&TechniqueListFilter {
+            visibility: Visibility {
+                include_revoked: true,
+                include_deprecated: true,
+            },
+            ..TechniqueListFilter::default()
+        });
+        assert_eq!(all.len(), 16);
+    }
+}

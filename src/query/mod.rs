@@ -16,6 +16,8 @@ pub mod map;
 pub mod matrix;
 pub mod object;
 pub mod resolve;
+#[cfg(test)]
+pub(crate) mod sample;
 pub mod search;
 pub mod selection;
 pub mod show;

@@ -8,9 +8,10 @@
 
 use serde::Serialize;
 
+use super::list::Row;
 use super::tactic::TechniqueFilter;
 use super::technique::TechniqueRow;
-use super::{Cell, TableRow, status_note};
+use super::{Cell, TableRow};
 use crate::model::{Kind, KnowledgeBase, Technique, Visibility, cmp_ids, text};
 
 /// A parsed search query: each term is one or more lower-case words that must occur in a row.
@@ -296,13 +297,13 @@ pub fn search(kb: &KnowledgeBase, query: &Query, opts: &SearchOptions) -> Vec<Se
     out
 }
 
-/// One search hit over any object kind (`search --type` other than `technique`).
+/// One search hit over any object kind (`search --type` other than `technique`): the common
+/// row fields (`id` is null for 17.x data components) around the hit's own.
+pub type ObjectHit = Row<ObjectHitFields, Option<String>>;
+
+/// What a hit over any object kind says besides the common row fields.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct ObjectHit {
-    /// ATT&CK ID (null for 17.x data components).
-    pub id: Option<String>,
-    /// Name.
-    pub name: String,
+pub struct ObjectHitFields {
     /// Object type (`technique`, `group`, `software`, …).
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -312,10 +313,6 @@ pub struct ObjectHit {
     pub matched_in: Vec<&'static str>,
     /// One line of the description around the first match.
     pub snippet: String,
-    /// Revoked (shown only with `--include-revoked`).
-    pub revoked: bool,
-    /// Deprecated (shown only with `--include-deprecated`).
-    pub deprecated: bool,
     /// Byte ranges of matches inside `snippet`, for highlighting.
     #[serde(skip)]
     pub snippet_marks: Vec<(usize, usize)>,
@@ -360,20 +357,16 @@ pub fn search_objects(
             hits.push((
                 in_name,
                 count,
-                ObjectHit {
-                    id: (!m.id.is_empty())
-                        .then(|| m.id.clone())
-                        .as_ref()
-                        .map(ToString::to_string),
-                    name: m.name.to_string(),
-                    kind: n.kind.name(),
-                    score: (score * 1000.0).round() / 1000.0,
-                    matched_in,
-                    snippet,
-                    revoked: m.revoked,
-                    deprecated: m.deprecated,
-                    snippet_marks,
-                },
+                ObjectHit::of(
+                    m,
+                    ObjectHitFields {
+                        kind: n.kind.name(),
+                        score: (score * 1000.0).round() / 1000.0,
+                        matched_in,
+                        snippet,
+                        snippet_marks,
+                    },
+                ),
             ));
         }
     }
@@ -400,15 +393,11 @@ impl TableRow for ObjectHit {
     fn cells(&self) -> Vec<Cell> {
         vec![
             self.id.as_deref().unwrap_or_default().into(),
+            self.name_with_status(),
+            self.fields.kind.into(),
             Cell {
-                text: self.name.clone(),
-                note: status_note(self.revoked, self.deprecated),
-                ..Cell::default()
-            },
-            self.kind.into(),
-            Cell {
-                text: self.snippet.clone(),
-                marks: self.snippet_marks.clone(),
+                text: self.fields.snippet.clone(),
+                marks: self.fields.snippet_marks.clone(),
                 ..Cell::default()
             },
         ]

@@ -227,3 +227,159 @@ impl TableRow for TechniqueRow {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::flat;
+    use crate::query::layout;
+    use crate::query::sample::{self, ids};
+
+    fn view(kb: &KnowledgeBase, id: &str) -> TechniqueDetail {
+        technique(kb, &id.parse().unwrap(), Visibility::default()).unwrap()
+    }
+
+    #[test]
+    fn a_technique_has_the_common_header_and_its_relations() {
+        let kb = sample::v2();
+        let t = view(kb, "T1059");
+        assert_eq!(t.header.id.as_deref(), Some("T1059"));
+        assert_eq!(t.header.kind, "technique");
+        assert_eq!(t.header.domain, "enterprise");
+        assert_eq!(t.header.domains, ["enterprise"]);
+        assert_eq!(t.header.attack_version.as_deref(), Some("2.0"));
+        assert_eq!(ids(&t.subtechniques), ["T1059.001", "T1059.004"]);
+        assert_eq!(t.tactics, ["execution"]);
+        assert_eq!(ids(&t.mitigations), ["M1901"]);
+        assert_eq!(ids(&t.detection_strategies), ["DET0901"]);
+        let dc: Vec<Option<&str>> = t.data_components.iter().map(|c| c.id.as_deref()).collect();
+        assert_eq!(dc, [Some("DC0901"), Some("DC0902")]);
+
+        let s = view(kb, "T1059.001");
+        assert!(s.is_subtechnique);
+        assert_eq!(s.parent.as_ref().map(|p| p.id.as_str()), Some("T1059"));
+        assert_eq!(ids(&s.groups), ["G0902"]);
+        assert_eq!(ids(&s.software), ["S0901"]);
+        assert_eq!(ids(&s.campaigns), ["C0901"]);
+        let users: Vec<(&str, &str)> = s
+            .procedures
+            .iter()
+            .map(|p| (p.id.as_str(), p.kind))
+            .collect();
+        assert_eq!(
+            users,
+            [
+                ("C0901", "campaign"),
+                ("G0902", "group"),
+                ("S0901", "software")
+            ]
+        );
+
+        let r = view(kb, "T1168");
+        assert!(r.header.revoked);
+        assert_eq!(
+            r.header.revoked_by.as_ref().map(|p| p.id.as_str()),
+            Some("T1053")
+        );
+    }
+
+    #[test]
+    fn unknown_ids_are_not_found_with_suggestions() {
+        let e = technique(
+            sample::v2(),
+            &"T1058".parse().unwrap(),
+            Visibility::default(),
+        )
+        .unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("no technique T1058"), "{msg}");
+        assert!(msg.contains("T1059"), "{msg}");
+    }
+
+    #[test]
+    fn the_table_says_sub_technique_and_lists_sub_techniques_first() {
+        let kb = sample::v2();
+        let d = layout::detail(&view(kb, "T1059.001"), false).unwrap();
+        let row = |k: &str| {
+            d.fields
+                .iter()
+                .find(|f| f.key == k)
+                .map(|f| f.value.text.clone())
+        };
+        assert_eq!(row("type").as_deref(), Some("sub-technique"));
+        assert_eq!(row("parent").as_deref(), Some("T1059 Scripted Launch"));
+        assert_eq!(row("is_subtechnique"), None);
+        assert_eq!(row("domain").as_deref(), Some("enterprise 2.0"));
+        let d = layout::detail(&view(kb, "T1059"), false).unwrap();
+        let keys: Vec<&str> = d.sections.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "subtechniques",
+                "description",
+                "mitigations",
+                "detection_strategies",
+                "data_components"
+            ]
+        );
+        let labels: Vec<&str> = d.fields.iter().map(|f| f.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "ID",
+                "Name",
+                "Type",
+                "Tactics",
+                "Platforms",
+                "Domain",
+                "URL",
+                "Version",
+                "Created",
+                "Modified"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_csv_record_has_the_header_first() {
+        let r = flat::record(&view(sample::v2(), "T1059.001")).unwrap();
+        let keys: Vec<&str> = r.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys[..5], ["id", "name", "type", "domain", "domains"]);
+        let cell = |k: &str| r.iter().find(|(key, _)| key == k).unwrap().1.as_str();
+        assert_eq!(cell("type"), "technique");
+        assert_eq!(cell("parent"), "T1059");
+        assert_eq!(cell("procedures"), "C0901;G0902;S0901");
+        assert_eq!(cell("revoked_by"), "");
+    }
+
+    #[test]
+    fn rows_share_the_base_and_indent_sub_techniques() {
+        let kb = sample::v2();
+        let t = kb.technique("T1543.002").unwrap();
+        let row = TechniqueRow::new(kb, t);
+        assert_eq!(row.id, "T1543.002");
+        assert_eq!(row.fields.parent.as_deref(), Some("T1543"));
+        assert_eq!(row.fields.tactics, ["persistence"]);
+        let cells = row.cells();
+        assert_eq!(cells.len(), TechniqueRow::headers().len());
+        assert_eq!(cells[1].indent, 1);
+        let keys: Vec<String> = flat::record(&row)
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "id",
+                "name",
+                "is_subtechnique",
+                "parent",
+                "tactics",
+                "platforms",
+                "revoked",
+                "deprecated"
+            ]
+        );
+    }
+}

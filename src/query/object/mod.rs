@@ -121,3 +121,201 @@ pub(crate) fn refs(kb: &KnowledgeBase, kind: Kind, idx: impl IntoIterator<Item =
     v.dedup();
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Visibility;
+    use crate::query::flat;
+    use crate::query::layout;
+    use crate::query::sample::{self, ids, node};
+    use crate::query::show::{ShowView, view};
+
+    fn show(kb: &KnowledgeBase, kind: Kind, id: &str) -> ShowView {
+        view(kb, node(kb, kind, id), Visibility::default())
+    }
+
+    #[test]
+    fn a_group_lists_what_it_uses_and_how() {
+        let kb = sample::v2();
+        let ShowView::Group(g) = show(kb, Kind::Group, "G0902") else {
+            panic!("G0902 is a group")
+        };
+        assert_eq!(g.header.name, "Tin Lantern");
+        assert_eq!(g.header.kind, "group");
+        assert_eq!(g.header.domains, ["enterprise"]);
+        assert_eq!(
+            ids(&g.techniques),
+            ["T1053.003", "T1059.001", "T1082", "T1543.002"]
+        );
+        assert_eq!(ids(&g.software), ["S0901"]);
+        assert_eq!(ids(&g.campaigns), ["C0901"]);
+        let procs: Vec<&str> = g.procedures.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(
+            procs,
+            ids(&g.techniques),
+            "one procedure per technique used"
+        );
+        assert!(g.procedures.iter().all(|p| p.kind == "technique"));
+        assert!(g.aliases.iter().any(|a| a == "Quiet Heron"));
+    }
+
+    #[test]
+    fn a_revoked_object_names_its_replacement() {
+        let kb = sample::v2();
+        let ShowView::Group(g) = show(kb, Kind::Group, "G0901") else {
+            panic!("G0901 is a group")
+        };
+        assert!(g.header.revoked);
+        assert_eq!(
+            g.header.revoked_by.as_ref().map(|r| r.id.as_str()),
+            Some("G0902")
+        );
+        let d = layout::detail(&g, false).unwrap();
+        assert!(d.title.ends_with("[REVOKED]"), "{}", d.title);
+        let status = d.fields.iter().find(|f| f.key == "status").unwrap();
+        assert_eq!(status.value.text, "revoked, replaced by G0902 Tin Lantern");
+    }
+
+    #[test]
+    fn software_campaigns_and_mitigations() {
+        let kb = sample::v2();
+        let ShowView::Software(s) = show(kb, Kind::Software, "S0904") else {
+            panic!()
+        };
+        assert_eq!(s.software_type, "malware");
+        assert_eq!(s.platforms, ["Windows", "Linux"]);
+        assert_eq!(ids(&s.techniques), ["T1082", "T1652"]);
+        assert_eq!(ids(&s.groups), ["G0904"]);
+        assert_eq!(ids(&s.campaigns), ["C0903"]);
+        let ShowView::Campaign(c) = show(kb, Kind::Campaign, "C0903") else {
+            panic!()
+        };
+        assert_eq!(ids(&c.groups), ["G0904"]);
+        assert_eq!(ids(&c.software), ["S0904"]);
+        assert_eq!(ids(&c.techniques), ["T1652"]);
+        assert_eq!(
+            c.first_seen.as_deref().map(|d| &d[..10]),
+            Some("2024-06-01")
+        );
+        let ShowView::Mitigation(m) = show(kb, Kind::Mitigation, "M1902") else {
+            panic!()
+        };
+        assert_eq!(ids(&m.techniques), ["T1053", "T1053.003", "T1543.002"]);
+    }
+
+    #[test]
+    fn the_detection_chain_in_both_data_models() {
+        let kb = sample::v2();
+        let ShowView::DataComponent(c) = show(kb, Kind::DataComponent, "DC0901") else {
+            panic!()
+        };
+        assert_eq!(ids(&c.analytics), ["AN0901", "AN0902", "AN0904"]);
+        assert_eq!(ids(&c.detection_strategies), ["DET0901", "DET0903"]);
+        assert_eq!(ids(&c.techniques), ["T1059", "T1497"]);
+        let ShowView::DetectionStrategy(d) = show(kb, Kind::DetectionStrategy, "DET0901") else {
+            panic!()
+        };
+        assert_eq!(ids(&d.techniques), ["T1059"]);
+        let an: Vec<&str> = d.analytics.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(an, ["AN0901", "AN0902"]);
+        let table = layout::detail(&d, false).unwrap();
+        let chain = table
+            .sections
+            .iter()
+            .find(|s| s.key == "analytics")
+            .unwrap();
+        assert_eq!(chain.title, "Analytics → log sources → data components");
+        assert!(chain.lines.iter().any(|l| l.indent == 1
+            && l.text == "WinEventLog:Security  EventCode=4688  → DC0901  Program Launch"));
+
+        // 17.x: components have no IDs and detect techniques directly.
+        let kb = sample::v1();
+        let ShowView::DataSource(s) = show(kb, Kind::DataSource, "DS0901") else {
+            panic!()
+        };
+        assert!(s.data_components.iter().all(|c| c.id.is_none()));
+        let record = flat::record(&s).unwrap();
+        let cell = &record
+            .iter()
+            .find(|(k, _)| k == "data_components")
+            .unwrap()
+            .1;
+        let mut names: Vec<&str> = cell.split(';').collect();
+        names.sort_unstable();
+        let mut want: Vec<&str> = s.data_components.iter().map(|c| c.name.as_str()).collect();
+        want.sort_unstable();
+        assert_eq!(names, want, "components without an ID are named in CSV");
+    }
+
+    #[test]
+    fn ics_assets_and_the_techniques_that_target_them() {
+        let kb = sample::ics();
+        for n in kb.nodes(Kind::Asset) {
+            let ShowView::Asset(a) = view(kb, n, Visibility::default()) else {
+                panic!()
+            };
+            let want = kb.sources(n, crate::model::Rel::Targets, Kind::Technique);
+            assert_eq!(a.techniques.len(), want.len(), "{}", a.header.name);
+            assert!(!a.techniques.is_empty(), "every sample asset is targeted");
+        }
+    }
+
+    /// Every view of every sample object: its CSV columns are its JSON fields, one for one;
+    /// its table starts with the header's rows and shows each non-empty list of references as
+    /// a section of one line per reference.
+    #[test]
+    fn every_view_derives_csv_and_table_from_its_fields() {
+        for kb in [sample::v1(), sample::v2(), sample::ics()] {
+            for kind in Kind::ALL {
+                for n in kb.nodes(kind) {
+                    let v = view(kb, n, Visibility::default());
+                    let json = serde_json::to_value(&v).unwrap();
+                    let json = json.as_object().unwrap();
+                    let record = flat::record(&v).unwrap();
+                    let mut keys: Vec<&str> = record.iter().map(|(k, _)| k.as_str()).collect();
+                    let mut want: Vec<&str> = json.keys().map(String::as_str).collect();
+                    keys.sort_unstable();
+                    want.sort_unstable();
+                    assert_eq!(keys, want, "{n:?}");
+                    assert_eq!(json["type"], kind.name());
+
+                    let d = layout::detail(&v, true).unwrap();
+                    let labels: Vec<&str> = d.fields.iter().map(|f| f.label.as_str()).collect();
+                    assert_eq!(labels[..3], ["ID", "Name", "Type"], "{n:?}");
+                    assert!(d.title.contains(json["name"].as_str().unwrap()));
+                    for (key, value) in json {
+                        let refs = value
+                            .as_array()
+                            .filter(|a| !a.is_empty() && a.iter().all(|r| r.get("id").is_some()));
+                        if let Some(refs) = refs
+                            && key != "procedures"
+                        {
+                            let s = d.sections.iter().find(|s| &s.key == key);
+                            let s = s.unwrap_or_else(|| panic!("{n:?}: no section {key}"));
+                            assert!(s.lines.len() >= refs.len(), "{n:?} {key}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn procedures_show_only_when_asked() {
+        let kb = sample::v2();
+        let g = show(kb, Kind::Group, "G0902");
+        let plain = layout::detail(&g, false).unwrap();
+        assert!(plain.sections.iter().all(|s| s.key != "procedures"));
+        let full = layout::detail(&g, true).unwrap();
+        let p = full
+            .sections
+            .iter()
+            .find(|s| s.key == "procedures")
+            .unwrap();
+        assert_eq!(p.lines.len(), 2 * 4, "a line and a text per technique used");
+        assert!(p.lines[0].text.starts_with("T1053.003  "));
+        assert!(p.lines[0].text.ends_with("(technique)"));
+        assert_eq!(p.lines[1].indent, 1);
+    }
+}

@@ -301,44 +301,29 @@ impl ser::SerializeSeq for Seq {
     }
 }
 
-impl ser::SerializeTuple for Seq {
-    type Ok = Flat;
-    type Error = Error;
+/// Tuples, tuple structs and tuple variants build a sequence as `SerializeSeq` does.
+macro_rules! like_a_seq {
+    ($($trait:ident::$method:ident),*) => {$(
+        impl ser::$trait for Seq {
+            type Ok = Flat;
+            type Error = Error;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, v)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+                ser::SerializeSeq::serialize_element(self, v)
+            }
 
-    fn end(self) -> Result<Flat, Error> {
-        ser::SerializeSeq::end(self)
-    }
+            fn end(self) -> Result<Flat, Error> {
+                ser::SerializeSeq::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTupleStruct for Seq {
-    type Ok = Flat;
-    type Error = Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, v)
-    }
-
-    fn end(self) -> Result<Flat, Error> {
-        ser::SerializeSeq::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq {
-    type Ok = Flat;
-    type Error = Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, v)
-    }
-
-    fn end(self) -> Result<Flat, Error> {
-        ser::SerializeSeq::end(self)
-    }
-}
+like_a_seq!(
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for Map {
     type Ok = Flat;

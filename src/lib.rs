@@ -69,7 +69,13 @@ fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outco
         Command::Diff(a) => commands::diff::run(&mut ctx, a),
         Command::Map(a) => commands::map::run(&mut ctx, a),
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
-    }?;
+    };
+    // Notes from drawing the results (a column left out to fit the terminal), after them.
+    let notes = render::take_notes();
+    let outcome = outcome?;
     ctx.out.flush()?;
+    for n in notes {
+        ctx.note(&n)?;
+    }
     Ok(outcome)
 }

@@ -198,6 +198,23 @@ fn http(env: &dyn Env) -> Result<HttpConfig> {
     Ok(c)
 }
 
+/// The width tables are fitted to: an exported `COLUMNS` (20 or more) wherever stdout goes,
+/// else the terminal's width when stdout is one; `None` (nothing wrapped or left out) when
+/// piped.
+fn table_width(env: &dyn Env, stdout_tty: bool) -> Option<usize> {
+    let columns = env
+        .var("COLUMNS")
+        .and_then(|v| v.to_string_lossy().trim().parse::<usize>().ok())
+        .filter(|&w| w >= 20);
+    columns.or_else(|| {
+        stdout_tty
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(w, _)| usize::from(w.0))
+            .filter(|&w| w >= 20)
+    })
+}
+
 /// Resolves the global arguments and the environment.
 pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
     let (data_dir, data_dir_origin) = data_dir(args, env)?;
@@ -212,13 +229,7 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
     };
     let stdout_tty = std::io::stdout().is_terminal();
     // `layer --color` shares the flag; a technique colour says nothing about the terminal.
-    let width = if stdout_tty {
-        terminal_size::terminal_size()
-            .map(|(w, _)| usize::from(w.0))
-            .filter(|&w| w >= 20)
-    } else {
-        None
-    };
+    let width = table_width(env, stdout_tty);
     Ok(Settings {
         bundle: args.bundle.clone(),
         data_dir,

@@ -22,6 +22,14 @@ pub fn run(ctx: &mut Ctx, args: &DetectsArgs) -> Result<Outcome> {
         ))?;
         return Ok(Outcome::Nothing);
     }
-    render::list(ctx.out, &rows, &ctx.settings.render)?;
+    let caption = format!(
+        "What {key}{} helps detect in {}",
+        args.channel
+            .as_deref()
+            .map(|c| format!(" (channel {c})"))
+            .unwrap_or_default(),
+        kb.label()
+    );
+    render::list_titled(ctx.out, &rows, Some(&caption), &ctx.settings.render)?;
     Ok(Outcome::from_count(rows.len()))
 }

@@ -9,16 +9,53 @@ use crate::query::TableRow;
 use crate::query::list::{self, Subtechniques, TechniqueListFilter};
 use crate::{query, render};
 
-/// Renders the rows, except an empty table (a hint goes to stderr instead).
+/// Renders the rows under a caption naming what they are and where they come from, except
+/// an empty table (a hint goes to stderr instead).
 fn emit<T: TableRow>(
     out: &mut dyn std::io::Write,
     rows: &[T],
+    caption: &dyn Fn(usize) -> String,
     opts: &render::Options,
 ) -> std::io::Result<usize> {
     if !rows.is_empty() || opts.format != render::Format::Table {
-        render::list(out, rows, opts)?;
+        render::list_titled(out, rows, Some(&caption(rows.len())), opts)?;
     }
     Ok(rows.len())
+}
+
+/// The technique filters given, as typed: ` (--group APT29, --platform Linux)`.
+fn filters_given(args: &ListArgs) -> String {
+    let mut f: Vec<String> = Vec::new();
+    let mut one = |flag: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            f.push(format!("--{flag} {v}"));
+        }
+    };
+    one("tactic", &args.tactic);
+    one("group", &args.group);
+    one("software", &args.software);
+    one("campaign", &args.campaign);
+    one("mitigation", &args.mitigation);
+    one("data-source", &args.data_source);
+    one("data-component", &args.data_component);
+    for p in &args.platform {
+        f.push(format!("--platform {p}"));
+    }
+    if let Some(m) = args.subtechniques {
+        f.push(format!(
+            "--subtechniques {}",
+            match m {
+                SubtechniquesArg::Include => "include",
+                SubtechniquesArg::Exclude => "exclude",
+                SubtechniquesArg::Only => "only",
+            }
+        ));
+    }
+    if f.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", f.join(", "))
+    }
 }
 
 /// Lists the objects of one type.
@@ -40,6 +77,9 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Outcome> {
     let kb = ctx.knowledge_base()?;
     let vis = ctx.settings.visibility;
     let opts = &ctx.settings.render;
+    let (kind, label, filters) = (args.kind.0, kb.label(), filters_given(args));
+    let caption = move |n: usize| format!("{} in {label}{filters}", kind.count(n));
+    let caption = &caption;
     let n = {
         let out = &mut *ctx.out;
         match args.kind.0 {
@@ -61,47 +101,47 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Outcome> {
                     visibility: vis,
                 };
                 let rows = list::techniques(kb, &filter)?;
-                emit(out, &rows, opts)?
+                emit(out, &rows, caption, opts)?
             }
             Kind::Tactic => {
                 let rows = query::tactics::tactics(kb);
-                emit(out, &rows, opts)?
+                emit(out, &rows, caption, opts)?
             }
             Kind::Group => {
                 let rows = list::groups(kb, vis);
-                emit(out, &rows, opts)?
+                emit(out, &rows, caption, opts)?
             }
             Kind::Software => {
                 let rows = list::software(kb, vis);
-                emit(out, &rows, opts)?
+                emit(out, &rows, caption, opts)?
             }
             Kind::Mitigation => {
                 let rows = list::mitigations(kb, vis);
-                emit(out, &rows, opts)?
+                emit(out, &rows, caption, opts)?
             }
             Kind::Campaign => {
                 let rows = list::campaigns(kb, vis);
-                emit(out, &rows, opts)?
+                emit(out, &rows, caption, opts)?
             }
             Kind::DataSource => {
                 let rows = list::data_sources(kb, vis);
-                emit(out, &rows, opts)?
+                emit(out, &rows, caption, opts)?
             }
             Kind::DataComponent => {
                 let rows = list::data_components(kb, vis);
-                emit(out, &rows, opts)?
+                emit(out, &rows, caption, opts)?
             }
             Kind::DetectionStrategy => {
                 let rows = list::detection_strategies(kb, vis);
-                emit(out, &rows, opts)?
+                emit(out, &rows, caption, opts)?
             }
             Kind::Analytic => {
                 let rows = list::analytics(kb, vis);
-                emit(out, &rows, opts)?
+                emit(out, &rows, caption, opts)?
             }
             Kind::Asset => {
                 let rows = list::assets(kb, vis);
-                emit(out, &rows, opts)?
+                emit(out, &rows, caption, opts)?
             }
             Kind::Matrix => anyhow::bail!("matrices have no list; `attck show` shows one"),
         }

@@ -29,7 +29,8 @@ pub fn run(ctx: &mut Ctx, args: &MapArgs) -> Result<Outcome> {
     }
     let opts = &ctx.settings.render;
     if !result.found.is_empty() || opts.format != render::Format::Table {
-        render::list(ctx.out, &result.found, opts)?;
+        let caption = format!("ATT&CK references in the text ({})", kb.label());
+        render::list_titled(ctx.out, &result.found, Some(&caption), opts)?;
     }
     if let Some(path) = &args.layer {
         let source = if args.input.as_os_str() == "-" {

@@ -35,7 +35,8 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
             ))?;
             return Ok(Outcome::Nothing);
         }
-        render::list(ctx.out, &hits, &ctx.settings.render)?;
+        let caption = format!("Search for {} in {}", args.words.join(" "), kb.label());
+        render::list_titled(ctx.out, &hits, Some(&caption), &ctx.settings.render)?;
         return Ok(Outcome::from_count(hits.len()));
     }
     let tactic = args
@@ -61,6 +62,11 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
         ))?;
         return Ok(Outcome::Nothing);
     }
-    render::list(ctx.out, &hits, &ctx.settings.render)?;
+    let caption = format!(
+        "Techniques matching {} in {}",
+        args.words.join(" "),
+        kb.label()
+    );
+    render::list_titled(ctx.out, &hits, Some(&caption), &ctx.settings.render)?;
     Ok(Outcome::from_count(hits.len()))
 }

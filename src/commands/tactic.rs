@@ -16,6 +16,14 @@ pub fn run(ctx: &mut Ctx, args: &TacticArgs) -> Result<Outcome> {
         visibility: ctx.settings.visibility,
     };
     let rows = query::tactic::tactic(kb, &args.tactic, &filter)?;
-    render::list(ctx.out, &rows, &ctx.settings.render)?;
+    let t = &kb.tactics[query::tactic::resolve_tactic(kb, &args.tactic)? as usize];
+    let caption = format!(
+        "{} under {} {} in {}",
+        crate::model::Kind::Technique.count(rows.len()),
+        t.meta.id,
+        t.meta.name,
+        kb.label(),
+    );
+    render::list_titled(ctx.out, &rows, Some(&caption), &ctx.settings.render)?;
     Ok(Outcome::from_count(rows.len()))
 }

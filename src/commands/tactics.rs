@@ -9,6 +9,11 @@ use crate::{query, render};
 pub fn run(ctx: &mut Ctx) -> Result<Outcome> {
     let kb = ctx.knowledge_base()?;
     let rows = query::tactics::tactics(kb);
-    render::list(ctx.out, &rows, &ctx.settings.render)?;
+    let caption = format!(
+        "{} in {}",
+        crate::model::Kind::Tactic.count(rows.len()),
+        kb.label()
+    );
+    render::list_titled(ctx.out, &rows, Some(&caption), &ctx.settings.render)?;
     Ok(Outcome::from_count(rows.len()))
 }

@@ -225,6 +225,16 @@ impl Kind {
         self.info().plural
     }
 
+    /// `n` objects of the kind in a sentence, the noun agreeing: `1 group`, `3 data sources`.
+    #[must_use]
+    pub fn count(self, n: usize) -> String {
+        if n == 1 {
+            format!("1 {}", self.info().name.replace('-', " "))
+        } else {
+            format!("{n} {}", self.plural())
+        }
+    }
+
     /// The kind of a STIX object type, if attck keeps it.
     #[must_use]
     pub fn from_stix(t: &str) -> Option<Kind> {

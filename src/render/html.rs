@@ -28,14 +28,14 @@ mark { background: #fff3a3; }
 .meter { display: inline-block; width: 140px; height: 10px; background: #eaeef2; border-radius: 2px;
          vertical-align: middle; margin-right: 6px; overflow: hidden; }
 .meter span { display: block; height: 100%; background: var(--covered-edge); }
-.matrix { display: grid; grid-template-columns: repeat(var(--cols), minmax(6.6rem, 14rem));
+.matrix { display: grid; grid-template-columns: repeat(var(--cols), minmax(min-content, 14rem));
           gap: 4px; align-items: start; margin: 12px 0; }
 .tactic header { background: var(--head); color: #fff; padding: 6px 3px 5px; border-radius: 3px 3px 0 0;
                  min-height: 50px; text-align: center; }
-.tactic h3 { font-size: 11px; margin: 0; line-height: 1.25; hyphens: auto; overflow-wrap: anywhere; }
+.tactic h3 { font-size: 11px; margin: 0; line-height: 1.25; hyphens: manual; overflow-wrap: normal; }
 .tactic header p { font-size: 10px; margin: 2px 0 0; opacity: .8; }
 .cell { border: 1px solid var(--line); border-top: 0; padding: 4px 5px; font-size: 11px; line-height: 1.25;
-        background: #fff; hyphens: auto; overflow-wrap: anywhere; }
+        background: #fff; hyphens: manual; overflow-wrap: normal; word-break: normal; }
 .cell .id { display: block; font-size: 9.5px; color: var(--muted); }
 .cell.sub { margin-left: 10px; font-size: 10.5px; background: #fafbfc; }
 .cell.covered { background: var(--covered); border-left: 3px solid var(--covered-edge); }
@@ -50,6 +50,12 @@ mark { background: #fff3a3; }
 .legend i.outside { background: var(--outside); }
 @media print { body { margin: 0; } @page { size: landscape; margin: 8mm; } .tactic, .cell { break-inside: avoid; } }
 "#;
+
+/// [`esc`], with a line-break opportunity after each `/`: a browser breaks a narrow cell
+/// between words (`Websites/` `Domains`), never inside one.
+fn breakable(s: &str) -> String {
+    esc(s).replace('/', "/<wbr>")
+}
 
 /// Escapes text for HTML element content and attribute values, after stripping control
 /// characters.
@@ -174,7 +180,7 @@ fn grid(out: &mut dyn Write, g: &Grid) -> io::Result<()> {
         writeln!(
             out,
             "<header><h3>{}</h3><p>{}</p></header>",
-            esc(&c.title),
+            breakable(&c.title),
             esc(&c.subtitle)
         )?;
         for x in &c.cells {
@@ -189,7 +195,7 @@ fn grid(out: &mut dyn Write, g: &Grid) -> io::Result<()> {
                 "<div class=\"cell{level}{}\"{title}><span class=\"id\">{}</span>{}</div>",
                 shade_class(x.shade),
                 esc(&x.id),
-                esc(&x.name)
+                breakable(&x.name)
             )?;
         }
         writeln!(out, "</section>")?;

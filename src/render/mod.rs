@@ -1,6 +1,7 @@
 //! Output formats: one module per format, each writing views into a `&mut dyn Write`.
 
 mod csv;
+pub mod fit;
 mod html;
 mod json;
 mod markdown;
@@ -43,8 +44,38 @@ pub struct Options {
     pub procedures: bool,
 }
 
+thread_local! {
+    static NOTES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records a note about how output was drawn (a column left out to fit the terminal), for
+/// the command to print on stderr once the results are out: renderers write only results.
+fn note(msg: String) {
+    NOTES.with(|n| n.borrow_mut().push(msg));
+}
+
+/// Takes the notes recorded while rendering on this thread (see [`note`]).
+#[must_use]
+pub fn take_notes() -> Vec<String> {
+    NOTES.with(|n| std::mem::take(&mut *n.borrow_mut()))
+}
+
 /// Writes a list view.
 pub fn list<T: TableRow>(out: &mut dyn Write, rows: &[T], opts: &Options) -> io::Result<()> {
+    list_titled(out, rows, None, opts)
+}
+
+/// Writes a list view; a human table gets `caption` above it (what is listed, from which
+/// domain and version).
+pub fn list_titled<T: TableRow>(
+    out: &mut dyn Write,
+    rows: &[T],
+    caption: Option<&str>,
+    opts: &Options,
+) -> io::Result<()> {
+    if let (Format::Table, Some(c)) = (opts.format, caption) {
+        table::caption(out, c, opts)?;
+    }
     match opts.format {
         Format::Table => table::list(out, rows, opts),
         Format::Json => json::list(out, rows),

@@ -3,9 +3,9 @@
 use std::io::{self, Write};
 
 use tabled::builder::Builder;
-use tabled::settings::peaker::PriorityMax;
-use tabled::settings::{Style, Width};
+use tabled::settings::Style;
 
+use super::fit::{self, Give, Need, Styled};
 use super::{Options, bar, sanitize};
 use crate::query::layout::Detail;
 use crate::query::{Block, Cell, Grid, Report, Shade, TableRow};
@@ -24,25 +24,21 @@ const MIN_GRID_COLUMN: usize = 16;
 const BAR_WIDTH: usize = 20;
 
 /// Renders a cell: nesting marker, highlights and status note, all from sanitised text.
-fn cell(c: &Cell, color: bool) -> String {
-    let mut s = String::new();
+fn cell(c: &Cell, color: bool) -> Styled {
+    let on = |code: &'static str| color.then_some(code);
+    let mut s = Styled::default();
     if let Some(b) = c.bar {
-        let meter = bar(b, BAR_WIDTH);
-        if color {
-            s.push_str(&format!("{GREEN}{meter}{RESET}"));
-        } else {
-            s.push_str(&meter);
-        }
+        s.push(&bar(b, BAR_WIDTH), on(GREEN));
         if !c.text.is_empty() {
-            s.push(' ');
+            s.push(" ", None);
         }
     }
     if c.indent > 0 {
-        s.push_str(&"  ".repeat(usize::from(c.indent - 1)));
-        s.push_str("└ ");
+        s.push(&"  ".repeat(usize::from(c.indent - 1)), None);
+        s.push("└ ", None);
     }
-    if color && !c.marks.is_empty() {
-        let mut last = 0;
+    let mut last = 0;
+    if color {
         for &(a, b) in &c.marks {
             if a < last
                 || b > c.text.len()
@@ -51,54 +47,136 @@ fn cell(c: &Cell, color: bool) -> String {
             {
                 continue;
             }
-            s.push_str(&sanitize(&c.text[last..a], false));
-            s.push_str(MATCH);
-            s.push_str(&sanitize(&c.text[a..b], false));
-            s.push_str(RESET);
+            s.push(&sanitize(&c.text[last..a], false), None);
+            s.push(&sanitize(&c.text[a..b], false), Some(MATCH));
             last = b;
         }
-        s.push_str(&sanitize(&c.text[last..], false));
-    } else {
-        s.push_str(&sanitize(&c.text, false));
     }
+    s.push(&sanitize(&c.text[last..], false), None);
     if let Some(n) = c.note {
-        if color {
-            s.push_str(&format!(" {WARN}({n}){RESET}"));
-        } else {
-            s.push_str(&format!(" ({n})"));
-        }
+        s.push(" ", None);
+        s.push(&format!("({n})"), on(WARN));
     }
     s
 }
 
-fn header(h: &str, color: bool) -> String {
-    if color {
-        format!("{BOLD}{h}{RESET}")
-    } else {
-        h.to_string()
-    }
+fn header(h: &str, color: bool) -> Styled {
+    let mut s = Styled::default();
+    s.push(h, color.then_some(BOLD));
+    s
 }
 
-fn print_table(out: &mut dyn Write, builder: Builder, opts: &Options) -> io::Result<()> {
-    let mut table = builder.build();
-    table.with(Style::sharp());
-    if let Some(w) = opts.width {
-        table.with(
-            Width::wrap(w)
-                .keep_words(true)
-                .priority(PriorityMax::new(true)),
-        );
+/// Headings of the columns that name a row: never wrapped, never dropped.
+const IDENTITY: &[&str] = &["ID", "Name", "Technique"];
+
+/// Narrowest a free-text column gets before its words are truncated.
+const LEAST_FREE: usize = 10;
+
+/// Draws a table; with a width, fits it (see [`fit::widths`]) and records the columns left
+/// out in [`super::notes`].
+fn print_table(
+    out: &mut dyn Write,
+    headers: &[&str],
+    rows: Vec<Vec<Styled>>,
+    opts: &Options,
+) -> io::Result<()> {
+    let color = opts.color;
+    let widths: Vec<Option<usize>> = match opts.width {
+        None => vec![Some(usize::MAX); headers.len()],
+        Some(total) => {
+            let needs: Vec<Need> = headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let col = rows.iter().filter_map(|r| r.get(i));
+                    let natural = col.clone().map(Styled::width).max().unwrap_or(0);
+                    let head = Styled::plain(h);
+                    let word = col
+                        .clone()
+                        .map(Styled::longest_word)
+                        .chain([head.longest_word()])
+                        .max()
+                        .unwrap_or(0);
+                    let give = if i == 0 || IDENTITY.contains(h) {
+                        Give::Keep
+                    } else if col.clone().any(Styled::has_space) {
+                        Give::Wrap
+                    } else {
+                        Give::Drop
+                    };
+                    // Prose may lose the ends of long words; a list of tokens (tactics,
+                    // platforms) may not: the column is dropped instead.
+                    let least = if col.clone().any(Styled::is_prose) {
+                        head.longest_word().max(word.min(LEAST_FREE))
+                    } else {
+                        word
+                    };
+                    Need {
+                        natural: natural.max(head.width()),
+                        word,
+                        least,
+                        give,
+                    }
+                })
+                .collect();
+            let fitted = fit::widths(&needs, total, 3, 1);
+            let dropped: Vec<&str> = headers
+                .iter()
+                .zip(&fitted)
+                .filter(|(_, w)| w.is_none())
+                .map(|(h, _)| *h)
+                .collect();
+            if !dropped.is_empty() {
+                super::note(format!(
+                    "{} left out to fit {total} columns: {} (widen the terminal, or pipe the output)",
+                    if dropped.len() == 1 { "a column" } else { "columns" },
+                    dropped.join(", ")
+                ));
+            }
+            fitted
+        }
+    };
+    print_fitted(out, headers, rows, &widths, color)
+}
+
+/// Draws the columns given a width (`None`: left out), wrapping each cell to it.
+fn print_fitted(
+    out: &mut dyn Write,
+    headers: &[&str],
+    rows: Vec<Vec<Styled>>,
+    widths: &[Option<usize>],
+    color: bool,
+) -> io::Result<()> {
+    let mut b = Builder::default();
+    let keep = |cells: Vec<Styled>| -> Vec<String> {
+        cells
+            .into_iter()
+            .zip(widths)
+            .filter_map(|(c, w)| w.map(|w| c.wrapped(w)))
+            .collect()
+    };
+    b.push_record(keep(headers.iter().map(|h| header(h, color)).collect()));
+    for r in rows {
+        b.push_record(keep(r));
     }
+    let mut table = b.build();
+    table.with(Style::sharp());
     writeln!(out, "{table}")
 }
 
+/// A table's caption line, wrapped at words on a terminal.
+pub(super) fn caption(out: &mut dyn Write, text: &str, opts: &Options) -> io::Result<()> {
+    let mut styled = Styled::default();
+    styled.push(&sanitize(text, false), opts.color.then_some(BOLD));
+    writeln!(out, "{}", styled.wrapped(opts.width.unwrap_or(usize::MAX)))
+}
+
 pub(super) fn list<T: TableRow>(out: &mut dyn Write, rows: &[T], opts: &Options) -> io::Result<()> {
-    let mut b = Builder::default();
-    b.push_record(T::headers().iter().map(|h| header(h, opts.color)));
-    for r in rows {
-        b.push_record(r.cells().iter().map(|c| cell(c, opts.color)));
-    }
-    print_table(out, b, opts)
+    let rows = rows
+        .iter()
+        .map(|r| r.cells().iter().map(|c| cell(c, opts.color)).collect())
+        .collect();
+    print_table(out, &T::headers(), rows, opts)
 }
 
 /// Wraps a paragraph at word boundaries to `width` columns (counted in chars).
@@ -124,37 +202,68 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 pub(super) fn detail(out: &mut dyn Write, item: &Detail, opts: &Options) -> io::Result<()> {
-    writeln!(out, "{}", header(&sanitize(&item.title, false), opts.color))?;
-    let mut b = Builder::default();
+    writeln!(out, "{}", header(&sanitize(&item.title, false), opts.color).render())?;
+    let label_width = item
+        .fields
+        .iter()
+        .map(|f| f.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let value_width = opts
+        .width
+        .map_or(usize::MAX, |w| w.saturating_sub(label_width + 3).max(20));
     for f in &item.fields {
-        b.push_record([header(&f.label, opts.color), cell(&f.value, opts.color)]);
+        let label = format!("{:<label_width$}", f.label);
+        let label = header(&label, opts.color).render();
+        let blank = " ".repeat(label_width);
+        for (i, line) in cell(&f.value, opts.color)
+            .wrap(value_width)
+            .iter()
+            .enumerate()
+        {
+            let l = if i == 0 { &label } else { &blank };
+            writeln!(out, " {l}  {}", line.render())?;
+        }
     }
-    let mut table = b.build();
-    table.with(Style::blank());
-    if let Some(w) = opts.width {
-        table.with(
-            Width::wrap(w)
-                .keep_words(true)
-                .priority(PriorityMax::new(true)),
-        );
-    }
-    writeln!(out, "{table}")?;
     for s in &item.sections {
         writeln!(out)?;
-        writeln!(out, "{}", header(&s.title, opts.color))?;
-        for l in &s.lines {
-            let text = sanitize(&l.text, true);
+        writeln!(out, "{}", header(&s.title, opts.color).render())?;
+        let lines: Vec<String> = s.lines.iter().map(|l| sanitize(&l.text, true)).collect();
+        // Lines that start with an ID (`T1059  Name`) line their names up, per nesting level.
+        let id_of = |t: &str| {
+            t.split_once("  ")
+                .filter(|(id, _)| is_attack_id(id))
+                .map(|(id, rest)| (id.chars().count(), rest.to_string()))
+        };
+        let mut id_width = std::collections::HashMap::new();
+        for (l, t) in s.lines.iter().zip(&lines) {
+            if let Some((w, _)) = id_of(t) {
+                let e = id_width.entry(l.indent).or_insert(0);
+                *e = w.max(*e);
+            }
+        }
+        for (l, t) in s.lines.iter().zip(&lines) {
             let pad = "  ".repeat(1 + usize::from(l.indent));
-            match opts.width {
-                Some(w) => {
-                    for line in wrap(&text, w.saturating_sub(pad.len()).max(20)) {
-                        writeln!(out, "{pad}{line}")?;
-                    }
+            let (first, hang, body) = match id_of(t) {
+                Some((w, rest)) => {
+                    let idw = id_width.get(&l.indent).copied().unwrap_or(w);
+                    let id = &t[..t.find("  ").unwrap_or(0)];
+                    (
+                        format!("{pad}{id:<idw$}  "),
+                        " ".repeat(pad.len() + idw + 2),
+                        rest,
+                    )
                 }
-                None => {
-                    for line in text.lines() {
-                        writeln!(out, "{pad}{line}")?;
-                    }
+                None => (pad.clone(), pad.clone(), t.clone()),
+            };
+            let room = opts
+                .width
+                .map_or(usize::MAX, |w| w.saturating_sub(hang.len()).max(20));
+            let mut lead = &first;
+            for para in body.split('\n') {
+                for line in Styled::plain(para).wrap(room) {
+                    writeln!(out, "{}", format!("{lead}{}", line.render()).trim_end())?;
+                    lead = &hang;
                 }
             }
         }
@@ -162,14 +271,23 @@ pub(super) fn detail(out: &mut dyn Write, item: &Detail, opts: &Options) -> io::
     Ok(())
 }
 
-/// Wraps `text` to `width` columns: the first line starts with `first`, the others with
-/// `rest`; words longer than a line are cut.
+/// Whether `s` reads as an ATT&CK ID: capitals, then digits, maybe a dotted suffix
+/// (`T1059.001`, `TA0002`, `DET0901`).
+fn is_attack_id(s: &str) -> bool {
+    let digits = s.trim_start_matches(|c: char| c.is_ascii_uppercase());
+    digits.len() < s.len()
+        && digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// Wraps `text` to `width` columns at spaces: the first line starts with `first`, the others
+/// with `rest`; a word longer than a line is truncated with `…`, never split.
 fn hang(text: &str, first: &str, rest: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = first.to_string();
     let mut empty = true;
     for word in text.split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
+        let word: Vec<char> = word.chars().collect();
         loop {
             let used = line.chars().count();
             let need = word.len() + usize::from(!empty);
@@ -182,14 +300,12 @@ fn hang(text: &str, first: &str, rest: &str, width: usize) -> Vec<String> {
                 break;
             }
             if empty {
-                // Nothing on this line yet and the word is too long: cut it.
+                // Nothing on this line yet and the word is too long: its end gives way to `…`.
                 let room = width.saturating_sub(used).max(1);
-                let cut: String = word.drain(..room.min(word.len())).collect();
-                line.push_str(&cut);
-                lines.push(std::mem::replace(&mut line, rest.to_string()));
-                if word.is_empty() {
-                    break;
-                }
+                line.extend(word.iter().take(room - 1));
+                line.push('…');
+                empty = false;
+                break;
             } else {
                 lines.push(std::mem::replace(&mut line, rest.to_string()));
                 empty = true;
@@ -304,22 +420,21 @@ pub(super) fn report<R: Report>(out: &mut dyn Write, item: &R, opts: &Options) -
         .width
         .map_or_else(|| vec![title.clone()], |w| wrap(&title, w));
     for l in lines {
-        writeln!(out, "{}", header(&l, opts.color))?;
+        writeln!(out, "{}", header(&l, opts.color).render())?;
     }
     for block in item.blocks() {
         match block {
             Block::Heading(h) => {
                 writeln!(out)?;
-                writeln!(out, "{}", header(&sanitize(&h, false), opts.color))?;
+                writeln!(out, "{}", header(&sanitize(&h, false), opts.color).render())?;
             }
             Block::Text(t) => text(out, &t, opts)?,
             Block::Table { headers, rows } => {
-                let mut b = Builder::default();
-                b.push_record(headers.iter().map(|h| header(h, opts.color)));
-                for r in rows {
-                    b.push_record(r.iter().map(|c| cell(c, opts.color)));
-                }
-                print_table(out, b, opts)?;
+                let rows = rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| cell(c, opts.color)).collect())
+                    .collect();
+                print_table(out, &headers, rows, opts)?;
             }
             Block::Grid(g) => grid(out, &g, opts)?,
         }
@@ -336,11 +451,11 @@ mod tests {
     fn hanging_wrap_cuts_long_words() {
         assert_eq!(
             hang("Command and Scripting Interpreter", "", "  ", 12),
-            ["Command and", "  Scripting", "  Interprete", "  r"]
+            ["Command and", "  Scripting", "  Interpret…"]
         );
         assert_eq!(hang("PowerShell", "└ ", "  ", 16), ["└ PowerShell"]);
         assert_eq!(hang("", "", "", 5), [""]);
-        assert_eq!(hang("abcdefghij", "", "", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(hang("abcdefghij", "", "", 4), ["abc…"]);
     }
 
     fn sample_grid() -> Grid {
@@ -420,9 +535,9 @@ mod tests {
             note: Some("revoked"),
             ..Cell::default()
         };
-        assert_eq!(cell(&c, false), "└ Power shell (revoked)");
-        assert!(cell(&c, true).contains("\x1b[1;33mPower\x1b[0m"));
+        assert_eq!(cell(&c, false).render(), "└ Power shell (revoked)");
+        assert!(cell(&c, true).render().contains("\x1b[1;33mPower\x1b[0m"));
         let evil = Cell::from("x\u{1b}]0;pwned\u{7}y");
-        assert!(!cell(&evil, true).contains('\u{1b}'));
+        assert!(!cell(&evil, true).render().contains('\u{1b}'));
     }
 }

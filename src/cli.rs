@@ -8,27 +8,26 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use crate::input::Source;
 use crate::model::{KINDS, Kind, TechniqueId, Version};
 
-const AFTER_HELP: &str = "\
-Examples:
-  attck technique T1059              details of a technique
-  attck tactic execution             techniques under a tactic, sub-techniques nested
-  attck search powershell -f json    ranked search, as JSON
-  attck tactics --domain ics         the tactics of ATT&CK for ICS
-  attck show APT29                   any object by ID, name or alias
-  attck list techniques --group APT29 --tactic persistence --platform windows
-  attck detects WinEventLog:Security --channel 4688
-  attck update --domain all          download the latest bundles of all three domains
-  attck data status                  what is installed, and how old it is
-  attck matrix --subtechniques -f html > matrix.html
-  attck layer --search powershell -o layer.json
-  attck coverage ./sigma-rules --layer gaps.json --fail-under 40
-  attck diff 17.1 18.1 -f markdown   what changed between two versions, as a changelog
-  attck map report.txt --names       the techniques, groups and software a report mentions
+/// The top-level `--help`: one screen. Global options are listed in each command's help.
+const HELP_TEMPLATE: &str = "\
+attck: explore the MITRE ATT&CK knowledge base from the terminal.
+{usage-heading} {usage}
 
-Data: --bundle FILE, else the newest <domain>-attack[-<version>].json in --data-dir,
-ATTCK_DATA_DIR or the OS cache directory (~/.cache/attck on Linux). A query with no data
-for its domain downloads the latest bundle first, unless --offline or ATTCK_OFFLINE=1.
-Exit codes: 0 results printed, 1 nothing found, 2 error.";
+Commands:
+{subcommands}
+
+Examples:
+  attck technique T1059              a technique's details
+  attck search credential dumping    ranked search of techniques
+  attck show APT29                   any object by ID, name or alias
+  attck list techniques --group APT29 --tactic persistence
+  attck coverage ./sigma-rules       what a rule set covers, and the gaps
+  attck matrix -f html > matrix.html
+
+Options: -h, --help (`attck COMMAND --help` for a command and the global options such as
+--domain, --attack-version, -f/--format, --data-dir, --offline); -V, --version.
+Data: --bundle FILE, or the newest bundle in --data-dir, $ATTCK_DATA_DIR or ~/.cache/attck
+(downloaded on first use unless --offline). Exit codes: 0 found, 1 nothing found, 2 error.";
 
 /// attck: explore the MITRE ATT&CK knowledge base from the terminal.
 ///
@@ -36,7 +35,14 @@ Exit codes: 0 results printed, 1 nothing found, 2 error.";
 /// (enterprise, mobile and ICS; STIX 2.0 and 2.1), draws the matrix, writes Navigator layers
 /// and measures detection coverage, with table, JSON, CSV, Markdown and HTML output.
 #[derive(Debug, Parser)]
-#[command(name = "attck", version, about, long_about, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(
+    name = "attck",
+    version,
+    about,
+    long_about,
+    help_template = HELP_TEMPLATE,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// Options shared by every command.
     #[command(flatten)]
@@ -46,8 +52,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options accepted before or after any subcommand.
+/// Options accepted before or after any subcommand; listed under their own heading, after
+/// the command's own options.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Read this bundle file instead of looking in the data directory.
     #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
@@ -57,20 +65,33 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub data_dir: Option<PathBuf>,
 
-    /// ATT&CK domain to query, update or list.
-    #[arg(long, global = true, value_enum, value_name = "DOMAIN")]
+    /// ATT&CK domain: enterprise (the default), mobile, ics, or all (show, update, data).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "DOMAIN",
+        hide_possible_values = true
+    )]
     pub domain: Option<DomainArg>,
 
     /// ATT&CK version to use (such as 17.1) instead of the newest installed.
     #[arg(long, global = true, value_name = "VERSION")]
     pub attack_version: Option<Version>,
 
-    /// Output format.
-    #[arg(short = 'f', long, global = true, value_enum, value_name = "FORMAT")]
+    /// Output format: table (the default), json, jsonl, csv, markdown or html.
+    #[arg(
+        short = 'f',
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        hide_possible_values = true
+    )]
     pub format: Option<FormatArg>,
 
-    /// When to use colour: auto uses it on a terminal unless `NO_COLOR` is set.
-    #[arg(long, global = true, value_name = "WHEN", value_parser = when_parser())]
+    /// Colour: auto (on a terminal unless `NO_COLOR` is set), always or never.
+    #[arg(long, global = true, value_name = "WHEN", value_parser = when_parser(), hide_possible_values = true)]
     pub color: Option<ColorValue>,
 
     /// Show revoked objects in lists and search (marked as such).
@@ -89,7 +110,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub offline: bool,
 
-    /// Download from this mirror of MITRE's attack-stix-data instead [env: `ATTCK_SOURCE_URL`].
+    /// Download from this mirror of attack-stix-data [env: `ATTCK_SOURCE_URL`].
     #[arg(long, global = true, value_name = "URL", value_hint = ValueHint::Url)]
     pub source_url: Option<String>,
 
@@ -101,7 +122,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_cache: bool,
 
-    /// More detail: procedure examples in technique and object tables, notes about the cache.
+    /// More detail: procedure examples in detail tables, notes about the cache.
     #[arg(short, long, global = true)]
     pub verbose: bool,
 }
@@ -112,6 +133,11 @@ pub enum Command {
     /// Show one technique or sub-technique by ID (T1059, t1059, T1059.001).
     Technique(TechniqueArgs),
     /// List the domain's tactics in matrix order, with technique counts.
+    #[command(after_help = "\
+Examples:
+  attck tactics
+  attck tactics --domain ics
+  attck tactics --attack-version 17.1 -f csv")]
     Tactics,
     /// List the techniques under a tactic, sub-techniques after their parent.
     Tactic(TacticArgs),
@@ -121,16 +147,35 @@ pub enum Command {
     Show(ShowArgs),
     /// List the objects of one type, with filters for techniques.
     List(ListArgs),
-    /// What a log source or data component can help detect (analytics, strategies, techniques).
+    /// What a log source or data component helps detect.
+    ///
+    /// What a log source or data component can help detect: analytics, detection strategies
+    /// and techniques.
     Detects(DetectsArgs),
     /// Download the latest (or --attack-version) ATT&CK bundles into the data directory.
     Update(UpdateArgs),
     /// Show or clear the data directory (never loads a bundle).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  attck data path                    where the bundles are, and which setting chose it
+  attck data status                  what is installed, and how old it is
+  attck data clear --cache --yes     remove the index caches (rebuilt on the next query)"
+    )]
     Data(DataCommand),
     /// Print a shell completion script on stdout.
+    #[command(after_help = "\
+Examples:
+  attck completions bash > ~/.local/share/bash-completion/completions/attck
+  attck completions zsh > ~/.zfunc/_attck
+  attck completions fish > ~/.config/fish/completions/attck.fish")]
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout.
+    #[command(after_help = "\
+Examples:
+  attck man > attck.1 && man ./attck.1
+  attck man | gzip > /usr/local/share/man/man1/attck.1.gz")]
     Man,
     /// Draw the domain's matrix: tactics as columns, techniques by name.
     Matrix(MatrixArgs),
@@ -138,9 +183,13 @@ pub enum Command {
     Layer(LayerArgs),
     /// Measure what a set of detections covers, per tactic, and rank the gaps.
     Coverage(CoverageArgs),
+    /// What changed between two ATT&CK versions.
+    ///
     /// What changed between two ATT&CK versions: techniques, groups, software, mitigations,
     /// campaigns, relationships and the data model.
     Diff(DiffArgs),
+    /// Find ATT&CK IDs and names in free text.
+    ///
     /// Find ATT&CK references in free text: technique, tactic, group, software and campaign
     /// IDs, and with --names their names and aliases.
     Map(MapArgs),
@@ -210,6 +259,13 @@ pub struct MapArgs {
 
 /// Arguments of `attck update`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  attck update                          the latest enterprise bundle
+  attck update --domain all             the latest of all three domains
+  attck update --attack-version 17.1    an older version, beside the newest
+  attck update --list                   the versions published, and which are installed
+  attck update --from enterprise-attack-18.1.json    install a file (air-gapped networks)")]
 pub struct UpdateArgs {
     /// List the versions published per domain (from index.json) and which are installed.
     #[arg(long, conflicts_with = "from")]
@@ -224,10 +280,24 @@ pub struct UpdateArgs {
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
     /// Print the data directory and which setting chose it.
+    #[command(after_help = "\
+Examples:
+  attck data path
+  attck data path --data-dir ./data/sample
+  ATTCK_DATA_DIR=/srv/attck attck data path")]
     Path,
     /// List the installed bundles: domain, version, file, size, fetch date and age.
+    #[command(after_help = "\
+Examples:
+  attck data status
+  attck data status -f json")]
     Status,
     /// Remove installed bundles (all domains, or --domain).
+    #[command(after_help = "\
+Examples:
+  attck data clear                   asks before removing every bundle
+  attck data clear --domain ics --yes
+  attck data clear --cache --yes     index caches only; bundles stay")]
     Clear(ClearArgs),
 }
 
@@ -253,6 +323,12 @@ pub struct CompletionsArgs {
 
 /// Arguments of `attck matrix`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  attck matrix
+  attck matrix --platform linux --subtechniques
+  attck matrix --domain ics -f markdown
+  attck matrix --subtechniques -f html > matrix.html")]
 pub struct MatrixArgs {
     /// Keep techniques for this platform (case-insensitive; repeat for several).
     #[arg(long, value_name = "PLATFORM")]
@@ -506,6 +582,14 @@ pub fn parse_score(s: &str) -> Result<f64, String> {
 
 /// Arguments of `attck technique`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+To look a technique up by name, use `attck search WORDS` or `attck show NAME`.
+
+Examples:
+  attck technique T1059
+  attck technique t1059.001 --procedures
+  attck technique T1003 -f json
+  attck technique T1059 --attack-version 17.1")]
 pub struct TechniqueArgs {
     /// Technique ID: T1059, t1059, T1059.001 or T1059/001.
     #[arg(value_name = "ID")]
@@ -519,6 +603,13 @@ pub struct TechniqueArgs {
 
 /// Arguments of `attck show`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  attck show APT29
+  attck show Cozy Bear                  several words are one name
+  attck show S0002 --procedures
+  attck show Mimikatz --type software   when a name is shared by several types
+  attck show G0016 --domain all         look in every installed domain")]
 pub struct ShowArgs {
     /// ATT&CK ID, name or alias: T1059, G0016, APT29, "Cozy Bear", S0002, DET0516, AN0001.
     /// Several words are joined with spaces.
@@ -537,6 +628,13 @@ pub struct ShowArgs {
 
 /// Arguments of `attck list`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  attck list groups
+  attck list techniques --tactic persistence --platform linux
+  attck list techniques --group APT29 --subtechniques only
+  attck list techniques --software Mimikatz -f csv
+  attck list mitigations -f json")]
 pub struct ListArgs {
     /// What to list.
     #[arg(value_enum, value_name = "TYPE")]
@@ -581,6 +679,12 @@ pub struct ListArgs {
 
 /// Arguments of `attck detects`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  attck detects WinEventLog:Security --channel 4688
+  attck detects auditd:SYSCALL
+  attck detects Process Creation            a data component, by name
+  attck detects DC0032 -f csv")]
 pub struct DetectsArgs {
     /// A log source name (WinEventLog:Security, auditd:SYSCALL) or a data component (ID or
     /// name: DC0032, "Process Creation"). Several words are joined with spaces.
@@ -681,6 +785,12 @@ pub enum SubtechniquesArg {
 
 /// Arguments of `attck tactic`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  attck tactic execution
+  attck tactic TA0003 --no-subtechniques
+  attck tactic \"Defense Evasion\" --platform linux
+  attck tactic collection --domain mobile -f markdown")]
 pub struct TacticArgs {
     /// Tactic ID, shortname or name: TA0002, execution, Execution, "Defense Evasion".
     #[arg(value_name = "TACTIC", value_parser = TacticParser, hide_possible_values = true)]
@@ -697,6 +807,14 @@ pub struct TacticArgs {
 
 /// Arguments of `attck search`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  attck search powershell
+  attck search credential dumping -n 5
+  attck search \"pass the hash\"                 a phrase
+  attck search container --tactic execution
+  attck search cozy --type all                   groups, software, ... as well
+  attck search powershell -f json | jq '.[].id'")]
 pub struct SearchArgs {
     /// Words that must all occur (whole word or word start); "quoted words" form a phrase.
     #[arg(value_name = "WORD", required = true, num_args = 1..)]

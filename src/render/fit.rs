@@ -177,7 +177,10 @@ pub fn widths(needs: &[Need], total: usize, chrome: usize, edge: usize) -> Vec<O
         let mut w: Vec<usize> = needs.iter().map(|n| n.natural).collect();
         let used = |w: &[usize]| cols.iter().map(|&i| w[i]).sum::<usize>();
         // Free text first, widest first, down to its longest word; then below it.
-        for floor in [|n: &Need| n.word.min(n.natural), |n: &Need| n.least.min(n.natural)] {
+        for floor in [
+            |n: &Need| n.word.min(n.natural),
+            |n: &Need| n.least.min(n.natural),
+        ] {
             while used(&w) > room {
                 let widest = cols
                     .iter()
@@ -191,16 +194,12 @@ pub fn widths(needs: &[Need], total: usize, chrome: usize, edge: usize) -> Vec<O
             }
         }
         if used(&w) <= room {
-            return (0..needs.len())
-                .map(|i| shown[i].then_some(w[i]))
-                .collect();
+            return (0..needs.len()).map(|i| shown[i].then_some(w[i])).collect();
         }
         match cols.iter().rev().find(|&&i| needs[i].give != Give::Keep) {
             Some(&i) => shown[i] = false,
             None => {
-                return (0..needs.len())
-                    .map(|i| shown[i].then_some(w[i]))
-                    .collect();
+                return (0..needs.len()).map(|i| shown[i].then_some(w[i])).collect();
             }
         }
     }
@@ -236,7 +235,10 @@ mod tests {
         t.push("red words here", Some("\x1b[31m"));
         let s = t.wrapped(9);
         for line in s.lines() {
-            assert!(line.starts_with("\x1b[31m") && line.ends_with(RESET), "{line:?}");
+            assert!(
+                line.starts_with("\x1b[31m") && line.ends_with(RESET),
+                "{line:?}"
+            );
         }
         assert_eq!(Styled::plain("x").render(), "x");
     }

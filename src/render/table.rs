@@ -129,7 +129,11 @@ fn print_table(
             if !dropped.is_empty() {
                 super::note(format!(
                     "{} left out to fit {total} columns: {} (widen the terminal, or pipe the output)",
-                    if dropped.len() == 1 { "a column" } else { "columns" },
+                    if dropped.len() == 1 {
+                        "a column"
+                    } else {
+                        "columns"
+                    },
                     dropped.join(", ")
                 ));
             }
@@ -202,7 +206,11 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 pub(super) fn detail(out: &mut dyn Write, item: &Detail, opts: &Options) -> io::Result<()> {
-    writeln!(out, "{}", header(&sanitize(&item.title, false), opts.color).render())?;
+    writeln!(
+        out,
+        "{}",
+        header(&sanitize(&item.title, false), opts.color).render()
+    )?;
     let label_width = item
         .fields
         .iter()
@@ -306,10 +314,9 @@ fn hang(text: &str, first: &str, rest: &str, width: usize) -> Vec<String> {
                 line.push('…');
                 empty = false;
                 break;
-            } else {
-                lines.push(std::mem::replace(&mut line, rest.to_string()));
-                empty = true;
             }
+            lines.push(std::mem::replace(&mut line, rest.to_string()));
+            empty = true;
         }
     }
     if !empty || lines.is_empty() {

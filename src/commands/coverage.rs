@@ -34,6 +34,7 @@ pub fn run(ctx: &mut Ctx, args: &CoverageArgs) -> Result<Outcome> {
     let against_list = against.as_ref().and_then(|_| lists.pop());
 
     let kb = ctx.knowledge_base()?;
+    Ctx::check_platforms(kb, &args.platform)?;
     tell_read(ctx, &lists, kb)?;
     let resolved = resolve_ids(
         kb,

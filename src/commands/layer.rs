@@ -41,6 +41,7 @@ pub fn run(ctx: &mut Ctx, args: &LayerArgs) -> Result<Outcome> {
         },
     )?;
     let kb = ctx.knowledge_base()?;
+    Ctx::check_platforms(kb, &args.platform)?;
     tell_read(ctx, &lists, kb)?;
     let mut selectors: Vec<Selector> = Vec::new();
     selectors.extend(args.group.iter().cloned().map(Selector::Group));

@@ -75,11 +75,13 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Outcome> {
         );
     }
     let kb = ctx.knowledge_base()?;
+    Ctx::check_platforms(kb, &args.platform)?;
     let vis = ctx.settings.visibility;
     let opts = &ctx.settings.render;
     let (kind, label, filters) = (args.kind.0, kb.label(), filters_given(args));
     let caption = move |n: usize| format!("{} in {label}{filters}", kind.count(n));
     let caption = &caption;
+    let mut blame = None;
     let n = {
         let out = &mut *ctx.out;
         match args.kind.0 {
@@ -101,6 +103,9 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Outcome> {
                     visibility: vis,
                 };
                 let rows = list::techniques(kb, &filter)?;
+                if rows.is_empty() && technique_filters {
+                    blame = Some(blame_filters(kb, &filter, &filters_given(args))?);
+                }
                 emit(out, &rows, caption, opts)?
             }
             Kind::Tactic => {
@@ -146,11 +151,47 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Outcome> {
             Kind::Matrix => anyhow::bail!("matrices have no list; `attck show` shows one"),
         }
     };
-    if n == 0 && ctx.settings.render.format == render::Format::Table {
+    if let Some(msg) = blame {
+        ctx.warn(&msg)?;
+    } else if n == 0 && ctx.settings.render.format == render::Format::Table {
         ctx.warn(&format!(
             "nothing to list in {}; --include-deprecated and --include-revoked show withdrawn objects",
             kb.label()
         ))?;
     }
     Ok(Outcome::from_count(n))
+}
+
+/// Why `list techniques` listed nothing: says how many techniques pass without each filter
+/// given (`3 without --platform, 67 without --group`).
+fn blame_filters(
+    kb: &crate::model::KnowledgeBase,
+    f: &TechniqueListFilter,
+    given: &str,
+) -> Result<String, crate::error::Error> {
+    let mut without = Vec::new();
+    let mut try_without = |flag: &str, g: &dyn Fn(&mut TechniqueListFilter) -> bool| {
+        let mut other = f.clone();
+        if g(&mut other) {
+            list::techniques(kb, &other).map(|r| without.push(format!("{} without {flag}", r.len())))
+        } else {
+            Ok(())
+        }
+    };
+    try_without("--tactic", &|o| o.tactic.take().is_some())?;
+    try_without("--platform", &|o| !std::mem::take(&mut o.platforms).is_empty())?;
+    try_without("--group", &|o| o.group.take().is_some())?;
+    try_without("--software", &|o| o.software.take().is_some())?;
+    try_without("--campaign", &|o| o.campaign.take().is_some())?;
+    try_without("--mitigation", &|o| o.mitigation.take().is_some())?;
+    try_without("--data-source", &|o| o.data_source.take().is_some())?;
+    try_without("--data-component", &|o| o.data_component.take().is_some())?;
+    try_without("--subtechniques", &|o| {
+        std::mem::replace(&mut o.subtechniques, Subtechniques::Include) != Subtechniques::Include
+    })?;
+    Ok(format!(
+        "no technique in {} passes every filter{given}; {}",
+        kb.label(),
+        without.join(", ")
+    ))
 }

@@ -4,12 +4,13 @@ use anyhow::Result;
 
 use super::{Ctx, Outcome};
 use crate::cli::MatrixArgs;
-use crate::query::matrix::{MatrixOptions, matrix, platforms};
+use crate::query::matrix::{MatrixOptions, matrix};
 use crate::render;
 
 /// Draws the matrix.
 pub fn run(ctx: &mut Ctx, args: &MatrixArgs) -> Result<Outcome> {
     let kb = ctx.knowledge_base()?;
+    Ctx::check_platforms(kb, &args.platform)?;
     let m = matrix(
         kb,
         &MatrixOptions {
@@ -19,10 +20,9 @@ pub fn run(ctx: &mut Ctx, args: &MatrixArgs) -> Result<Outcome> {
     );
     if m.technique_count() == 0 {
         ctx.warn(&format!(
-            "no technique in {} is for {}; its platforms are: {}",
+            "no active technique in {} is for {}",
             kb.label(),
             args.platform.join(", "),
-            platforms(kb).join(", ")
         ))?;
         return Ok(Outcome::Nothing);
     }

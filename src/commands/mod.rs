@@ -28,7 +28,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::error::Error;
 use crate::model::cache as model_cache;
-use crate::model::{Domain, KnowledgeBase, Version};
+use crate::model::{Domain, Kind, KnowledgeBase, Version};
+use crate::query;
 use crate::query::data::human_bytes;
 use crate::settings::Settings;
 use crate::store;
@@ -162,6 +163,58 @@ impl Ctx<'_> {
             self.warn(w)?;
         }
         Ok(Box::leak(Box::new(kb)))
+    }
+
+    /// Fails when a `--platform` value names no platform of `kb`, listing the valid ones: the
+    /// same error in every command that filters by platform.
+    pub fn check_platforms(kb: &KnowledgeBase, given: &[String]) -> Result<()> {
+        match query::matrix::unknown_platform(kb, given) {
+            Some(msg) => Err(anyhow!(msg)),
+            None => Ok(()),
+        }
+    }
+
+    /// When `err` says a key names nothing in the domain queried, looks the key up in the
+    /// other installed domains (newest version, never downloading) and, if one holds it,
+    /// replaces `err` with one naming that domain: `T1059 is an enterprise technique …`.
+    pub fn in_other_domain(&mut self, err: anyhow::Error, key: &str, kind: Option<Kind>) -> anyhow::Error {
+        let s = self.settings;
+        let not_found = err
+            .downcast_ref::<Error>()
+            .is_some_and(|e| matches!(e, Error::NotFound(_)));
+        if !not_found || s.bundle.is_some() || s.domains.len() > 1 {
+            return err;
+        }
+        for d in Domain::ALL.into_iter().filter(|&d| d != s.domain) {
+            let Ok(b) = store::find_bundle(&s.data_dir, d, None) else {
+                continue;
+            };
+            let Ok(kb) = self.open_bundle(&b.path, Some(d)) else {
+                continue;
+            };
+            if let Ok(r) = query::resolve::resolve(&[&kb], key, kind) {
+                let m = kb.meta(r.hit.node);
+                let what = r.hit.node.kind.name().replace('-', " ");
+                let short = d.short_name();
+                let article = if short.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                return Error::NotFound(format!(
+                    "{} is {article} {short} {what} ({}), not in {}; add --domain {short}",
+                    if m.id.is_empty() { key } else { m.id.as_str() },
+                    m.name,
+                    self.label_of(s.domain),
+                ))
+                .into();
+            }
+        }
+        err
+    }
+
+    /// `mobile-attack 18.1`: the domain and the version the settings ask for.
+    fn label_of(&self, domain: Domain) -> String {
+        match &self.settings.attack_version {
+            Some(v) => format!("{} {v}", domain.stix_name()),
+            None => domain.stix_name().to_string(),
+        }
     }
 
     /// With `--verbose`, what a parse of the bundle skipped: dangling references and duplicate

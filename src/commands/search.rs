@@ -6,6 +6,7 @@ use super::{Ctx, Outcome};
 use crate::cli::{KindArg, SearchArgs};
 use crate::model::Kind;
 use crate::query::search::{Query, SearchOptions};
+use crate::model::KnowledgeBase;
 use crate::query::tactic::{TechniqueFilter, resolve_tactic};
 use crate::{query, render};
 
@@ -24,6 +25,7 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
         bail!("--tactic and --platform filter technique searches only (--type technique)");
     }
     let kb = ctx.knowledge_base()?;
+    Ctx::check_platforms(kb, &args.platform)?;
     if !kinds.is_empty() {
         let hits =
             query::search::search_objects(kb, &q, &kinds, ctx.settings.visibility, args.limit);
@@ -55,11 +57,8 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
     };
     let hits = query::search::search(kb, &q, &opts);
     if hits.is_empty() && ctx.settings.render.format == render::Format::Table {
-        ctx.warn(&format!(
-            "no technique in {} matches {}",
-            kb.label(),
-            args.words.join(" ")
-        ))?;
+        let msg = blame_filters(kb, &q, &opts, &args.words.join(" "));
+        ctx.warn(&msg)?;
         return Ok(Outcome::Nothing);
     }
     let caption = format!(
@@ -69,4 +68,86 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
     );
     render::list_titled(ctx.out, &hits, Some(&caption), &ctx.settings.render)?;
     Ok(Outcome::from_count(hits.len()))
+}
+
+/// Why a technique search found nothing: the words, or the filters. With filters, says how
+/// many techniques match without each one (`6 match without --platform`).
+fn blame_filters(kb: &KnowledgeBase, q: &Query, opts: &SearchOptions, words: &str) -> String {
+    let count = |o: &SearchOptions| {
+        query::search::search(
+            kb,
+            q,
+            &SearchOptions {
+                limit: None,
+                ..o.clone()
+            },
+        )
+        .len()
+    };
+    let unfiltered = SearchOptions {
+        filter: TechniqueFilter {
+            platforms: Vec::new(),
+            ..opts.filter.clone()
+        },
+        tactic: None,
+        limit: None,
+    };
+    let alone = count(&unfiltered);
+    if alone == 0 || (opts.tactic.is_none() && opts.filter.platforms.is_empty()) {
+        return format!("no technique in {} matches {words}", kb.label());
+    }
+    let mut filters = Vec::new();
+    let mut without = Vec::new();
+    if let Some(t) = opts.tactic {
+        filters.push(format!("the tactic {}", kb.tactics[t as usize].meta.name));
+    }
+    if !opts.filter.platforms.is_empty() {
+        let known = query::matrix::platforms(kb);
+        let names: Vec<String> = opts
+            .filter
+            .platforms
+            .iter()
+            .map(|p| {
+                known
+                    .iter()
+                    .find(|k| k.eq_ignore_ascii_case(p.trim()))
+                    .cloned()
+                    .unwrap_or_else(|| p.clone())
+            })
+            .collect();
+        filters.push(format!(
+            "the platform{} {}",
+            if names.len() == 1 { "" } else { "s" },
+            names.join(" or ")
+        ));
+    }
+    if opts.tactic.is_some() && !opts.filter.platforms.is_empty() {
+        let no_platform = count(&SearchOptions {
+            filter: unfiltered.filter.clone(),
+            ..opts.clone()
+        });
+        let no_tactic = count(&SearchOptions {
+            tactic: None,
+            ..opts.clone()
+        });
+        without.push(format!("{no_platform} without --platform"));
+        without.push(format!("{no_tactic} without --tactic"));
+    }
+    without.push(format!(
+        "{alone} without {}",
+        match (opts.tactic.is_some(), !opts.filter.platforms.is_empty()) {
+            (true, true) => "either",
+            (true, false) => "--tactic",
+            _ => "--platform",
+        }
+    ));
+    if let Some(first) = without.first_mut() {
+        *first = first.replacen(" without", " match without", 1);
+    }
+    format!(
+        "no technique in {} matched both the words ({words}) and {}; {}",
+        kb.label(),
+        filters.join(" and "),
+        without.join(", ")
+    )
 }

@@ -10,12 +10,11 @@ use crate::{query, render};
 pub fn run(ctx: &mut Ctx, args: &ShowArgs) -> Result<Outcome> {
     let key = args.key.join(" ");
     let kbs = ctx.knowledge_bases()?;
-    let (view, notes) = query::show::show(
-        &kbs,
-        &key,
-        args.kind.and_then(|k| k.0),
-        ctx.settings.visibility,
-    )?;
+    let kind = args.kind.and_then(|k| k.0);
+    let (view, notes) = match query::show::show(&kbs, &key, kind, ctx.settings.visibility) {
+        Ok(found) => found,
+        Err(e) => return Err(ctx.in_other_domain(e.into(), &key, kind)),
+    };
     for n in &notes {
         ctx.warn(n)?;
     }

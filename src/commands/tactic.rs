@@ -10,6 +10,7 @@ use crate::{query, render};
 /// Lists the techniques under a tactic.
 pub fn run(ctx: &mut Ctx, args: &TacticArgs) -> Result<Outcome> {
     let kb = ctx.knowledge_base()?;
+    Ctx::check_platforms(kb, &args.platform)?;
     let filter = TechniqueFilter {
         platforms: args.platform.clone(),
         no_subtechniques: args.no_subtechniques,
@@ -24,6 +25,20 @@ pub fn run(ctx: &mut Ctx, args: &TacticArgs) -> Result<Outcome> {
         t.meta.name,
         kb.label(),
     );
+    if rows.is_empty() && ctx.settings.render.format == render::Format::Table {
+        ctx.warn(&format!(
+            "no technique under {} {} in {}{}",
+            t.meta.id,
+            t.meta.name,
+            kb.label(),
+            if args.platform.is_empty() {
+                String::new()
+            } else {
+                format!(" is for {}", args.platform.join(" or "))
+            }
+        ))?;
+        return Ok(Outcome::Nothing);
+    }
     render::list_titled(ctx.out, &rows, Some(&caption), &ctx.settings.render)?;
     Ok(Outcome::from_count(rows.len()))
 }

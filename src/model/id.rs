@@ -96,6 +96,11 @@ impl FromStr for TechniqueId {
                 id.replace_range(5..6, ".");
             }
             Ok(TechniqueId(id))
+        } else if !t.is_empty() && !t.bytes().any(|b| b.is_ascii_digit()) {
+            // A word, not a mistyped ID: point at the commands that take words.
+            Err(format!(
+                "'{s}' is not a technique ID (T1059, T1059.001); to find techniques by name or word, try `attck search {s}` or `attck show {s}`"
+            ))
         } else {
             Err(format!(
                 "'{s}' is not a technique ID (expected T followed by four digits, optionally .NNN: T1059, T1059.001)"

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::flat::{self, Flat};
-use super::resolve::resolve;
+use super::resolve::{Ask, resolve_as};
 use super::tactic::resolve_tactic;
 use super::technique::TechniqueRow;
 use super::{Cell, TableRow, status_note, strings};
@@ -453,8 +453,18 @@ pub struct TechniqueListFilter {
     pub visibility: Visibility,
 }
 
+/// The kinds `list techniques` filters by, each with a flag named after it (`--software`).
+const LIST_FILTERS: &[Kind] = &[
+    Kind::Group,
+    Kind::Software,
+    Kind::Campaign,
+    Kind::Mitigation,
+    Kind::DataSource,
+    Kind::DataComponent,
+];
+
 fn one(kb: &KnowledgeBase, key: &str, kind: Kind) -> Result<u32, Error> {
-    let r = resolve(&[kb], key, Some(kind))?;
+    let r = resolve_as(&[kb], key, Some(kind), Ask::Flag(LIST_FILTERS))?;
     Ok(r.hit.node.index)
 }
 

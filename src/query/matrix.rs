@@ -184,6 +184,23 @@ pub fn matrix(kb: &KnowledgeBase, opts: &MatrixOptions) -> Matrix {
     }
 }
 
+/// The error for the first of `given` that names no platform of `kb` (case-insensitively):
+/// it lists the valid ones and offers the closest. `None` when every one is known.
+#[must_use]
+pub fn unknown_platform(kb: &KnowledgeBase, given: &[String]) -> Option<String> {
+    let known = platforms(kb);
+    let bad = given
+        .iter()
+        .find(|g| !known.iter().any(|k| k.eq_ignore_ascii_case(g.trim())))?;
+    let hint = super::suggest::closest(bad, known.iter().map(String::as_str), 1);
+    Some(format!(
+        "unknown platform '{bad}' in {}{}; the platforms are: {}",
+        kb.label(),
+        super::suggest::did_you_mean(&hint),
+        known.join(", ")
+    ))
+}
+
 /// Every platform named by an active technique, sorted case-insensitively.
 #[must_use]
 pub fn platforms(kb: &KnowledgeBase) -> Vec<String> {

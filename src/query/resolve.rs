@@ -59,9 +59,43 @@ fn labels(kbs: &[&KnowledgeBase]) -> String {
         .join(", ")
 }
 
+/// How the user asks for an object of a given kind, for the hint when a key names an object
+/// of another kind than the one asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// By ID (`attck show S0002`).
+    Show,
+    /// With `--type KIND` (`show`, `search`).
+    Type,
+    /// With a flag named after the kind (`--software S0002`), for these kinds; others by ID.
+    Flag(&'static [Kind]),
+}
+
+/// `a group`, `an analytic`, `software` (a mass noun), with `-` read as a space.
+fn a(kind: &str) -> String {
+    let k = kind.replace('-', " ");
+    if k == "software" {
+        k
+    } else if k.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {k}")
+    } else {
+        format!("a {k}")
+    }
+}
+
 /// Finds the object `key` names: an ATT&CK ID, a name, an alias or a tactic shortname,
 /// optionally restricted to one kind.
 pub fn resolve(kbs: &[&KnowledgeBase], key: &str, kind: Option<Kind>) -> Result<Resolved, Error> {
+    resolve_as(kbs, key, kind, Ask::Show)
+}
+
+/// [`resolve`], saying how to ask (`ask`) when `key` names an object of another kind.
+pub fn resolve_as(
+    kbs: &[&KnowledgeBase],
+    key: &str,
+    kind: Option<Kind>,
+    ask: Ask,
+) -> Result<Resolved, Error> {
     let key = key.trim();
     let wanted = |n: &Node| kind.is_none_or(|k| k == n.kind);
     // Technique IDs may be written t1059/001.
@@ -128,6 +162,25 @@ pub fn resolve(kbs: &[&KnowledgeBase], key: &str, kind: Option<Kind>) -> Result<
         )));
     }
 
+    // Right name, wrong kind: say what it is and how to ask for it.
+    if let Some(k) = kind
+        && let Ok(other) = resolve_as(kbs, key, None, ask)
+    {
+        let found = other.hit.node.kind;
+        let m = kbs[other.hit.kb].meta(other.hit.node);
+        let how = match ask {
+            Ask::Flag(flags) if flags.contains(&found) => format!("--{} {}", found.name(), m.id),
+            Ask::Type => format!("--type {}", found.name()),
+            _ => format!("`attck show {}`", m.id),
+        };
+        return Err(Error::NotFound(format!(
+            "{} is {} ({}), not {}; ask for it with {how}",
+            if m.name.is_empty() { key } else { m.name.as_str() },
+            a(found.name()),
+            m.id,
+            a(k.name()),
+        )));
+    }
     let suggestions = suggest::closest(key, kbs.iter().flat_map(|kb| kb.lookup_keys()), 3);
     let what = kind.map_or("object", Kind::name);
     Err(Error::NotFound(format!(

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::resolve::resolve;
+use super::resolve::{Ask, resolve_as};
 use super::search::{Query, SearchOptions, search};
 use super::tactic::TechniqueFilter;
 use crate::error::Error;
@@ -129,6 +129,9 @@ pub struct Found {
     pub notes: Vec<String>,
 }
 
+/// The kinds `layer` selects by, each with a flag named after it (`--software`).
+const LAYER_FILTERS: &[Kind] = &[Kind::Group, Kind::Software, Kind::Campaign, Kind::Mitigation];
+
 /// Finds a group, software, campaign or mitigation by ID, name or alias. With `kind` `None`,
 /// any of `allowed` may match. A revoked object is followed to its replacement.
 pub fn find_object(
@@ -137,7 +140,7 @@ pub fn find_object(
     kind: Option<Kind>,
     allowed: &[Kind],
 ) -> Result<Found, Error> {
-    let r = resolve(&[kb], key, kind)?;
+    let r = resolve_as(&[kb], key, kind, Ask::Flag(LAYER_FILTERS))?;
     let mut node = r.hit.node;
     let mut notes = r.notes;
     if !allowed.contains(&node.kind) {

@@ -1,5 +1,5 @@
 //! `attck show <ID | name | alias>`: finds any object in one or more knowledge bases (see
-//! [`resolve`]) and builds its detail view.
+//! [`resolve_as`]) and builds its detail view.
 
 use serde::Serialize;
 
@@ -10,7 +10,7 @@ use super::object::{
     DetectionStrategyDetail, GroupDetail, MatrixDetail, MitigationDetail, SoftwareDetail,
     TacticDetail, domain_names,
 };
-use super::resolve::resolve;
+use super::resolve::{Ask, resolve_as};
 use super::technique::{TechniqueDetail, technique_at};
 use crate::error::Error;
 use crate::model::{Domain, Kind, KnowledgeBase, Node, Visibility};
@@ -82,7 +82,7 @@ pub fn show(
     kind: Option<Kind>,
     vis: Visibility,
 ) -> Result<(ShowView, Vec<String>), Error> {
-    let r = resolve(kbs, key, kind)?;
+    let r = resolve_as(kbs, key, kind, Ask::Type)?;
     let kb = &kbs[r.hit.kb];
     let mut v = view(kb, r.hit.node, vis);
     let h = v.header_mut();

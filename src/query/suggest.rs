@@ -2,8 +2,17 @@
 
 use crate::model::cmp_ids;
 
+/// The capitals an ATT&CK ID starts with (`G` for `G0016`, `DET` for `DET0901`), when
+/// `s` reads as one: capitals, then a digit.
+fn id_prefix(s: &str) -> Option<&str> {
+    let letters = s.len() - s.trim_start_matches(|c: char| c.is_ascii_uppercase()).len();
+    (letters > 0 && s[letters..].starts_with(|c: char| c.is_ascii_digit())).then(|| &s[..letters])
+}
+
 /// Up to `n` candidates closest to `needle` (case-insensitive Levenshtein distance), nearest
 /// first, ties in ID order. Candidates further than about a third of the needle are dropped.
+/// Names that differ only in case are offered once; for an ID (`G0016`) only IDs of the same
+/// kind (`G…`) are offered.
 pub fn closest<'a>(
     needle: &str,
     candidates: impl Iterator<Item = &'a str>,
@@ -11,15 +20,17 @@ pub fn closest<'a>(
 ) -> Vec<String> {
     let needle_l = needle.to_lowercase();
     let limit = (needle_l.chars().count() / 3).max(2);
+    let prefix = id_prefix(needle.trim());
     let mut scored: Vec<(usize, &str)> = candidates
         .filter(|c| !c.is_empty())
+        .filter(|c| prefix.is_none_or(|p| id_prefix(c) == Some(p)))
         .map(|c| (strsim::levenshtein(&needle_l, &c.to_lowercase()), c))
         .filter(|&(d, _)| d <= limit)
         .collect();
     scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| cmp_ids(a.1, b.1)));
     let mut out: Vec<String> = Vec::new();
     for (_, c) in scored {
-        if !out.iter().any(|o| o == c) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(c)) {
             out.push(c.to_string());
         }
         if out.len() == n {
@@ -50,6 +61,16 @@ mod tests {
         assert_eq!(got.len(), 3);
         assert!(got.contains(&"T1059".to_string()));
         assert!(closest("zzzzzzzz", c.iter().copied(), 3).is_empty());
+    }
+
+    #[test]
+    fn ids_suggest_ids_of_their_kind_and_names_come_once() {
+        let c = ["A0016", "G0046", "A0006", "G0016x", "Execution", "execution"];
+        let got = closest("G0016", c.iter().copied(), 3);
+        assert!(got.iter().all(|g| g.starts_with('G')), "{got:?}");
+        assert_eq!(closest("executio", c.iter().copied(), 3), ["Execution"]);
+        assert_eq!(id_prefix("DET0901"), Some("DET"));
+        assert_eq!(id_prefix("Mimikatz"), None);
     }
 
     #[test]

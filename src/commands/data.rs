@@ -50,6 +50,7 @@ fn path(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 fn status(ctx: &mut Ctx) -> Result<Outcome> {
+    ctx.check_data_dir()?;
     let s = ctx.settings;
     let installed = store::installed(&s.data_dir, &domains(ctx))?;
     let mut rows = data::status(&installed, time::now_unix());

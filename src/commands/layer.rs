@@ -6,6 +6,7 @@ use super::inputs::{read_all, tell_read, tell_resolved, write_file};
 use super::{Ctx, Outcome};
 use crate::cli::{LayerArgs, LayerCommand};
 use crate::input::ReadOptions;
+use crate::model::text::count;
 use crate::query::layer::{LayerOptions, from_selection};
 use crate::query::search::Query;
 use crate::query::selection::{Selector, select};
@@ -95,10 +96,10 @@ pub fn run(ctx: &mut Ctx, args: &LayerArgs) -> Result<Outcome> {
             render::json_document(&mut bytes, &layer)?;
             write_file(path, &bytes)?;
             ctx.note(&format!(
-                "wrote {} ({} techniques, {} entries)",
+                "wrote {} ({}, {})",
                 path.display(),
-                selection.techniques.len(),
-                layer.techniques.len()
+                count(selection.techniques.len(), "technique", "techniques"),
+                count(layer.techniques.len(), "entry", "entries")
             ))?;
         }
         None => render::json_document(ctx.out, &layer)?,

@@ -173,13 +173,16 @@ fn blame_filters(
     let mut try_without = |flag: &str, g: &dyn Fn(&mut TechniqueListFilter) -> bool| {
         let mut other = f.clone();
         if g(&mut other) {
-            list::techniques(kb, &other).map(|r| without.push(format!("{} without {flag}", r.len())))
+            list::techniques(kb, &other)
+                .map(|r| without.push(format!("{} without {flag}", r.len())))
         } else {
             Ok(())
         }
     };
     try_without("--tactic", &|o| o.tactic.take().is_some())?;
-    try_without("--platform", &|o| !std::mem::take(&mut o.platforms).is_empty())?;
+    try_without("--platform", &|o| {
+        !std::mem::take(&mut o.platforms).is_empty()
+    })?;
     try_without("--group", &|o| o.group.take().is_some())?;
     try_without("--software", &|o| o.software.take().is_some())?;
     try_without("--campaign", &|o| o.campaign.take().is_some())?;

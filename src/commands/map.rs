@@ -44,9 +44,9 @@ pub fn run(ctx: &mut Ctx, args: &MapArgs) -> Result<Outcome> {
                 render::json_document(&mut bytes, &l)?;
                 write_file(path, &bytes)?;
                 ctx.note(&format!(
-                    "wrote {} ({} entries)",
+                    "wrote {} ({})",
                     path.display(),
-                    l.techniques.len()
+                    crate::model::text::count(l.techniques.len(), "entry", "entries")
                 ))?;
             }
             None => ctx.warn(&format!(

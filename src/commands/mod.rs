@@ -129,40 +129,86 @@ impl Ctx<'_> {
         }
         let path = match &s.bundle {
             Some(p) => p.clone(),
-            None => match store::find_bundle(&s.data_dir, domain, version) {
-                Ok(b) => b.path,
-                Err(e)
-                    if e.downcast_ref::<Error>()
-                        .is_some_and(|e| matches!(e, Error::NoData { .. })) =>
-                {
-                    if s.offline {
-                        return Err(e.context(
-                            "offline (--offline or ATTCK_OFFLINE=1), so nothing is downloaded",
-                        ));
+            None => {
+                self.check_data_dir()?;
+                match store::find_bundle(&s.data_dir, domain, version) {
+                    Ok(b) => b.path,
+                    Err(e)
+                        if e.downcast_ref::<Error>()
+                            .is_some_and(|e| matches!(e, Error::NoData { .. })) =>
+                    {
+                        self.first_download(e, domain, version)?
                     }
-                    let what =
-                        version.map_or_else(|| "the latest".to_string(), |v| format!("ATT&CK {v}"));
-                    let url = match version {
-                        Some(v) => s.source.version_url(domain, v),
-                        None => s.source.latest_url(domain),
-                    };
-                    self.note(&format!(
-                        "no {} data in {}; downloading {what} from {url}",
-                        domain,
-                        s.data_dir.display()
-                    ))?;
-                    match self.download_at(domain, version)? {
-                        Installed::New { path, .. } | Installed::UpToDate { path, .. } => path,
-                    }
+                    Err(e) => return Err(e),
                 }
-                Err(e) => return Err(e),
-            },
+            }
         };
         let kb = self.open_bundle(&path, Some(domain))?;
         for w in &kb.warnings {
             self.warn(w)?;
         }
         Ok(Box::leak(Box::new(kb)))
+    }
+
+    /// Fails when the data directory was named (`--data-dir`, `ATTCK_DATA_DIR`) and does not
+    /// exist: only `update` creates a named directory, and only attck's own default directory
+    /// is created silently.
+    pub fn check_data_dir(&self) -> Result<()> {
+        let s = self.settings;
+        if s.data_dir_origin == crate::settings::Origin::Default || s.data_dir.is_dir() {
+            return Ok(());
+        }
+        bail!(
+            "data directory {} (from {}) does not exist; create it, point {} at a directory of ATT&CK bundles, or run `attck update` to download into it",
+            s.data_dir.display(),
+            s.data_dir_origin.describe(),
+            s.data_dir_origin.describe(),
+        )
+    }
+
+    /// A query found no bundle (`missing`, an [`Error::NoData`]): downloads one unless offline,
+    /// saying which versions are installed when the one asked for is not; a failed download
+    /// names the ways to give attck data without the network.
+    fn first_download(
+        &mut self,
+        missing: anyhow::Error,
+        domain: Domain,
+        version: Option<&Version>,
+    ) -> Result<std::path::PathBuf> {
+        let s = self.settings;
+        if s.offline {
+            return Err(
+                missing.context("offline (--offline or ATTCK_OFFLINE=1), so nothing is downloaded")
+            );
+        }
+        let installed = match missing.downcast_ref::<Error>() {
+            Some(Error::NoData { installed, .. }) => installed.clone(),
+            _ => Vec::new(),
+        };
+        let what = version.map_or_else(|| "the latest".to_string(), |v| format!("ATT&CK {v}"));
+        let url = match version {
+            Some(v) => s.source.version_url(domain, v),
+            None => s.source.latest_url(domain),
+        };
+        if installed.is_empty() {
+            self.note(&format!(
+                "no {} data in {}; downloading {what} from {url}",
+                domain,
+                s.data_dir.display()
+            ))?;
+        } else {
+            self.note(&format!(
+                "{what} of {domain} is not installed in {} (installed: {}); downloading it from {url}",
+                s.data_dir.display(),
+                installed.join(", ")
+            ))?;
+        }
+        match self.download_at(domain, version) {
+            Ok(Installed::New { path, .. } | Installed::UpToDate { path, .. }) => Ok(path),
+            Err(e) => Err(e.context(format!(
+                "could not download the {domain} bundle ({what}); without the network, point --data-dir or ATTCK_DATA_DIR at a directory of ATT&CK bundles, read one file with --bundle FILE, or install one with `attck update --from FILE`"
+            ))),
+        }
     }
 
     /// Fails when a `--platform` value names no platform of `kb`, listing the valid ones: the
@@ -177,7 +223,12 @@ impl Ctx<'_> {
     /// When `err` says a key names nothing in the domain queried, looks the key up in the
     /// other installed domains (newest version, never downloading) and, if one holds it,
     /// replaces `err` with one naming that domain: `T1059 is an enterprise technique …`.
-    pub fn in_other_domain(&mut self, err: anyhow::Error, key: &str, kind: Option<Kind>) -> anyhow::Error {
+    pub fn in_other_domain(
+        &mut self,
+        err: anyhow::Error,
+        key: &str,
+        kind: Option<Kind>,
+    ) -> anyhow::Error {
         let s = self.settings;
         let not_found = err
             .downcast_ref::<Error>()
@@ -196,7 +247,11 @@ impl Ctx<'_> {
                 let m = kb.meta(r.hit.node);
                 let what = r.hit.node.kind.name().replace('-', " ");
                 let short = d.short_name();
-                let article = if short.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                let article = if short.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
                 return Error::NotFound(format!(
                     "{} is {article} {short} {what} ({}), not in {}; add --domain {short}",
                     if m.id.is_empty() { key } else { m.id.as_str() },
@@ -303,6 +358,7 @@ impl Ctx<'_> {
         if s.bundle.is_some() || s.domains.len() <= 1 {
             return Ok(vec![self.knowledge_base()?]);
         }
+        self.check_data_dir()?;
         let mut kbs = Vec::new();
         let mut first_err = None;
         for &d in &s.domains {

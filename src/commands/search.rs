@@ -5,8 +5,8 @@ use anyhow::{Result, bail};
 use super::{Ctx, Outcome};
 use crate::cli::{KindArg, SearchArgs};
 use crate::model::Kind;
-use crate::query::search::{Query, SearchOptions};
 use crate::model::KnowledgeBase;
+use crate::query::search::{Query, SearchOptions};
 use crate::query::tactic::{TechniqueFilter, resolve_tactic};
 use crate::{query, render};
 

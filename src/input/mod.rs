@@ -12,6 +12,8 @@ pub mod scan;
 pub mod sigma;
 
 use std::fmt;
+
+use crate::model::text::count;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -121,17 +123,18 @@ impl TechniqueList {
         distinct.dedup();
         let files = if self.kind == Kind::Sigma {
             format!(
-                ", {} rule files ({} with technique tags)",
-                self.rule_files, self.tagged_rule_files
+                ", {} ({} with technique tags)",
+                count(self.rule_files, "rule file", "rule files"),
+                self.tagged_rule_files
             )
         } else {
             String::new()
         };
         format!(
-            "{}: {}{files}, {} technique IDs",
+            "{}: {}{files}, {}",
             self.source,
             self.kind.describe(),
-            distinct.len()
+            count(distinct.len(), "technique ID", "technique IDs")
         )
     }
 }

@@ -123,6 +123,13 @@ impl Version {
         &self.text
     }
 
+    /// Whether this version, as asked for, covers `other`: the same version, or one it is a
+    /// prefix of (`17` covers `17.0` and `17.1`; `17.1` covers `17.1` only).
+    #[must_use]
+    pub fn covers(&self, other: &Version) -> bool {
+        other.parts.starts_with(&self.parts)
+    }
+
     /// The major component ("18" for 18.1).
     #[must_use]
     pub fn major(&self) -> u32 {
@@ -266,6 +273,17 @@ mod tests {
                 "{bad} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn a_major_version_covers_its_minors() {
+        let v = |s: &str| s.parse::<Version>().unwrap();
+        assert!(v("17").covers(&v("17.1")));
+        assert!(v("17").covers(&v("17")));
+        assert!(v("17.1").covers(&v("17.1")));
+        assert!(!v("17.1").covers(&v("17")));
+        assert!(!v("1").covers(&v("17.1")));
+        assert!(!v("17").covers(&v("18.1")));
     }
 
     #[test]

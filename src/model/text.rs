@@ -2,6 +2,12 @@
 
 use std::borrow::Cow;
 
+/// `n` and a noun that agrees with it: `1 group`, `3 groups`.
+#[must_use]
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Turns an ATT&CK description into plain text: `[Name](url)` becomes `Name`,
 /// `(Citation: …)` markers and `<code>` tags are removed, runs of spaces collapse.
 #[must_use]

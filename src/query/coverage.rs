@@ -8,7 +8,7 @@ use super::selection::{InputReport, Resolved};
 use super::tactic::TechniqueFilter;
 use super::technique::tactic_names;
 use super::{Block, Cell, Grid, Report, Shade};
-use crate::model::{Kind, KnowledgeBase, Rel, Technique, cmp_ids};
+use crate::model::{Kind, KnowledgeBase, Rel, Technique, cmp_ids, text};
 
 /// What counts as one unit of coverage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -345,7 +345,10 @@ pub fn coverage(
         Some(u) if u.covered => (Shade::Covered, Some("covered".to_string())),
         Some(u) => (
             Shade::Gap,
-            Some(format!("gap; used by {} groups", u.groups_using)),
+            Some(format!(
+                "gap; used by {}",
+                text::count(u.groups_using as usize, "group", "groups")
+            )),
         ),
         None => (Shade::Outside, Some("outside the universe".to_string())),
     });

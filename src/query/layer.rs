@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::coverage::{CoverageReport, Unit};
 use super::matrix::platforms;
 use super::selection::Selection;
-use crate::model::{KnowledgeBase, Technique, Version};
+use crate::model::{KnowledgeBase, Technique, Version, text};
 
 /// The layer format version written.
 pub const LAYER_VERSION: &str = "4.5";
@@ -300,9 +300,9 @@ pub fn from_selection(kb: &KnowledgeBase, sel: &Selection, opts: &LayerOptions) 
     let sources = sel.sources.join(" + ");
     let name = opts.name.clone().unwrap_or_else(|| sources.clone());
     let description = format!(
-        "Techniques selected by {sources} in {} ({} techniques). Written by attck.",
+        "Techniques selected by {sources} in {} ({}). Written by attck.",
         kb.label(),
-        sel.techniques.len()
+        text::count(sel.techniques.len(), "technique", "techniques")
     );
     let mut layer = base(kb, name.clone(), description, &opts.platforms);
     let selected: std::collections::HashSet<u32> = sel.techniques.iter().map(|s| s.index).collect();
@@ -400,7 +400,10 @@ pub fn from_coverage(
             let comment = if u.covered {
                 "Covered".to_string()
             } else {
-                format!("Gap: used by {} groups", u.groups_using)
+                format!(
+                    "Gap: used by {}",
+                    text::count(u.groups_using as usize, "group", "groups")
+                )
             };
             (u.index, u.covered, comment)
         })

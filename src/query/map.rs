@@ -13,7 +13,7 @@ use super::layer::{LayerOptions, NavigatorLayer, from_selection};
 use super::selection::{Selected, Selection};
 use super::technique::tactic_names;
 use super::{Cell, Ref, TableRow};
-use crate::model::{Kind, KnowledgeBase, Node, cmp_ids};
+use crate::model::{Kind, KnowledgeBase, Node, cmp_ids, text};
 
 /// How a reference was written in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -607,9 +607,9 @@ pub fn layer(kb: &KnowledgeBase, result: &MapResult, source: &str) -> Option<Nav
         },
     );
     layer.description = format!(
-        "ATT&CK techniques named in {source}, mapped by attck against {} ({} techniques); scores count mentions.",
+        "ATT&CK techniques named in {source}, mapped by attck against {} ({}); scores count mentions.",
         kb.label(),
-        found.len()
+        text::count(found.len(), "technique", "techniques")
     );
     for e in &mut layer.techniques {
         if let Some((_, m)) = found.iter().find(|(_, m)| m.id == e.technique_id) {

@@ -175,7 +175,11 @@ pub fn resolve_as(
         };
         return Err(Error::NotFound(format!(
             "{} is {} ({}), not {}; ask for it with {how}",
-            if m.name.is_empty() { key } else { m.name.as_str() },
+            if m.name.is_empty() {
+                key
+            } else {
+                m.name.as_str()
+            },
             a(found.name()),
             m.id,
             a(k.name()),

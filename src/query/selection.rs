@@ -130,7 +130,12 @@ pub struct Found {
 }
 
 /// The kinds `layer` selects by, each with a flag named after it (`--software`).
-const LAYER_FILTERS: &[Kind] = &[Kind::Group, Kind::Software, Kind::Campaign, Kind::Mitigation];
+const LAYER_FILTERS: &[Kind] = &[
+    Kind::Group,
+    Kind::Software,
+    Kind::Campaign,
+    Kind::Mitigation,
+];
 
 /// Finds a group, software, campaign or mitigation by ID, name or alias. With `kind` `None`,
 /// any of `allowed` may match. A revoked object is followed to its replacement.

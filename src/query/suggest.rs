@@ -65,7 +65,14 @@ mod tests {
 
     #[test]
     fn ids_suggest_ids_of_their_kind_and_names_come_once() {
-        let c = ["A0016", "G0046", "A0006", "G0016x", "Execution", "execution"];
+        let c = [
+            "A0016",
+            "G0046",
+            "A0006",
+            "G0016x",
+            "Execution",
+            "execution",
+        ];
         let got = closest("G0016", c.iter().copied(), 3);
         assert!(got.iter().all(|g| g.starts_with('G')), "{got:?}");
         assert_eq!(closest("executio", c.iter().copied(), 3), ["Execution"]);

@@ -213,12 +213,20 @@ pub fn bundles_in(dir: &Path, domain: Domain) -> Result<Vec<BundleFile>> {
     Ok(found)
 }
 
-/// Picks the bundle for `domain` in `dir`: the named version, else `<domain>.json`,
-/// else the highest `<domain>-<version>.json`.
+/// Picks the bundle for `domain` in `dir`: the named version (`17` is the newest 17.x
+/// installed), else `<domain>.json`, else the highest `<domain>-<version>.json`.
 pub fn find_bundle(dir: &Path, domain: Domain, version: Option<&Version>) -> Result<BundleFile> {
     let found = bundles_in(dir, domain)?;
     let pick = match version {
-        Some(v) => found.iter().find(|b| b.version.as_ref() == Some(v)),
+        Some(v) => found
+            .iter()
+            .find(|b| b.version.as_ref() == Some(v))
+            .or_else(|| {
+                found
+                    .iter()
+                    .rev()
+                    .find(|b| b.version.as_ref().is_some_and(|have| v.covers(have)))
+            }),
         None => found
             .iter()
             .find(|b| b.version.is_none())

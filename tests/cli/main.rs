@@ -11,6 +11,7 @@ mod detects;
 mod diff;
 mod errors;
 mod help;
+mod hints;
 mod hostile_bundles;
 mod hostile_mirrors;
 mod kb_facts;

@@ -17,6 +17,7 @@ mod hostile_mirrors;
 mod kb_facts;
 mod layer;
 mod layer_upgrade;
+mod layout;
 mod list;
 mod map;
 mod matrix;

@@ -24,6 +24,13 @@ pub const DEFAULT_COLOR: &str = "#66b1ff";
 
 /// Writes whole numbers without a fraction (`1`, not `1.0`), as Navigator itself does.
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
+fn opt_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => number(v, s),
+        None => s.serialize_none(),
+    }
+}
+
 fn number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     // Whole and well inside i64, so the cast is exact.
     #[allow(clippy::cast_possible_truncation)]
@@ -106,9 +113,9 @@ pub struct LayerTechnique {
     /// Tactic shortname; left out only for a technique under no tactic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tactic: Option<String>,
-    /// Score.
-    #[serde(serialize_with = "number")]
-    pub score: f64,
+    /// Score; none for a parent listed only so its sub-techniques show.
+    #[serde(serialize_with = "opt_number", skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
     /// Explicit colour (`""` lets the score pick one from the gradient).
     pub color: String,
     /// Comment.
@@ -254,6 +261,128 @@ fn base(
     }
 }
 
+/// The longest default layer name: Excel's limit on sheet titles, which MITRE's exporters
+/// make from layer names.
+pub const MAX_NAME: usize = 31;
+
+/// A default layer name safe for a spreadsheet sheet title: none of `: \ / ? * [ ]`, spaces
+/// collapsed, at most [`MAX_NAME`] characters (ending in `…` when shortened).
+#[must_use]
+pub fn sheet_title(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| {
+            if matches!(c, ':' | '\\' | '/' | '?' | '*' | '[' | ']') || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let t = words.join(" ");
+    if t.chars().count() <= MAX_NAME {
+        return if t.is_empty() { "attck".to_string() } else { t };
+    }
+    let mut cut: String = t.chars().take(MAX_NAME - 1).collect();
+    cut = cut.trim_end().to_string();
+    cut.push('…');
+    cut
+}
+
+/// The default name of a selection's layer: its sources as written (`group G0016 APT29`),
+/// else their names (`APT29 + Mimikatz`), else their IDs (`G0016 + S0002`), whichever is
+/// the first to make a [`sheet_title`] without shortening.
+fn default_name(sources: &[String]) -> String {
+    // `group G0016 APT29` → ("G0016", "APT29"); a file path → its file name.
+    let parts = |s: &str| -> (String, String) {
+        let mut w = s.splitn(3, ' ');
+        match (w.next(), w.next(), w.next()) {
+            (Some(_), Some(id), Some(name))
+                if id.starts_with(|c: char| c.is_ascii_uppercase())
+                    && id.chars().any(|c| c.is_ascii_digit()) =>
+            {
+                (id.to_string(), name.to_string())
+            }
+            _ => {
+                let short = short_sources(s);
+                (short.clone(), short)
+            }
+        }
+    };
+    let full = sources.join(" + ");
+    let names: Vec<String> = sources.iter().map(|s| parts(s).1).collect();
+    let ids: Vec<String> = sources.iter().map(|s| parts(s).0).collect();
+    for candidate in [full, names.join(" + "), ids.join(" + ")] {
+        let t = sheet_title(&candidate);
+        if !t.ends_with('…') {
+            return t;
+        }
+    }
+    sheet_title(&names.join(" + "))
+}
+
+/// Input paths shortened to their file names: `/srv/rules/sigma, ids.txt` → `sigma, ids.txt`.
+fn short_sources(inputs: &str) -> String {
+    inputs
+        .split(", ")
+        .map(|i| {
+            std::path::Path::new(i.trim_end_matches('/'))
+                .file_name()
+                .map_or_else(|| i.to_string(), |n| n.to_string_lossy().into_owned())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Lists the parent of every listed sub-technique (MITRE's exporters hide a sub-technique
+/// whose parent has no entry), unscored when the layer did not list it, and expands every
+/// parent with a listed sub-technique; entries end up in ATT&CK ID order.
+pub fn add_parents(kb: &KnowledgeBase, layer: &mut NavigatorLayer) {
+    let listed: std::collections::HashSet<String> = layer
+        .techniques
+        .iter()
+        .map(|e| e.technique_id.clone())
+        .collect();
+    let mut parents: Vec<u32> = Vec::new();
+    for e in &layer.techniques {
+        if let Some(p) = kb.technique(&e.technique_id).and_then(|t| t.parent)
+            && !parents.contains(&p)
+        {
+            parents.push(p);
+        }
+    }
+    let expanded: std::collections::HashSet<String> = parents
+        .iter()
+        .map(|&p| kb.techniques[p as usize].meta.id.to_string())
+        .collect();
+    for &p in &parents {
+        let t = &kb.techniques[p as usize];
+        if listed.contains(t.meta.id.as_str()) {
+            continue;
+        }
+        let added = entries(kb, t, &|tactic| LayerTechnique {
+            technique_id: t.meta.id.to_string(),
+            tactic,
+            score: None,
+            color: String::new(),
+            comment: "Parent of listed sub-techniques".to_string(),
+            enabled: true,
+            metadata: Vec::new(),
+            show_subtechniques: true,
+        });
+        layer.techniques.extend(added);
+    }
+    for e in &mut layer.techniques {
+        if expanded.contains(&e.technique_id) {
+            e.show_subtechniques = true;
+        }
+    }
+    layer
+        .techniques
+        .sort_by(|a, b| crate::model::cmp_ids(&a.technique_id, &b.technique_id));
+}
+
 /// One entry per tactic of the technique (one without a tactic if it has none).
 fn entries(
     kb: &KnowledgeBase,
@@ -298,7 +427,10 @@ fn mix(from: &str, to: &str, share: f64) -> String {
 #[must_use]
 pub fn from_selection(kb: &KnowledgeBase, sel: &Selection, opts: &LayerOptions) -> NavigatorLayer {
     let sources = sel.sources.join(" + ");
-    let name = opts.name.clone().unwrap_or_else(|| sources.clone());
+    let name = opts
+        .name
+        .clone()
+        .unwrap_or_else(|| default_name(&sel.sources));
     let description = format!(
         "Techniques selected by {sources} in {} ({}). Written by attck.",
         kb.label(),
@@ -318,7 +450,7 @@ pub fn from_selection(kb: &KnowledgeBase, sel: &Selection, opts: &LayerOptions) 
             .extend(entries(kb, t, &|tactic| LayerTechnique {
                 technique_id: t.meta.id.to_string(),
                 tactic,
-                score,
+                score: Some(score),
                 color: color.clone(),
                 comment: format!("Selected by {}", by.join(", ")),
                 enabled: true,
@@ -365,6 +497,7 @@ pub fn from_selection(kb: &KnowledgeBase, sel: &Selection, opts: &LayerOptions) 
         name: "selection".to_string(),
         value: sources,
     });
+    add_parents(kb, &mut layer);
     layer
 }
 
@@ -378,7 +511,10 @@ pub fn from_coverage(
     inputs: &str,
     platforms_filter: &[String],
 ) -> NavigatorLayer {
-    let name = name.map_or_else(|| format!("Coverage: {inputs}"), ToString::to_string);
+    let name = name.map_or_else(
+        || sheet_title(&format!("Coverage of {}", short_sources(inputs))),
+        ToString::to_string,
+    );
     let description = format!(
         "Detection coverage of {} by {inputs}: {} of {} {}s covered ({:.1}%), universe: {}. Written by attck.",
         kb.label(),
@@ -428,7 +564,7 @@ pub fn from_coverage(
             .extend(entries(kb, t, &|tactic| LayerTechnique {
                 technique_id: t.meta.id.to_string(),
                 tactic,
-                score: if covered { 1.0 } else { 0.0 },
+                score: Some(if covered { 1.0 } else { 0.0 }),
                 color: if covered { COVERED_COLOR } else { GAP_COLOR }.to_string(),
                 comment: comment.clone(),
                 enabled: true,
@@ -468,6 +604,7 @@ pub fn from_coverage(
             value: inputs.to_string(),
         },
     ]);
+    add_parents(kb, &mut layer);
     layer
 }
 

@@ -602,7 +602,12 @@ pub fn layer(kb: &KnowledgeBase, result: &MapResult, source: &str) -> Option<Nav
         kb,
         &sel,
         &LayerOptions {
-            name: Some(format!("Mapped from {source}")),
+            name: Some(super::layer::sheet_title(&format!(
+                "Mapped from {}",
+                std::path::Path::new(source)
+                    .file_name()
+                    .map_or_else(|| source.to_string(), |n| n.to_string_lossy().into_owned())
+            ))),
             ..LayerOptions::default()
         },
     );
@@ -614,7 +619,7 @@ pub fn layer(kb: &KnowledgeBase, result: &MapResult, source: &str) -> Option<Nav
     for e in &mut layer.techniques {
         if let Some((_, m)) = found.iter().find(|(_, m)| m.id == e.technique_id) {
             let lines: Vec<String> = m.lines.iter().map(ToString::to_string).collect();
-            e.score = m.mentions as f64;
+            e.score = Some(m.mentions as f64);
             e.comment = format!(
                 "Mentioned {} time{} (line{} {})",
                 m.mentions,

@@ -335,11 +335,11 @@ fn the_coverage_layer_annotates_covered_and_gaps() {
     assert_eq!(
         got,
         [
-            row("T1053", "#ff6666", "Gap: used by 1 groups"),
-            row("T1053", "#ff6666", "Gap: used by 1 groups"),
+            row("T1053", "#ff6666", "Gap: used by 1 group"),
+            row("T1053", "#ff6666", "Gap: used by 1 group"),
             row("T1059", "#8ec843", "Covered"),
             row("T1059.001", "#8ec843", "Covered (named in the input)"),
-            row("T1082", "#ff6666", "Gap: used by 1 groups"),
+            row("T1082", "#ff6666", "Gap: used by 1 group"),
             row("T1543", "#8ec843", "Covered"),
             row("T1543", "#8ec843", "Covered"),
             row("T1543.002", "#8ec843", "Covered (named in the input)"),
@@ -373,8 +373,12 @@ fn fail_under_limit_and_platform() {
     assert_eq!(c.total, fig(0, 1, 0.0));
     assert_eq!(tactics(&c), [("reconnaissance", 0, 1)]);
     let r = sample(&["coverage", &ids, "--platform", "Amiga"]);
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("nothing to measure"), "{}", r.stderr);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown platform 'Amiga'"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

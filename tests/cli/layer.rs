@@ -21,10 +21,13 @@ fn layer(args: &[&str]) -> Layer {
     check_layer(&r.stdout, &sample_kb(file))
 }
 
+/// The scored entries: what was selected (parents listed only so their sub-techniques show
+/// are unscored; `check_layer` checks them).
 fn entries(l: &Layer) -> Vec<(String, String, f64)> {
     l.techniques
         .iter()
         .flatten()
+        .filter(|t| t.score.is_some())
         .map(|t| {
             (
                 t.technique_id.clone(),
@@ -43,6 +46,24 @@ fn e(id: &str, tactic: &str, score: f64) -> (String, String, f64) {
 fn a_group_layer_has_one_entry_per_technique_per_tactic() {
     let l = layer(&["--group", "G0902"]);
     assert_eq!(l.name, "group G0902 Tin Lantern");
+    // The parents of its sub-techniques are listed too, unscored and expanded.
+    let parents: Vec<(&str, Option<&str>)> = l
+        .techniques
+        .iter()
+        .flatten()
+        .filter(|t| t.score.is_none())
+        .map(|t| (t.technique_id.as_str(), t.tactic.as_deref()))
+        .collect();
+    assert_eq!(
+        parents,
+        [
+            ("T1053", Some("execution")),
+            ("T1053", Some("persistence")),
+            ("T1059", Some("execution")),
+            ("T1543", Some("execution")),
+            ("T1543", Some("persistence")),
+        ]
+    );
     assert_eq!(l.versions.as_ref().unwrap().attack.as_deref(), Some("2"));
     assert_eq!(l.domain, "enterprise-attack");
     assert_eq!(
@@ -79,8 +100,8 @@ fn selections_combine_and_the_score_counts_them() {
         "S0901",
     ]);
     assert_eq!(
-        l.name,
-        "group G0902 Tin Lantern + group G0903 Ember Weave + software S0901 NightCrate"
+        l.name, "G0902 + G0903 + S0901",
+        "the sources in full are longer than a sheet title: their IDs"
     );
     let got = entries(&l);
     assert_eq!(got.len(), 11);

@@ -282,7 +282,7 @@ pub fn check_layer(text: &str, kb: &KnowledgeBase) -> Layer {
             "{} under {tactic} twice",
             t.technique_id
         );
-        assert!(t.score.is_some_and(f64::is_finite), "score");
+        assert!(t.score.is_none_or(f64::is_finite), "score");
         if let Some(c) = &t.color {
             assert!(c.is_empty() || is_hex_color(c), "{c}");
         }
@@ -294,6 +294,31 @@ pub fn check_layer(text: &str, kb: &KnowledgeBase) -> Layer {
             );
         }
         check_metadata(t.metadata.as_deref().unwrap_or_default());
+    }
+    // Every listed sub-technique has its parent listed, expanded (MITRE's exporters hide a
+    // sub-technique whose parent has no entry); an unscored entry is such a parent.
+    let entries = layer.techniques.as_deref().unwrap_or_default();
+    let parents: HashSet<String> = entries
+        .iter()
+        .filter_map(|t| t.technique_id.split_once('.').map(|(p, _)| p.to_string()))
+        .collect();
+    for p in &parents {
+        let listed: Vec<&Technique> = entries.iter().filter(|t| &t.technique_id == p).collect();
+        assert!(
+            !listed.is_empty(),
+            "{p} is not listed though a sub-technique of it is"
+        );
+        assert!(
+            listed.iter().all(|t| t.show_subtechniques == Some(true)),
+            "{p} lists sub-techniques but does not show them"
+        );
+    }
+    for t in entries.iter().filter(|t| t.score.is_none()) {
+        assert!(
+            parents.contains(&t.technique_id),
+            "{} is unscored",
+            t.technique_id
+        );
     }
     // Every technique present is present under each of its tactics.
     for (id, _) in &seen {
@@ -357,4 +382,81 @@ fn the_schema_accepts_mitre_s_own_example_and_rejects_others() {
     );
     assert!(is_hex_color("#8ec843") && is_hex_color("#FFF") && !is_hex_color("8ec843"));
     assert!(semver_at_least("5.1.0", [4, 9, 0]) && !semver_at_least("4.8.9", [4, 9, 0]));
+}
+
+/// A default layer name MITRE's Excel exporter can use as a sheet title.
+pub fn assert_sheet_safe(name: &str) {
+    assert!(
+        name.chars().count() <= 31,
+        "{name:?} is longer than 31 characters"
+    );
+    assert!(
+        !name.contains([':', '\\', '/', '?', '*', '[', ']']),
+        "{name:?} has a character sheet titles refuse"
+    );
+    assert!(!name.trim().is_empty());
+}
+
+#[test]
+fn default_layer_names_are_safe_sheet_titles() {
+    use crate::common::{sample, sample_dir, sample_kb};
+    let kb = sample_kb("enterprise-attack-2.0.json");
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir
+        .path()
+        .join("a very long directory name/with: odd [chars]");
+    std::fs::create_dir_all(&deep).unwrap();
+    let ids = deep.join("detections?.txt");
+    std::fs::write(&ids, "T1059.001\nT1053.003\n").unwrap();
+    let layer_file = dir.path().join("cov.json");
+    let r = sample(&[
+        "coverage",
+        ids.to_str().unwrap(),
+        "--layer",
+        layer_file.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let l = check_layer(&std::fs::read_to_string(&layer_file).unwrap(), &kb);
+    assert_sheet_safe(&l.name);
+    assert!(l.name.starts_with("Coverage of detections"), "{}", l.name);
+    for args in [
+        &[
+            "layer",
+            "--group",
+            "G0902",
+            "--software",
+            "S0901",
+            "--campaign",
+            "C0901",
+        ][..],
+        &[
+            "layer",
+            "--search",
+            "interpreter",
+            "--search",
+            "scripted launch",
+            "--search",
+            "shell host",
+        ],
+        &["layer", "--ids", ids.to_str().unwrap()],
+    ] {
+        let r = sample(args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        let l = check_layer(&r.stdout, &kb);
+        assert_sheet_safe(&l.name);
+    }
+    let report = sample_dir().join("../../tests/cli/data/report.txt");
+    let mapped = dir.path().join("mapped.json");
+    let r = sample(&[
+        "map",
+        report.to_str().unwrap(),
+        "--layer",
+        mapped.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let l = check_layer(&std::fs::read_to_string(&mapped).unwrap(), &kb);
+    assert_sheet_safe(&l.name);
+    // A name the user gives is kept as given.
+    let r = sample(&["layer", "--group", "G0902", "--name", "Ours: all [x]"]);
+    assert_eq!(check_layer(&r.stdout, &kb).name, "Ours: all [x]");
 }

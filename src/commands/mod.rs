@@ -127,20 +127,19 @@ impl Ctx<'_> {
                 "--domain all works with `show`, `update` and `data` only; name one domain (enterprise, mobile or ics)"
             );
         }
-        let path = match &s.bundle {
-            Some(p) => p.clone(),
-            None => {
-                self.check_data_dir()?;
-                match store::find_bundle(&s.data_dir, domain, version) {
-                    Ok(b) => b.path,
-                    Err(e)
-                        if e.downcast_ref::<Error>()
-                            .is_some_and(|e| matches!(e, Error::NoData { .. })) =>
-                    {
-                        self.first_download(e, domain, version)?
-                    }
-                    Err(e) => return Err(e),
+        let path = if let Some(p) = &s.bundle {
+            p.clone()
+        } else {
+            self.check_data_dir()?;
+            match store::find_bundle(&s.data_dir, domain, version) {
+                Ok(b) => b.path,
+                Err(e)
+                    if e.downcast_ref::<Error>()
+                        .is_some_and(|e| matches!(e, Error::NoData { .. })) =>
+                {
+                    self.first_download(e, domain, version)?
                 }
+                Err(e) => return Err(e),
             }
         };
         let kb = self.open_bundle(&path, Some(domain))?;

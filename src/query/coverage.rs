@@ -347,7 +347,7 @@ pub fn coverage(
             Shade::Gap,
             Some(format!(
                 "gap; used by {}",
-                text::count(u.groups_using as usize, "group", "groups")
+                text::count(u.groups_using, "group", "groups")
             )),
         ),
         None => (Shade::Outside, Some("outside the universe".to_string())),

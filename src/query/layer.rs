@@ -24,6 +24,7 @@ pub const DEFAULT_COLOR: &str = "#66b1ff";
 
 /// Writes whole numbers without a fraction (`1`, not `1.0`), as Navigator itself does.
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
+#[allow(clippy::ref_option)] // the signature serde's serialize_with calls
 fn opt_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     match v {
         Some(v) => number(v, s),
@@ -31,6 +32,7 @@ fn opt_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::E
     }
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // the signature serde's serialize_with calls
 fn number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     // Whole and well inside i64, so the cast is exact.
     #[allow(clippy::cast_possible_truncation)]
@@ -538,7 +540,7 @@ pub fn from_coverage(
             } else {
                 format!(
                     "Gap: used by {}",
-                    text::count(u.groups_using as usize, "group", "groups")
+                    text::count(u.groups_using, "group", "groups")
                 )
             };
             (u.index, u.covered, comment)

@@ -3,6 +3,9 @@
 //! Views derive `Serialize`: their fields are the JSON contract. Each view also says how it
 //! looks as table cells (and CSV records), so the renderers stay generic.
 
+pub mod attribute;
+pub mod behaviour;
+pub mod compare;
 pub mod coverage;
 pub mod data;
 pub mod detects;
@@ -11,6 +14,7 @@ pub mod layer;
 pub mod list;
 pub mod map;
 pub mod matrix;
+pub mod next;
 pub mod object;
 pub mod search;
 pub mod selection;

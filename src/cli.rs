@@ -23,7 +23,7 @@ Examples:
   attck coverage ./sigma-rules --layer gaps.json --fail-under 40
   attck diff 17.1 18.1 -f markdown   what changed between two versions, as a changelog
   attck map report.txt --names       the techniques, groups and software a report mentions
-  attck attribute T1059.001 T1105 S0002     which groups behave like this, with the evidence
+  attck attribute T1059.001 S0002    groups that behave like this, with the evidence
   attck compare APT29 APT28          shared techniques, those only in each, Jaccard index
   attck next T1566.001 T1059.001     techniques to hunt for next, with the evidence
 

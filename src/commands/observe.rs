@@ -77,12 +77,11 @@ pub fn prepare(args: &[String], layer_all: bool) -> Result<Prepared> {
     Ok(Prepared { args, lists, label })
 }
 
-/// The error for a key that names nothing: says so, and names the file it may have meant.
+/// The error for a key that names nothing: a missing file when it looks like one (an error,
+/// as for any input file), else the lookup's own "not found" with suggestions.
 fn unknown(key: &str, e: Error) -> anyhow::Error {
     if looks_like_path(key) {
-        anyhow::anyhow!(Error::NotFound(format!(
-            "cannot read {key}: no such file (and it names no ATT&CK object)"
-        )))
+        anyhow::anyhow!("cannot read {key}: no such file (and it names no ATT&CK object)")
     } else {
         e.into()
     }

@@ -2,8 +2,6 @@
 //! computed independently from the bundle's JSON with Python (scripts/analysis-eval's
 //! `Bundle`, which shares no code with attck), and campaigns whose true group must rank high.
 
-use std::fs;
-
 use crate::common::real;
 use crate::contract::{Candidate, Comparison, Suggestion};
 
@@ -153,5 +151,4 @@ fn next_after_a_phishing_foothold() {
         s.iter()
             .all(|x| x.tactics.iter().any(|t| t == "persistence"))
     );
-    let _ = fs::metadata(".");
 }

@@ -2,7 +2,7 @@
 //! data/sample/README.md, names and files as sides, formats, --layer, errors.
 //!
 //! Techniques: G0902 {T1053.003, T1059.001, T1082, T1543.002} (its campaign C0901 adds
-//! nothing), S0901 NightCrate {T1027, T1059.001, T1543}, C0901 {T1059.001, T1082}.
+//! nothing), S0901 `NightCrate` {T1027, T1059.001, T1543}, C0901 {T1059.001, T1082}.
 
 use std::fs;
 

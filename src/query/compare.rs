@@ -472,3 +472,59 @@ pub fn layer(kb: &KnowledgeBase, c: &Comparison, name: Option<&str>) -> Navigato
     });
     layer
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kb() -> KnowledgeBase {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/sample/enterprise-attack-2.0.json");
+        KnowledgeBase::open(&p, None).unwrap()
+    }
+
+    fn side(kb: &KnowledgeBase, label: &str, ids: &[&str]) -> Side {
+        let mut techniques: Vec<u32> = ids.iter().map(|i| kb.techniques_with_id(i)[0]).collect();
+        techniques.sort_unstable();
+        Side {
+            label: label.to_string(),
+            id: None,
+            name: label.to_string(),
+            kind: "file",
+            techniques,
+        }
+    }
+
+    #[test]
+    fn jaccard_shared_only_and_partly() {
+        let kb = kb();
+        let a = side(&kb, "a", &["T1027", "T1059", "T1082"]);
+        let b = side(&kb, "b", &["T1059", "T1082", "T1497"]);
+        let c = side(&kb, "c", &["T1059", "T1652"]);
+        let two = compare(&kb, &[a.clone(), b.clone()]);
+        assert!((two.jaccard - 0.5).abs() < 1e-12);
+        assert_eq!(
+            two.shared.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["T1059", "T1082"]
+        );
+        assert!(two.partly_shared.is_empty());
+        let three = compare(&kb, &[a, b, c]);
+        // All: T1059 of T1027, T1059, T1082, T1497, T1652.
+        assert!((three.jaccard - 0.2).abs() < 1e-12);
+        assert_eq!(three.partly_shared.len(), 1);
+        assert_eq!(three.partly_shared[0].sides, ["a", "b"]);
+        let pairs: Vec<(usize, usize)> = three.pairs.iter().map(|p| (p.shared, p.union)).collect();
+        assert_eq!(pairs, [(2, 4), (1, 4), (1, 4)]);
+        assert_eq!(three.only[2].techniques[0].id, "T1652");
+        assert_eq!(three.membership.len(), 5);
+    }
+
+    #[test]
+    fn empty_sides_have_a_zero_index() {
+        let kb = kb();
+        let c = compare(&kb, &[side(&kb, "a", &[]), side(&kb, "b", &[])]);
+        assert!(c.jaccard.abs() < f64::EPSILON);
+        assert!(c.pairs[0].jaccard.abs() < f64::EPSILON);
+        assert!(c.membership.is_empty());
+    }
+}

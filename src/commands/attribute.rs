@@ -32,14 +32,18 @@ pub fn run(ctx: &mut Ctx, args: &AttributeArgs) -> Result<Outcome> {
             top: args.top,
         },
     );
-    let plural = match kind {
-        Kind::Software => "software",
-        Kind::Campaign => "campaigns",
+    let what = match (kind, result.considered) {
+        (Kind::Software, _) => "software",
+        (Kind::Campaign, 1) => "campaign",
+        (Kind::Campaign, _) => "campaigns",
+        (_, 1) => "group",
         _ => "groups",
     };
     ctx.note(&format!(
-        "{} of {} {plural} share something with the observation",
-        result.matching, result.considered
+        "{} of {} {what} {} something with the observation",
+        result.matching,
+        result.considered,
+        if result.matching == 1 { "shares" } else { "share" }
     ))?;
     let opts = &ctx.settings.render;
     if !result.candidates.is_empty() || opts.format != render::Format::Table {

@@ -43,7 +43,11 @@ pub fn run(ctx: &mut Ctx, args: &AttributeArgs) -> Result<Outcome> {
         "{} of {} {what} {} something with the observation",
         result.matching,
         result.considered,
-        if result.matching == 1 { "shares" } else { "share" }
+        if result.matching == 1 {
+            "shares"
+        } else {
+            "share"
+        }
     ))?;
     let opts = &ctx.settings.render;
     if !result.candidates.is_empty() || opts.format != render::Format::Table {

@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::input::Source;
-use crate::model::{TechniqueId, Version};
+use crate::model::{KINDS, Kind, TechniqueId, Version};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -745,72 +746,80 @@ pub struct DetectsArgs {
     pub channel: Option<String>,
 }
 
-/// Object types, for `show --type` and `search --type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindArg {
-    /// Techniques and sub-techniques.
-    Technique,
-    /// Tactics.
-    Tactic,
-    /// Groups (intrusion sets).
-    Group,
-    /// Software: malware and tools.
-    Software,
-    /// Campaigns.
-    Campaign,
-    /// Mitigations (courses of action).
-    Mitigation,
-    /// Data sources.
-    DataSource,
-    /// Data components.
-    DataComponent,
-    /// Detection strategies (18.x).
-    DetectionStrategy,
-    /// Analytics (18.x).
-    Analytic,
-    /// Assets (ICS).
-    Asset,
-    /// Matrices.
-    Matrix,
-    /// Every type.
-    All,
+/// An object type, for `show --type` and `search --type`: one kind, or `all` (`None`). The
+/// values and their help come from the model's kind table, [`KINDS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindArg(pub Option<Kind>);
+
+/// Every `--type` value: each kind in listing order, then `all`.
+static KIND_ARGS: [KindArg; Kind::ALL.len() + 1] = {
+    let mut v = [KindArg(None); Kind::ALL.len() + 1];
+    let mut i = 0;
+    while i < Kind::ALL.len() {
+        v[i] = KindArg(Some(Kind::ALL[i]));
+        i += 1;
+    }
+    v
+};
+
+impl ValueEnum for KindArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &KIND_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self.0 {
+            Some(k) => PossibleValue::new(k.name()).help(k.info().help),
+            None => PossibleValue::new("all").help("Every type"),
+        })
+    }
 }
 
-/// `attck list` types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListKindArg {
-    /// Techniques and sub-techniques (filters apply).
-    #[value(alias = "technique")]
-    Techniques,
-    /// Tactics in matrix order.
-    #[value(alias = "tactic")]
-    Tactics,
-    /// Groups.
-    #[value(alias = "group")]
-    Groups,
-    /// Software (malware and tools).
-    Software,
-    /// Mitigations.
-    #[value(alias = "mitigation")]
-    Mitigations,
-    /// Campaigns.
-    #[value(alias = "campaign")]
-    Campaigns,
-    /// Data sources.
-    #[value(alias = "data-source")]
-    DataSources,
-    /// Data components.
-    #[value(alias = "data-component")]
-    DataComponents,
-    /// Detection strategies (18.x).
-    #[value(alias = "detection-strategy")]
-    DetectionStrategies,
-    /// Analytics (18.x).
-    #[value(alias = "analytic")]
-    Analytics,
-    /// Assets (ICS).
-    #[value(alias = "asset")]
-    Assets,
+/// An `attck list` type: a kind that has a list (its `list` value in [`KINDS`], with the
+/// singular as an alias).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListKindArg(pub Kind);
+
+/// Every `attck list` value, in listing order.
+static LIST_KIND_ARGS: [ListKindArg; listed_kinds()] = {
+    let mut v = [ListKindArg(Kind::Technique); listed_kinds()];
+    let (mut i, mut n) = (0, 0);
+    while i < Kind::ALL.len() {
+        if Kind::ALL[i].info().list.is_some() {
+            v[n] = ListKindArg(Kind::ALL[i]);
+            n += 1;
+        }
+        i += 1;
+    }
+    v
+};
+
+/// How many kinds have a list.
+const fn listed_kinds() -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < KINDS.len() {
+        if KINDS[i].list.is_some() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+impl ValueEnum for ListKindArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &LIST_KIND_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let info = self.0.info();
+        let value = PossibleValue::new(info.list?).help(info.help);
+        Some(if info.list == Some(info.name) {
+            value
+        } else {
+            value.alias(info.name)
+        })
+    }
 }
 
 /// `--subtechniques` values.

@@ -25,7 +25,7 @@ use super::layer::{
     from_selection,
 };
 use super::selection::{Selected, Selection};
-use super::{Cell, TableRow, join};
+use super::{Cell, TableRow};
 use crate::model::{Kind, KnowledgeBase, Node, cmp_ids};
 
 /// Layer colour of observed techniques the candidate accounts for only in part (its parent,
@@ -37,7 +37,7 @@ pub const PARTIAL_COLOR: &str = "#d4e9b5";
 pub const PROFILE_EXPONENT: f64 = 0.2;
 
 /// An observed item, as shown in evidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Item {
     /// ATT&CK ID.
     pub id: String,
@@ -63,7 +63,7 @@ impl Item {
 }
 
 /// An observed item the candidate accounts for.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Matched {
     /// The observed item.
     #[serde(flatten)]
@@ -77,7 +77,7 @@ pub struct Matched {
 }
 
 /// One ranked candidate: `attck attribute -f json` is an array of these.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Candidate {
     /// 1 for the best match.
     pub rank: usize,
@@ -101,9 +101,9 @@ pub struct Candidate {
     pub matched: Vec<Matched>,
     /// The observed items it has nothing of, the rarest first.
     pub missing: Vec<Item>,
-    /// The candidate.
+    /// The candidate (`None` only in an empty row's default).
     #[serde(skip)]
-    pub node: Node,
+    pub node: Option<Node>,
     /// Its profile (for the layer).
     #[serde(skip)]
     pub profile: Vec<Node>,
@@ -181,7 +181,7 @@ pub fn attribute(behaviour: &Behaviour, observed: &[Node], opts: &AttributeOptio
                 profile_size: profile.len(),
                 matched,
                 missing,
-                node: *node,
+                node: Some(*node),
                 profile: profile.clone(),
             }
         })
@@ -378,8 +378,8 @@ fn first(items: &[String]) -> String {
 }
 
 impl TableRow for Candidate {
-    fn headers() -> &'static [&'static str] {
-        &["Rank", "ID", "Name", "Type", "Score", "Matched", "Missing"]
+    fn headers() -> Vec<&'static str> {
+        vec!["Rank", "ID", "Name", "Type", "Score", "Matched", "Missing"]
     }
 
     fn cells(&self) -> Vec<Cell> {
@@ -400,38 +400,6 @@ impl TableRow for Candidate {
             },
             format!("{} of {observed}: {}", self.matched.len(), first(&matched)).into(),
             first(&missing).into(),
-        ]
-    }
-
-    fn csv_headers() -> &'static [&'static str] {
-        &[
-            "rank",
-            "id",
-            "name",
-            "type",
-            "score",
-            "observed_share",
-            "profile_share",
-            "profile_size",
-            "matched",
-            "missing",
-        ]
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        let matched: Vec<String> = self.matched.iter().map(Matched::label).collect();
-        let missing: Vec<String> = self.missing.iter().map(|m| m.id.clone()).collect();
-        vec![
-            self.rank.to_string(),
-            self.id.clone(),
-            self.name.clone(),
-            self.kind.to_string(),
-            self.score.to_string(),
-            self.observed_share.to_string(),
-            self.profile_share.to_string(),
-            self.profile_size.to_string(),
-            join(&matched),
-            join(&missing),
         ]
     }
 }

@@ -168,10 +168,11 @@ impl<'a> Behaviour<'a> {
 }
 
 /// How an item was matched on the other side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Relation {
     /// The same technique or software.
+    #[default]
     Same,
     /// The other side has the parent technique of an observed sub-technique.
     Parent,

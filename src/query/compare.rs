@@ -106,6 +106,19 @@ pub struct Partly {
     pub sides: Vec<String>,
 }
 
+/// A CSV record of `attck compare`: one technique any side has.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Row {
+    /// ATT&CK ID.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Labels of the sides that have it.
+    pub sides: Vec<String>,
+    /// Every side has it.
+    pub in_all: bool,
+}
+
 /// A technique any side has, and which sides have it.
 #[derive(Debug, Clone)]
 pub struct Member {
@@ -258,14 +271,6 @@ impl Comparison {
             s.label.clone()
         }
     }
-
-    /// The labels of the sides with these indexes, for a CSV cell.
-    fn sides_of(&self, by: &[usize]) -> String {
-        by.iter()
-            .map(|&i| self.sides[i].label.as_str())
-            .collect::<Vec<_>>()
-            .join(";")
-    }
 }
 
 fn ref_rows(refs: &[Ref]) -> Block {
@@ -280,6 +285,7 @@ fn ref_rows(refs: &[Ref]) -> Block {
 
 impl Report for Comparison {
     type Line = Comparison;
+    type Record = Row;
 
     fn title(&self) -> String {
         let names: Vec<String> = (0..self.sides.len()).map(|i| self.side_name(i)).collect();
@@ -371,20 +377,14 @@ impl Report for Comparison {
         vec![self]
     }
 
-    fn csv_headers() -> &'static [&'static str] {
-        &["id", "name", "sides", "in_all"]
-    }
-
-    fn csv_records(&self) -> Vec<Vec<String>> {
+    fn records(&self) -> Vec<Row> {
         self.membership
             .iter()
-            .map(|m| {
-                vec![
-                    m.id.clone(),
-                    m.name.clone(),
-                    self.sides_of(&m.by),
-                    (m.by.len() == self.sides.len()).to_string(),
-                ]
+            .map(|m| Row {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                sides: m.by.iter().map(|&i| self.sides[i].label.clone()).collect(),
+                in_all: m.by.len() == self.sides.len(),
             })
             .collect()
     }

@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::behaviour::{Behaviour, round4};
 use super::tactic::TechniqueFilter;
 use super::technique::tactic_names;
-use super::{Cell, TableRow, join};
+use super::{Cell, TableRow};
 use crate::model::{Kind, Node, cmp_ids};
 
 /// How many observed items a row names as the most linked.
@@ -37,7 +37,7 @@ pub struct NextOptions {
 }
 
 /// An observed item a suggestion is linked to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Link {
     /// ATT&CK ID.
     pub id: String,
@@ -51,7 +51,7 @@ pub struct Link {
 }
 
 /// One suggested technique: `attck next -f json` is an array of these.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Suggestion {
     /// 1 for the strongest.
     pub rank: usize,
@@ -261,8 +261,8 @@ pub fn next(behaviour: &Behaviour, observed: &[Node], opts: &NextOptions) -> Nex
 }
 
 impl TableRow for Suggestion {
-    fn headers() -> &'static [&'static str] {
-        &["Rank", "ID", "Name", "Tactics", "Score", "Evidence"]
+    fn headers() -> Vec<&'static str> {
+        vec!["Rank", "ID", "Name", "Tactics", "Score", "Evidence"]
     }
 
     fn cells(&self) -> Vec<Cell> {
@@ -273,41 +273,6 @@ impl TableRow for Suggestion {
             self.tactics.join(", ").into(),
             format!("{:.3}", self.score).into(),
             self.evidence.as_str().into(),
-        ]
-    }
-
-    fn csv_headers() -> &'static [&'static str] {
-        &[
-            "rank",
-            "id",
-            "name",
-            "tactics",
-            "score",
-            "used_by",
-            "neighbours",
-            "threshold",
-            "observed",
-            "actors_using",
-            "linked",
-            "evidence",
-        ]
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        let linked: Vec<String> = self.linked.iter().map(|l| l.id.clone()).collect();
-        vec![
-            self.rank.to_string(),
-            self.id.clone(),
-            self.name.clone(),
-            join(&self.tactics),
-            self.score.to_string(),
-            self.used_by.to_string(),
-            self.neighbours.to_string(),
-            self.threshold.to_string(),
-            self.observed.to_string(),
-            self.actors_using.to_string(),
-            join(&linked),
-            self.evidence.clone(),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub struct Technique {
     pub id: String,
     pub name: String,
     pub domain: String,
+    pub domains: Vec<String>,
     pub attack_version: Option<String>,
     pub is_subtechnique: bool,
     pub parent: Option<Ref>,

@@ -11,6 +11,7 @@ use crate::model::{KINDS, Kind, TechniqueId, Version};
 /// The top-level `--help`: one screen. Global options are listed in each command's help.
 const HELP_TEMPLATE: &str = "\
 attck: explore the MITRE ATT&CK knowledge base from the terminal.
+
 {usage-heading} {usage}
 
 Commands:
@@ -22,6 +23,7 @@ Examples:
   attck show APT29                   any object by ID, name or alias
   attck list techniques --group APT29 --tactic persistence
   attck coverage ./sigma-rules       what a rule set covers, and the gaps
+  attck compare APT29 APT28          what two groups share, and what sets them apart
   attck matrix -f html > matrix.html
 
 Options: -h, --help (`attck COMMAND --help` for a command and the global options such as
@@ -193,6 +195,157 @@ Examples:
     /// Find ATT&CK references in free text: technique, tactic, group, software and campaign
     /// IDs, and with --names their names and aliases.
     Map(MapArgs),
+    /// Rank groups (or campaigns, or software) by how well their known behaviour matches
+    /// observed techniques and software, with the evidence.
+    Attribute(AttributeArgs),
+    /// Compare groups, campaigns, software or technique lists: shared techniques, those only
+    /// in each, and the Jaccard index.
+    Compare(CompareArgs),
+    /// Suggest techniques not yet observed, ranked by how strongly they co-occur with the
+    /// observed ones across groups, campaigns and software, with the evidence.
+    Next(NextArgs),
+}
+
+/// What `attribute --type` ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CandidateArg {
+    /// Groups; a group's profile includes its attributed campaigns (the default).
+    #[default]
+    Group,
+    /// Campaigns.
+    Campaign,
+    /// Software (malware and tools).
+    Software,
+}
+
+/// A count of at least 1.
+pub fn parse_top(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("'{s}' is not a whole number of at least 1")),
+    }
+}
+
+/// Arguments of `attck attribute`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each candidate's score, from 0 to 1, says how much of the observation its known behaviour
+accounts for (techniques and software few candidates use weigh more; a sub-technique earns
+half credit against its parent, a quarter against a sibling), discounted a little for the
+size of its own profile. Scores rank the candidates of one run; they are leads, not
+probabilities, and say nothing about behaviour ATT&CK does not record (see the README).
+
+Examples:
+  attck attribute T1566.001 T1059.001 T1105 S0002
+  attck attribute T1566.001,T1204.002,T1547.001 -f json
+  attck attribute incident-layer.json --top 5 --layer overlap.json
+  attck layer --group APT29 | attck attribute - --exclude G0016     who else behaves like APT29
+  attck attribute observed.txt --type software")]
+pub struct AttributeArgs {
+    /// What was observed: technique IDs (T1059.001), software IDs or names (S0002, Mimikatz),
+    /// comma-separated lists of them, files naming technique IDs (text, CSV, Navigator layers,
+    /// Sigma rules), or - for stdin.
+    #[arg(value_name = "INPUT", required = true, num_args = 1..)]
+    pub inputs: Vec<String>,
+
+    /// Rank groups, campaigns or software.
+    #[arg(
+        short = 't',
+        long = "type",
+        value_enum,
+        value_name = "TYPE",
+        default_value_t
+    )]
+    pub kind: CandidateArg,
+
+    /// Leave objects out of the evidence everywhere: groups, campaigns, software or techniques
+    /// by ID or name (repeatable, or comma-separated).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub exclude: Vec<String>,
+
+    /// Show the N best candidates.
+    #[arg(short = 'n', long, value_name = "N", default_value = "10", value_parser = parse_top)]
+    pub top: usize,
+
+    /// Layers given as INPUT: read every listed technique, not only enabled ones scored above 0.
+    #[arg(long)]
+    pub layer_all: bool,
+
+    /// Also write the best candidate's overlap with the observation as a Navigator layer.
+    #[arg(long, value_name = "FILE")]
+    pub layer: Option<PathBuf>,
+}
+
+/// Arguments of `attck compare`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each side is a group, campaign or piece of software (ID, name or alias) or a file naming
+technique IDs (text, CSV, a Navigator layer, Sigma rules; - for stdin). A group's techniques
+include those of the campaigns attributed to it. Techniques are compared by exact ID: a
+sub-technique and its parent are different techniques here. The Jaccard index is the number
+of techniques every side has divided by the number any side has.
+
+Examples:
+  attck compare APT29 APT28
+  attck compare G0016 G0007 G0032 -f json
+  attck compare \"Cozy Bear\" our-detections.json --layer apt29-vs-us.json
+  attck compare S0154 S0002 -f markdown")]
+pub struct CompareArgs {
+    /// Two or more groups, campaigns or software (ID, name or alias) or technique-list files.
+    #[arg(value_name = "SIDE", required = true, num_args = 2..)]
+    pub sides: Vec<String>,
+
+    /// Layers given as sides: read every listed technique, not only enabled ones scored above 0.
+    #[arg(long)]
+    pub layer_all: bool,
+
+    /// Also write one Navigator layer colouring the techniques only in each side, in all, and
+    /// (three sides or more) in some, with a legend.
+    #[arg(long, value_name = "FILE")]
+    pub layer: Option<PathBuf>,
+}
+
+/// Arguments of `attck next`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+A technique's score, from 0 to 1, is its mean association with the observed items: for
+each observed technique or software, how often the two are used by the same group, campaign
+or piece of software relative to how often each is used at all (1: always together). Each
+row says how many of the actors closest to the observation use it. Leads, not predictions:
+ATT&CK records what was reported, not everything adversaries do (see the README).
+
+Examples:
+  attck next T1566.001 T1059.001 T1105
+  attck next incident-layer.json --tactic persistence --platform windows
+  attck next T1190,T1505.003,S0002 --top 10 -f json
+  attck layer --group APT29 | attck next - --exclude G0016")]
+pub struct NextArgs {
+    /// What was observed: technique IDs (T1059.001), software IDs or names (S0002, Mimikatz),
+    /// comma-separated lists of them, files naming technique IDs (text, CSV, Navigator layers,
+    /// Sigma rules), or - for stdin.
+    #[arg(value_name = "INPUT", required = true, num_args = 1..)]
+    pub inputs: Vec<String>,
+
+    /// Leave objects out of the evidence everywhere: groups, campaigns, software or techniques
+    /// by ID or name (repeatable, or comma-separated).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub exclude: Vec<String>,
+
+    /// Only suggest techniques under this tactic (ID, shortname or name).
+    #[arg(long, value_name = "TACTIC", value_parser = TacticParser, hide_possible_values = true)]
+    pub tactic: Option<String>,
+
+    /// Only suggest techniques for this platform (case-insensitive; repeat for several).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Vec<String>,
+
+    /// Show the N strongest suggestions.
+    #[arg(short = 'n', long, value_name = "N", default_value = "20", value_parser = parse_top)]
+    pub top: usize,
+
+    /// Layers given as INPUT: read every listed technique, not only enabled ones scored above 0.
+    #[arg(long)]
+    pub layer_all: bool,
 }
 
 /// Arguments of `attck diff`.

@@ -4,6 +4,9 @@
 //! table are derived from that serialisation ([`flat`], [`layout`]); a list view also says
 //! which columns a human table shows, so the renderers stay generic.
 
+pub mod attribute;
+pub mod behaviour;
+pub mod compare;
 pub mod coverage;
 pub mod data;
 pub mod detects;
@@ -14,6 +17,7 @@ pub mod layout;
 pub mod list;
 pub mod map;
 pub mod matrix;
+pub mod next;
 pub mod object;
 pub mod resolve;
 #[cfg(test)]

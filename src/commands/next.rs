@@ -15,6 +15,7 @@ use crate::render;
 pub fn run(ctx: &mut Ctx, args: &NextArgs) -> Result<Outcome> {
     let prepared = prepare(&args.inputs, args.layer_all)?;
     let kb = ctx.knowledge_base()?;
+    Ctx::check_platforms(kb, &args.platform)?;
     let tactic = args
         .tactic
         .as_deref()

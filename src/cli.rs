@@ -23,13 +23,12 @@ Examples:
   attck show APT29                   any object by ID, name or alias
   attck list techniques --group APT29 --tactic persistence
   attck coverage ./sigma-rules       what a rule set covers, and the gaps
-  attck compare APT29 APT28          what two groups share, and what sets them apart
   attck matrix -f html > matrix.html
 
-Options: -h, --help (`attck COMMAND --help` for a command and the global options such as
---domain, --attack-version, -f/--format, --data-dir, --offline); -V, --version.
-Data: --bundle FILE, or the newest bundle in --data-dir, $ATTCK_DATA_DIR or ~/.cache/attck
-(downloaded on first use unless --offline). Exit codes: 0 found, 1 nothing found, 2 error.";
+-h, --help: this help; `attck COMMAND --help`: a command, its examples and the global
+options (--domain, --attack-version, -f, --data-dir, --offline, …). -V, --version.
+Data: --bundle FILE, else the newest bundle in --data-dir, $ATTCK_DATA_DIR or ~/.cache/attck
+(downloaded on first use unless --offline). Exit codes: 0 found, 1 nothing, 2 error.";
 
 /// attck: explore the MITRE ATT&CK knowledge base from the terminal.
 ///

@@ -21,15 +21,26 @@ pub fn closest<'a>(
     let needle_l = needle.to_lowercase();
     let limit = (needle_l.chars().count() / 3).max(2);
     let prefix = id_prefix(needle.trim());
-    let mut scored: Vec<(usize, &str)> = candidates
+    // Ties go to the spelling closest in case too: `persistance` offers `persistence`.
+    let mut scored: Vec<(usize, usize, &str)> = candidates
         .filter(|c| !c.is_empty())
         .filter(|c| prefix.is_none_or(|p| id_prefix(c) == Some(p)))
-        .map(|c| (strsim::levenshtein(&needle_l, &c.to_lowercase()), c))
-        .filter(|&(d, _)| d <= limit)
+        .map(|c| {
+            (
+                strsim::levenshtein(&needle_l, &c.to_lowercase()),
+                strsim::levenshtein(needle, c),
+                c,
+            )
+        })
+        .filter(|&(d, _, _)| d <= limit)
         .collect();
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| cmp_ids(a.1, b.1)));
+    scored.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.cmp(&b.1))
+            .then_with(|| cmp_ids(a.2, b.2))
+    });
     let mut out: Vec<String> = Vec::new();
-    for (_, c) in scored {
+    for (_, _, c) in scored {
         if !out.iter().any(|o| o.eq_ignore_ascii_case(c)) {
             out.push(c.to_string());
         }
@@ -75,7 +86,8 @@ mod tests {
         ];
         let got = closest("G0016", c.iter().copied(), 3);
         assert!(got.iter().all(|g| g.starts_with('G')), "{got:?}");
-        assert_eq!(closest("executio", c.iter().copied(), 3), ["Execution"]);
+        assert_eq!(closest("executio", c.iter().copied(), 3), ["execution"]);
+        assert_eq!(closest("Executio", c.iter().copied(), 3), ["Execution"]);
         assert_eq!(id_prefix("DET0901"), Some("DET"));
         assert_eq!(id_prefix("Mimikatz"), None);
     }

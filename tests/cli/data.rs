@@ -16,6 +16,8 @@ fn first_use_downloads_the_latest_then_answers() {
     let server = Server::start(&data);
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("fresh");
+    // A named data directory must exist (only `update` creates one); an empty one is filled.
+    std::fs::create_dir_all(&dir).unwrap();
     let cmd = online(attck_in(home.path()), &server.base);
     let r = run_with(
         cmd,
@@ -73,6 +75,7 @@ fn offline_names_the_fix_and_touches_nothing() {
     let server = Server::start(&data);
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("empty");
+    std::fs::create_dir_all(&dir).unwrap();
     for (flag, env) in [(Some("--offline"), None), (None, Some("1"))] {
         let mut cmd = online(attck_in(home.path()), &server.base);
         if let Some(v) = env {
@@ -98,7 +101,11 @@ fn offline_names_the_fix_and_touches_nothing() {
         assert!(r.stderr.contains("offline"), "{}", r.stderr);
     }
     assert!(server.log().is_empty());
-    assert!(!dir.exists(), "offline must not create the data directory");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "offline must not write into the data directory"
+    );
 }
 
 #[test]
@@ -115,7 +122,12 @@ fn a_failed_first_use_download_is_one_error_line() {
         cmd,
         &[
             "--data-dir",
-            home.path().join("d").to_str().unwrap(),
+            {
+                std::fs::create_dir_all(home.path().join("d")).unwrap();
+                home.path().join("d")
+            }
+            .to_str()
+            .unwrap(),
             "tactics",
             "--domain",
             "ics",
@@ -199,6 +211,7 @@ fn status_lists_without_loading_and_warns_when_outdated() {
     let server = Server::start(&data);
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("d");
+    std::fs::create_dir_all(&dir).unwrap();
     let go = |args: &[&str]| {
         let mut v = vec!["--data-dir", dir.to_str().unwrap()];
         v.extend_from_slice(args);

@@ -107,7 +107,7 @@ fn ids_suggest_only_ids_of_their_kind_and_names_once() {
     assert!(!offered.contains("C0") && !offered.contains("S0"), "{l}");
     let r = sample(&["tactic", "executio"]);
     let l = one_line(&r);
-    assert!(l.contains("did you mean Execution?"), "{l}");
+    assert!(l.contains("did you mean execution?"), "{l}");
 }
 
 #[test]

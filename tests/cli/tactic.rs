@@ -97,7 +97,12 @@ fn no_subtechniques_and_platform_filters() {
         ["T1053", "T1059", "T1543"]
     );
     let r = sample(&["tactic", "execution", "--platform", "plan9"]);
-    assert_eq!(r.code, 1, "an empty list is exit 1");
+    assert_eq!(r.code, 2, "an unknown platform is an error");
+    assert!(
+        r.stderr.contains("unknown platform 'plan9'"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -54,7 +54,7 @@ fn note(msg: String) {
     NOTES.with(|n| n.borrow_mut().push(msg));
 }
 
-/// Takes the notes recorded while rendering on this thread (see [`note`]).
+/// Takes the notes recorded while rendering on this thread (a column left out to fit).
 #[must_use]
 pub fn take_notes() -> Vec<String> {
     NOTES.with(|n| std::mem::take(&mut *n.borrow_mut()))

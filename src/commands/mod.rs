@@ -227,6 +227,12 @@ impl Ctx<'_> {
         let bytes = store::read_bundle_bytes(path)?;
         let kb = KnowledgeBase::from_bytes(&bytes, path, expected)?;
         self.load_notes(&kb)?;
+        // A bundle that changed while it was read (rewritten in place) may have given a mix of
+        // old and new bytes: answer from them if they parsed, but never cache them under an
+        // identity they do not have.
+        if cache::identify(path).as_ref() != Some(&id) {
+            return Ok(kb);
+        }
         let sha = store::download::sha256(&bytes);
         drop(bytes);
         let written = model_cache::encode(&kb, id, sha)

@@ -643,3 +643,83 @@ fn endless_inputs_are_cut_off_at_the_limit() {
     let r = env.run(&sample, false, &["map", "/dev/zero"]);
     assert_one_line_error(&r, "/dev/zero is too large (more than 256 MiB");
 }
+
+#[test]
+fn a_bundle_rewritten_in_place_during_queries_never_kills_them() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // Two versions of a 4 MiB bundle (padded with spaces, so the whole file is read) that
+    // differ in one technique's name and in size, rewritten in place over and over (as `cp`
+    // does: truncate, then write) while 100 queries run, half through the cache.
+    let env = Env::new();
+    let sample =
+        fs::read_to_string(crate::common::sample_dir().join("enterprise-attack-2.0.json")).unwrap();
+    assert!(sample.contains("\"Scripted Launch\""));
+    let padded = |name: &str, pad: usize| {
+        let mut b = sample.replace("\"Scripted Launch\"", name).into_bytes();
+        b.resize((4 << 20) + pad, b' ');
+        b
+    };
+    let (a, b) = (
+        padded("\"Scripted Launch\"", 0),
+        padded("\"Scripted Lbunch\"", 4096),
+    );
+    let bundle = env.write("enterprise-attack-2.0.json", &a);
+    let stop = AtomicBool::new(false);
+    let runs: Vec<(String, std::process::Output)> = std::thread::scope(|s| {
+        s.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                for v in [&a, &b] {
+                    fs::write(&bundle, v).unwrap();
+                }
+            }
+        });
+        let runs = (0..100)
+            .map(|i| {
+                let mut cmd = attck_in(&env.dir.path().join("home"));
+                cmd.args(["--bundle", bundle.to_str().unwrap()]);
+                if i % 2 == 0 {
+                    cmd.arg("--no-cache");
+                }
+                let out = cmd
+                    .args(["technique", "T1059", "-f", "json"])
+                    .output()
+                    .unwrap();
+                (format!("query {i}"), out)
+            })
+            .collect();
+        stop.store(true, Ordering::Relaxed);
+        runs
+    });
+    let mut answered = 0;
+    for (what, out) in &runs {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.signal().is_none(),
+            "{what} was killed by signal {:?}: {stderr}",
+            out.status.signal()
+        );
+        match out.status.code() {
+            Some(0) => {
+                let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert!(
+                    v["name"] == "Scripted Launch" || v["name"] == "Scripted Lbunch",
+                    "{what}: {}",
+                    v["name"]
+                );
+                answered += 1;
+            }
+            Some(2) => {
+                assert!(out.stdout.is_empty(), "{what}");
+                assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
+                assert!(stderr.starts_with("attck: "), "{what}: {stderr}");
+            }
+            other => panic!("{what}: exit {other:?}: {stderr}"),
+        }
+    }
+    // Once the writes stop, the answer is the last bundle's, never a cache of another state.
+    let r = env.run(&bundle, true, &["technique", "T1059", "-f", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Scripted Lbunch"), "{}", r.stdout);
+    eprintln!("{answered} of 100 queries answered while the bundle was rewritten");
+}

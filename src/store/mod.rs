@@ -1,10 +1,12 @@
 //! The data directory: where bundles live on disk and how a domain's bundle is found;
-//! downloads, atomic installs, sidecars and the lock live in the submodules.
+//! downloads, atomic installs, sidecars and the lock live in the submodules, and so does
+//! writing the files the user names (`output`).
 
 pub mod cache;
 pub mod download;
 pub mod index;
 pub mod lock;
+pub mod output;
 pub mod sidecar;
 pub mod time;
 pub mod update;

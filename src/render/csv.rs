@@ -10,7 +10,7 @@ use crate::query::{DetailView, Report, TableRow};
 /// spreadsheet would run as a formula, quoted when it must be.
 ///
 /// Bundle text is untrusted: a cell beginning with `=`, `+`, `-` or `@` (after any spaces),
-/// or with a tab or carriage return, is a formula to Excel, LibreOffice and Google Sheets,
+/// or with a tab or carriage return, is a formula to spreadsheets (Excel, Calc, Sheets),
 /// and can run commands or leak data when the file is opened. OWASP's guidance is to start
 /// such a cell with a `'`, which the spreadsheet shows as text.
 fn field(s: &str) -> String {

@@ -293,6 +293,7 @@ impl Ctx<'_> {
     ) -> Result<Installed> {
         let s = self.settings;
         self.warn_plain_http()?;
+        remove_partials_on_interrupt();
         let client = Client::new(s.http.clone())?;
         let mut reporter = Reporter::new(self.err, s.quiet, s.stderr_tty);
         let done = store::update::download(
@@ -358,6 +359,32 @@ impl Ctx<'_> {
                 domain, version, ..
             } => self.note(&format!("{domain} {version} is up to date")),
         }
+    }
+}
+
+/// From now on, an interruption (Ctrl-C, SIGTERM, SIGHUP) removes the partial files of the
+/// downloads under way, then ends the process as the signal would have. Installed once, when
+/// the first download or install begins; a thread waits for the signal, so nothing of ours
+/// runs inside a signal handler. (SIGKILL cannot be caught: its leftovers are removed by the
+/// next update, see `store::update::partials`.)
+pub fn remove_partials_on_interrupt() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+            else {
+                return;
+            };
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    store::update::remove_in_flight();
+                    let _ = signal_hook::low_level::emulate_default_handler(sig);
+                    std::process::exit(128 + sig);
+                }
+            });
+        });
     }
 }
 
@@ -438,6 +465,17 @@ impl Progress for Reporter<'_> {
     fn finish(&mut self) {
         if let Some(b) = self.bar.take() {
             b.finish_and_clear();
+        }
+    }
+
+    fn swept(&mut self, files: usize, bytes: u64) {
+        if !self.quiet {
+            let _ = writeln!(
+                self.err,
+                "attck: removed {files} partial download{} ({}) left by an interrupted update",
+                if files == 1 { "" } else { "s" },
+                human_bytes(bytes)
+            );
         }
     }
 

@@ -73,6 +73,8 @@ pub trait Progress {
     fn finish(&mut self) {}
     /// An attempt failed and another follows after `wait`.
     fn retry(&mut self, _url: &str, _cause: &str, _next_attempt: u32, _of: u32, _wait: Duration) {}
+    /// `files` partial downloads (`bytes` in all) left by interrupted updates were removed.
+    fn swept(&mut self, _files: usize, _bytes: u64) {}
 }
 
 /// Reports nothing.

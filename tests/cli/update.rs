@@ -614,7 +614,7 @@ fn start_stalled_update(w: &World) -> std::process::Child {
     w.server
         .fault(ICS_LATEST, Fault::Stall(Duration::from_secs(60)));
     let before = partial_files(&w.dir());
-    let child = w
+    let mut child = w
         .cmd()
         .args(["update", "--domain", "ics"])
         .stdout(std::process::Stdio::null())
@@ -631,6 +631,8 @@ fn start_stalled_update(w: &World) -> std::process::Child {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("no partial download appeared");
 }
 
@@ -642,7 +644,7 @@ fn partial_files(dir: &Path) -> Vec<PathBuf> {
                 .map(|e| e.path())
                 .filter(|p| {
                     let n = p.file_name().unwrap().to_string_lossy().into_owned();
-                    n.starts_with(".attck-download-") && n.ends_with(".part")
+                    n.starts_with(".attck-download-") && p.extension().is_some_and(|x| x == "part")
                 })
                 .collect()
         })

@@ -72,23 +72,25 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Writes a warning line on stderr unless `--quiet`.
+    /// Writes a warning line on stderr unless `--quiet`. A warning that cannot be written
+    /// (stderr closed or full) is dropped: it must not cost the answer, so this never fails.
     pub fn warn(&mut self, msg: &str) -> Result<()> {
         if !self.settings.quiet {
             let msg = crate::render::sanitize(msg, false);
-            if self.settings.color_stderr {
-                writeln!(self.err, "\x1b[33mattck: warning:\x1b[0m {msg}")?;
+            let _ = if self.settings.color_stderr {
+                writeln!(self.err, "\x1b[33mattck: warning:\x1b[0m {msg}")
             } else {
-                writeln!(self.err, "attck: warning: {msg}")?;
-            }
+                writeln!(self.err, "attck: warning: {msg}")
+            };
         }
         Ok(())
     }
 
-    /// Writes a note (progress, hints) on stderr unless `--quiet`.
+    /// Writes a note (progress, hints) on stderr unless `--quiet`; like [`Self::warn`], it
+    /// never fails.
     pub fn note(&mut self, msg: &str) -> Result<()> {
         if !self.settings.quiet {
-            writeln!(self.err, "attck: {}", crate::render::sanitize(msg, false))?;
+            let _ = writeln!(self.err, "attck: {}", crate::render::sanitize(msg, false));
         }
         Ok(())
     }

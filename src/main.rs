@@ -21,8 +21,20 @@ impl<W: Write> Write for Stdout<W> {
 }
 
 fn named(e: io::Error) -> io::Error {
-    io::Error::new(e.kind(), format!("cannot write to standard output: {e}"))
+    io::Error::new(e.kind(), StdoutError(e))
 }
+
+/// The cause of a failed write to standard output, said with the stream's name.
+#[derive(Debug)]
+struct StdoutError(io::Error);
+
+impl std::fmt::Display for StdoutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write to standard output: {}", self.0)
+    }
+}
+
+impl std::error::Error for StdoutError {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

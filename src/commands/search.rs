@@ -16,8 +16,9 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
         bail!("the search has no words to look for (letters or digits)");
     }
     let kinds: Vec<Kind> = match args.kind {
-        None | Some(KindArg::Technique) => Vec::new(),
-        Some(k) => super::show::kind_of(k).map_or_else(|| Kind::ALL.to_vec(), |k| vec![k]),
+        None | Some(KindArg(Some(Kind::Technique))) => Vec::new(),
+        Some(KindArg(None)) => Kind::ALL.to_vec(),
+        Some(KindArg(Some(k))) => vec![k],
     };
     if !kinds.is_empty() && (args.tactic.is_some() || !args.platform.is_empty()) {
         bail!("--tactic and --platform filter technique searches only (--type technique)");

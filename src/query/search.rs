@@ -8,9 +8,10 @@
 
 use serde::Serialize;
 
+use super::list::Row;
 use super::tactic::TechniqueFilter;
-use super::technique::{ROW_CSV_HEADERS, TechniqueRow};
-use super::{Cell, TableRow, status_note};
+use super::technique::TechniqueRow;
+use super::{Cell, TableRow};
 use crate::model::{Kind, KnowledgeBase, Technique, Visibility, cmp_ids, text};
 
 /// A parsed search query: each term is one or more lower-case words that must occur in a row.
@@ -84,7 +85,7 @@ pub fn occurrences(
 }
 
 /// One search hit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SearchHit {
     /// The technique.
     #[serde(flatten)]
@@ -296,13 +297,13 @@ pub fn search(kb: &KnowledgeBase, query: &Query, opts: &SearchOptions) -> Vec<Se
     out
 }
 
-/// One search hit over any object kind (`search --type` other than `technique`).
-#[derive(Debug, Clone, Serialize)]
-pub struct ObjectHit {
-    /// ATT&CK ID (null for 17.x data components).
-    pub id: Option<String>,
-    /// Name.
-    pub name: String,
+/// One search hit over any object kind (`search --type` other than `technique`): the common
+/// row fields (`id` is null for 17.x data components) around the hit's own.
+pub type ObjectHit = Row<ObjectHitFields, Option<String>>;
+
+/// What a hit over any object kind says besides the common row fields.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ObjectHitFields {
     /// Object type (`technique`, `group`, `software`, …).
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -312,10 +313,6 @@ pub struct ObjectHit {
     pub matched_in: Vec<&'static str>,
     /// One line of the description around the first match.
     pub snippet: String,
-    /// Revoked (shown only with `--include-revoked`).
-    pub revoked: bool,
-    /// Deprecated (shown only with `--include-deprecated`).
-    pub deprecated: bool,
     /// Byte ranges of matches inside `snippet`, for highlighting.
     #[serde(skip)]
     pub snippet_marks: Vec<(usize, usize)>,
@@ -360,20 +357,16 @@ pub fn search_objects(
             hits.push((
                 in_name,
                 count,
-                ObjectHit {
-                    id: (!m.id.is_empty())
-                        .then(|| m.id.clone())
-                        .as_ref()
-                        .map(ToString::to_string),
-                    name: m.name.to_string(),
-                    kind: n.kind.name(),
-                    score: (score * 1000.0).round() / 1000.0,
-                    matched_in,
-                    snippet,
-                    revoked: m.revoked,
-                    deprecated: m.deprecated,
-                    snippet_marks,
-                },
+                ObjectHit::of(
+                    m,
+                    ObjectHitFields {
+                        kind: n.kind.name(),
+                        score: (score * 1000.0).round() / 1000.0,
+                        matched_in,
+                        snippet,
+                        snippet_marks,
+                    },
+                ),
             ));
         }
     }
@@ -393,97 +386,40 @@ pub fn search_objects(
 }
 
 impl TableRow for ObjectHit {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "Name", "Type", "Snippet"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "Name", "Type", "Snippet"]
     }
 
     fn cells(&self) -> Vec<Cell> {
         vec![
             self.id.as_deref().unwrap_or_default().into(),
+            self.name_with_status(),
+            self.fields.kind.into(),
             Cell {
-                text: self.name.clone(),
-                note: status_note(self.revoked, self.deprecated),
+                text: self.fields.snippet.clone(),
+                marks: self.fields.snippet_marks.clone(),
                 ..Cell::default()
             },
-            self.kind.into(),
-            Cell {
-                text: self.snippet.clone(),
-                marks: self.snippet_marks.clone(),
-                ..Cell::default()
-            },
-        ]
-    }
-
-    fn csv_headers() -> &'static [&'static str] {
-        &[
-            "id",
-            "name",
-            "type",
-            "score",
-            "matched_in",
-            "snippet",
-            "revoked",
-            "deprecated",
-        ]
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        vec![
-            self.id.clone().unwrap_or_default(),
-            self.name.clone(),
-            self.kind.to_string(),
-            self.score.to_string(),
-            self.matched_in.join(";"),
-            self.snippet.clone(),
-            self.revoked.to_string(),
-            self.deprecated.to_string(),
         ]
     }
 }
 
 impl TableRow for SearchHit {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "Name", "Tactics", "Snippet"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "Name", "Tactics", "Snippet"]
     }
 
     fn cells(&self) -> Vec<Cell> {
-        let mut name = self.row.name_cell();
-        name.indent = 0;
         vec![
-            self.row.id_cell(),
-            name,
-            self.row.tactics.join(", ").into(),
+            self.row.id.as_str().into(),
+            self.row.name_with_status(),
+            self.row.fields.tactics.join(", ").into(),
             Cell {
                 text: self.snippet.clone(),
                 marks: self.snippet_marks.clone(),
                 ..Cell::default()
             },
         ]
-    }
-
-    fn csv_headers() -> &'static [&'static str] {
-        const H: [&str; 11] = [
-            ROW_CSV_HEADERS[0],
-            ROW_CSV_HEADERS[1],
-            ROW_CSV_HEADERS[2],
-            ROW_CSV_HEADERS[3],
-            ROW_CSV_HEADERS[4],
-            ROW_CSV_HEADERS[5],
-            ROW_CSV_HEADERS[6],
-            ROW_CSV_HEADERS[7],
-            "score",
-            "matched_in",
-            "snippet",
-        ];
-        &H
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        let mut r = self.row.csv_base();
-        r.push(self.score.to_string());
-        r.push(self.matched_in.join(";"));
-        r.push(self.snippet.clone());
-        r
     }
 }
 

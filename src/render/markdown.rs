@@ -5,7 +5,8 @@
 use std::io::{self, Write};
 
 use super::{bar, sanitize};
-use crate::query::{Block, Cell, DetailView, Grid, Report, Shade, TableRow};
+use crate::query::layout::Detail;
+use crate::query::{Block, Cell, Grid, Report, Shade, TableRow};
 
 /// Text for Markdown: sanitised, with `<` and `>` escaped (so no HTML tag can form) and `&`
 /// escaped where it would start a character reference (`&lt;`, `&#60;`); a plain `&` as in
@@ -69,17 +70,17 @@ pub(super) fn list<T: TableRow>(out: &mut dyn Write, rows: &[T]) -> io::Result<(
     Ok(())
 }
 
-pub(super) fn detail<T: DetailView>(out: &mut dyn Write, item: &T) -> io::Result<()> {
-    writeln!(out, "## {}", text(&item.title(), false))?;
+pub(super) fn detail(out: &mut dyn Write, item: &Detail) -> io::Result<()> {
+    writeln!(out, "## {}", text(&item.title, false))?;
     writeln!(out)?;
     row(out, &["Field".to_string(), "Value".to_string()])?;
     row(out, &["---".to_string(), "---".to_string()])?;
-    for (k, v) in item.fields() {
-        row(out, &[k.to_string(), cell(&v)])?;
+    for f in &item.fields {
+        row(out, &[f.label.clone(), cell(&f.value)])?;
     }
-    for s in item.sections() {
+    for s in &item.sections {
         writeln!(out)?;
-        writeln!(out, "### {}", text(s.title, false))?;
+        writeln!(out, "### {}", text(&s.title, false))?;
         writeln!(out)?;
         let list = s.lines.len() > 1;
         for l in &s.lines {

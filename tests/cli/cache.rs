@@ -489,9 +489,8 @@ fn every_object_of_every_real_bundle_reads_back_identically() {
         for kind in Kind::ALL {
             assert_eq!(kb.count(kind), back.count(kind), "{file} {kind}");
             for n in kb.nodes(kind) {
-                let a = serde_json::to_string(&view(&kb, n, Visibility::default(), true)).unwrap();
-                let b =
-                    serde_json::to_string(&view(&back, n, Visibility::default(), true)).unwrap();
+                let a = serde_json::to_string(&view(&kb, n, Visibility::default())).unwrap();
+                let b = serde_json::to_string(&view(&back, n, Visibility::default())).unwrap();
                 assert_eq!(a, b, "{file} {n:?}");
             }
         }
@@ -539,6 +538,7 @@ fn answer_in_process(kb: &KnowledgeBase, q: &[&str]) -> Vec<u8> {
         format: Format::Json,
         color: false,
         width: None,
+        procedures: false,
     };
     let vis = Visibility::default();
     let mut out = Vec::new();
@@ -561,7 +561,7 @@ fn answer_in_process(kb: &KnowledgeBase, q: &[&str]) -> Vec<u8> {
             render::list(&mut out, &hits, &opts).unwrap();
         }
         "show" => {
-            let (v, _) = show::show(&[kb], q[1], None, vis, false).unwrap();
+            let (v, _) = show::show(&[kb], q[1], None, vis).unwrap();
             render::detail(&mut out, &v, &opts).unwrap();
         }
         "list" => {

@@ -1,5 +1,6 @@
 //! The files attck writes: owner-only modes, directories it creates 0700, no writing through a
-//! symbolic link planted at a path it writes, and `data clear` removing only its own files.
+//! symbolic link planted at a path it writes, `data clear` removing only its own files, and
+//! output files (`-o`, `--layer`) that are never redirected and never replace a FIFO or device.
 #![cfg(unix)]
 
 use std::os::unix::fs::{PermissionsExt, symlink};

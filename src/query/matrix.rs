@@ -184,11 +184,19 @@ pub fn matrix(kb: &KnowledgeBase, opts: &MatrixOptions) -> Matrix {
     }
 }
 
-/// The error for the first of `given` that names no platform of `kb` (case-insensitively):
+/// The error for the first of `given` that names no platform of `kb`'s techniques, active or
+/// withdrawn (case-insensitively):
 /// it lists the valid ones and offers the closest. `None` when every one is known.
 #[must_use]
 pub fn unknown_platform(kb: &KnowledgeBase, given: &[String]) -> Option<String> {
-    let known = platforms(kb);
+    // Withdrawn techniques' platforms are known too (`--include-deprecated` shows them).
+    let mut known: Vec<String> = kb
+        .techniques
+        .iter()
+        .flat_map(|t| t.platforms.iter().map(ToString::to_string))
+        .collect();
+    known.sort_by_key(|p| (p.to_lowercase(), p.clone()));
+    known.dedup();
     let bad = given
         .iter()
         .find(|g| !known.iter().any(|k| k.eq_ignore_ascii_case(g.trim())))?;

@@ -174,7 +174,10 @@ fn bundle_with_a_deprecated_tactic(dir: &std::path::Path) -> std::path::PathBuf 
     let ext = |id: &str| json!([{"source_name": "mitre-attack", "external_id": id}]);
     let technique = |stix: &str, id: &str, name: &str, phases: &[&str], deprecated: bool| {
         json!({"type": "attack-pattern", "id": stix, "name": name, "description": "d",
-               "x_mitre_deprecated": deprecated, "x_mitre_platforms": ["Android"],
+               "x_mitre_deprecated": deprecated,
+               // The withdrawn technique alone is also for iOS: a known platform that the
+               // active list can be empty for.
+               "x_mitre_platforms": if deprecated { vec!["Android", "iOS"] } else { vec!["Android"] },
                "kill_chain_phases": phases.iter()
                    .map(|p| json!({"kill_chain_name": "mitre-mobile-attack", "phase_name": p}))
                    .collect::<Vec<_>>(),

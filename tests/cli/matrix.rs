@@ -200,7 +200,11 @@ fn the_html_matrix_breaks_names_between_words_only() {
     let r = sample(&["matrix", "--subtechniques", "-f", "html"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     // No rule lets a browser break inside a word or hyphenate one.
-    for bad in ["overflow-wrap: anywhere", "word-break: break-all", "hyphens: auto"] {
+    for bad in [
+        "overflow-wrap: anywhere",
+        "word-break: break-all",
+        "hyphens: auto",
+    ] {
         assert!(!r.stdout.contains(bad), "{bad}");
     }
     assert!(r.stdout.contains("overflow-wrap: normal"));
@@ -208,7 +212,10 @@ fn the_html_matrix_breaks_names_between_words_only() {
     assert!(r.stdout.contains("minmax(min-content"));
     if let Some(real) = real(&["matrix", "-f", "html"]) {
         // Websites/Domains, Shutdown/Reboot: a break is offered after the slash.
-        assert!(real.stdout.contains("Shutdown/<wbr>Reboot"), "no break after the slash");
+        assert!(
+            real.stdout.contains("Shutdown/<wbr>Reboot"),
+            "no break after the slash"
+        );
         assert!(!real.stdout.contains("Shutdown/Reboot<"));
     }
 }

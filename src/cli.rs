@@ -25,10 +25,11 @@ Examples:
   attck coverage ./sigma-rules       what a rule set covers, and the gaps
   attck matrix -f html > matrix.html
 
--h, --help: this help; `attck COMMAND --help`: a command, its examples and the global
-options (--domain, --attack-version, -f, --data-dir, --offline, …). -V, --version.
-Data: --bundle FILE, else the newest bundle in --data-dir, $ATTCK_DATA_DIR or ~/.cache/attck
-(downloaded on first use unless --offline). Exit codes: 0 found, 1 nothing, 2 error.";
+`attck COMMAND --help`: a command's options and examples, then the global ones
+(--domain, --attack-version, -f FORMAT, --data-dir, --offline, …). -V: version.
+Data: --bundle FILE, else the newest bundle in --data-dir, $ATTCK_DATA_DIR or
+~/.cache/attck (downloaded on first use unless --offline).
+Exit codes: 0 found, 1 nothing found, 2 error.";
 
 /// attck: explore the MITRE ATT&CK knowledge base from the terminal.
 ///
@@ -131,7 +132,7 @@ pub struct GlobalArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show one technique or sub-technique by ID (T1059, t1059, T1059.001).
+    /// Show a technique or sub-technique by ID (T1059, T1059.001).
     Technique(TechniqueArgs),
     /// List the domain's tactics in matrix order, with technique counts.
     #[command(after_help = "\
@@ -140,11 +141,11 @@ Examples:
   attck tactics --domain ics
   attck tactics --attack-version 17.1 -f csv")]
     Tactics,
-    /// List the techniques under a tactic, sub-techniques after their parent.
+    /// List a tactic's techniques, sub-techniques after their parent.
     Tactic(TacticArgs),
     /// Search technique names and descriptions, ranked.
     Search(SearchArgs),
-    /// Show any object by ATT&CK ID, name or alias (groups, software, mitigations, …).
+    /// Show any object by ATT&CK ID, name or alias.
     Show(ShowArgs),
     /// List the objects of one type, with filters for techniques.
     List(ListArgs),
@@ -153,7 +154,7 @@ Examples:
     /// What a log source or data component can help detect: analytics, detection strategies
     /// and techniques.
     Detects(DetectsArgs),
-    /// Download the latest (or --attack-version) ATT&CK bundles into the data directory.
+    /// Download ATT&CK bundles into the data directory.
     Update(UpdateArgs),
     /// Show or clear the data directory (never loads a bundle).
     #[command(
@@ -180,9 +181,9 @@ Examples:
     Man,
     /// Draw the domain's matrix: tactics as columns, techniques by name.
     Matrix(MatrixArgs),
-    /// Write an ATT&CK Navigator layer (format 4.5) from a selection of techniques.
+    /// Write an ATT&CK Navigator layer from a selection of techniques.
     Layer(LayerArgs),
-    /// Measure what a set of detections covers, per tactic, and rank the gaps.
+    /// Measure what a set of detections covers, and rank the gaps.
     Coverage(CoverageArgs),
     /// What changed between two ATT&CK versions.
     ///
@@ -194,14 +195,11 @@ Examples:
     /// Find ATT&CK references in free text: technique, tactic, group, software and campaign
     /// IDs, and with --names their names and aliases.
     Map(MapArgs),
-    /// Rank groups (or campaigns, or software) by how well their known behaviour matches
-    /// observed techniques and software, with the evidence.
+    /// Rank the groups whose known behaviour best fits an observation.
     Attribute(AttributeArgs),
-    /// Compare groups, campaigns, software or technique lists: shared techniques, those only
-    /// in each, and the Jaccard index.
+    /// Compare groups, campaigns, software or technique lists.
     Compare(CompareArgs),
-    /// Suggest techniques not yet observed, ranked by how strongly they co-occur with the
-    /// observed ones across groups, campaigns and software, with the evidence.
+    /// Suggest the techniques to look for next, from what was observed.
     Next(NextArgs),
 }
 

@@ -61,11 +61,11 @@ pub fn run(ctx: &mut Ctx, args: &AttributeArgs) -> Result<Outcome> {
                 render::json_document(&mut bytes, &l)?;
                 write_file(path, &bytes)?;
                 ctx.note(&format!(
-                    "wrote {} ({} {}, {} entries)",
+                    "wrote {} ({} {}, {})",
                     path.display(),
                     top.id,
                     top.name,
-                    l.techniques.len()
+                    crate::model::text::count(l.techniques.len(), "entry", "entries")
                 ))?;
             }
             None => ctx.warn(&format!("no candidate; {} not written", path.display()))?,

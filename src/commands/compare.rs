@@ -7,6 +7,7 @@ use super::observe::{Arg, object, prepare};
 use super::{Ctx, Outcome};
 use crate::cli::CompareArgs;
 use crate::model::Kind;
+use crate::model::text::count;
 use crate::query::behaviour::Behaviour;
 use crate::query::compare::{Side, compare, layer};
 use crate::query::selection::resolve_ids;
@@ -48,10 +49,10 @@ pub fn run(ctx: &mut Ctx, args: &CompareArgs) -> Result<Outcome> {
         render::json_document(&mut bytes, &l)?;
         write_file(path, &bytes)?;
         ctx.note(&format!(
-            "wrote {} ({} techniques, {} entries)",
+            "wrote {} ({}, {})",
             path.display(),
-            report.membership.len(),
-            l.techniques.len()
+            count(report.membership.len(), "technique", "techniques"),
+            count(l.techniques.len(), "entry", "entries")
         ))?;
     }
     if report.membership.is_empty() {

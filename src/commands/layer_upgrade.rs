@@ -102,10 +102,10 @@ pub fn run(ctx: &mut Ctx, args: &LayerUpgradeArgs) -> Result<Outcome> {
         }
     }
     ctx.note(&format!(
-        "upgraded {name} from {} to {}: {} entries → {}; {} replaced, {} renumbered, {} re-tacticked, {} dropped, {} merged",
+        "upgraded {name} from {} to {}: {} → {}; {} replaced, {} renumbered, {} re-tacticked, {} dropped, {} merged",
         old.label(),
         new.label(),
-        summary.entries_before,
+        crate::model::text::count(summary.entries_before, "entry", "entries"),
         summary.entries_after,
         summary.count("replaced"),
         summary.count("renumbered"),

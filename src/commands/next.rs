@@ -6,6 +6,7 @@ use anyhow::Result;
 use super::observe::{exclusions, observed, prepare};
 use super::{Ctx, Outcome};
 use crate::cli::NextArgs;
+use crate::model::text::count;
 use crate::query::behaviour::Behaviour;
 use crate::query::next::{NextOptions, next};
 use crate::query::tactic::resolve_tactic;
@@ -34,8 +35,13 @@ pub fn run(ctx: &mut Ctx, args: &NextArgs) -> Result<Outcome> {
         },
     );
     ctx.note(&format!(
-        "{} techniques co-occur with the observation across {} groups, campaigns and software",
-        result.candidates, result.actors
+        "{} co-occur with the observation across {}",
+        count(result.candidates, "technique", "techniques"),
+        count(
+            result.actors,
+            "group, campaign or software",
+            "groups, campaigns and software"
+        )
     ))?;
     let opts = &ctx.settings.render;
     if !result.suggestions.is_empty() || opts.format != render::Format::Table {

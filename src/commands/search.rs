@@ -29,16 +29,19 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
     if !kinds.is_empty() {
         let hits =
             query::search::search_objects(kb, &q, &kinds, ctx.settings.visibility, args.limit);
-        if hits.is_empty() && ctx.settings.render.format == render::Format::Table {
+        // An empty result is still a document in the structured formats; the hint goes to
+        // stderr in every format.
+        if !hits.is_empty() || ctx.settings.render.format != render::Format::Table {
+            let caption = format!("Search for {} in {}", args.words.join(" "), kb.label());
+            render::list_titled(ctx.out, &hits, Some(&caption), &ctx.settings.render)?;
+        }
+        if hits.is_empty() {
             ctx.warn(&format!(
                 "nothing in {} matches {}",
                 kb.label(),
                 args.words.join(" ")
             ))?;
-            return Ok(Outcome::Nothing);
         }
-        let caption = format!("Search for {} in {}", args.words.join(" "), kb.label());
-        render::list_titled(ctx.out, &hits, Some(&caption), &ctx.settings.render)?;
         return Ok(Outcome::from_count(hits.len()));
     }
     let tactic = args
@@ -56,17 +59,18 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
         limit: args.limit,
     };
     let hits = query::search::search(kb, &q, &opts);
-    if hits.is_empty() && ctx.settings.render.format == render::Format::Table {
+    if !hits.is_empty() || ctx.settings.render.format != render::Format::Table {
+        let caption = format!(
+            "Techniques matching {} in {}",
+            args.words.join(" "),
+            kb.label()
+        );
+        render::list_titled(ctx.out, &hits, Some(&caption), &ctx.settings.render)?;
+    }
+    if hits.is_empty() {
         let msg = blame_filters(kb, &q, &opts, &args.words.join(" "));
         ctx.warn(&msg)?;
-        return Ok(Outcome::Nothing);
     }
-    let caption = format!(
-        "Techniques matching {} in {}",
-        args.words.join(" "),
-        kb.label()
-    );
-    render::list_titled(ctx.out, &hits, Some(&caption), &ctx.settings.render)?;
     Ok(Outcome::from_count(hits.len()))
 }
 
@@ -147,7 +151,10 @@ fn blame_filters(kb: &KnowledgeBase, q: &Query, opts: &SearchOptions, words: &st
     format!(
         "no technique in {} matched both the words ({words}) and {}; {}",
         kb.label(),
-        filters.join(" and "),
+        match filters.as_slice() {
+            [one] => one.clone(),
+            all => format!("the filters ({})", all.join(", ")),
+        },
         without.join(", ")
     )
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::layer::{
     COVERED_COLOR, DEFAULT_COLOR, LayerOptions, LegendItem, Metadata, NavigatorLayer,
-    from_selection,
+    from_selection, sheet_title,
 };
 use super::selection::{Selected, Selection};
 use super::{Block, Ref, Report};
@@ -263,6 +263,45 @@ pub fn compare(kb: &KnowledgeBase, sides: &[Side]) -> Comparison {
 }
 
 impl Comparison {
+    /// The default layer name, a safe sheet title: the sides' names (`APT29 vs APT28`), else
+    /// their IDs or file names (`G0016 vs G0007 vs G0102`), whichever fits unshortened.
+    fn layer_name(&self) -> String {
+        let short = |s: &SideView| {
+            std::path::Path::new(s.label.trim_end_matches('/'))
+                .file_name()
+                .map_or_else(|| s.label.clone(), |n| n.to_string_lossy().into_owned())
+        };
+        let names: Vec<String> = self
+            .sides
+            .iter()
+            .map(|s| {
+                if s.id.is_some() {
+                    s.name.clone()
+                } else {
+                    short(s)
+                }
+            })
+            .collect();
+        let labels: Vec<String> = self
+            .sides
+            .iter()
+            .map(|s| {
+                if s.id.is_some() {
+                    s.label.clone()
+                } else {
+                    short(s)
+                }
+            })
+            .collect();
+        for candidate in [names.join(" vs "), labels.join(" vs ")] {
+            let t = sheet_title(&candidate);
+            if !t.ends_with('…') {
+                return t;
+            }
+        }
+        sheet_title(&labels.join(" vs "))
+    }
+
     fn side_name(&self, i: usize) -> String {
         let s = &self.sides[i];
         if s.id.is_some() {
@@ -310,9 +349,9 @@ impl Report for Comparison {
         }];
         let all = if self.sides.len() == 2 { "both" } else { "all" };
         b.push(Block::Text(format!(
-            "Jaccard index: {:.3} ({} techniques in {all} of {} in any).",
+            "Jaccard index: {:.3} ({} in {all} of {} in any).",
             self.jaccard,
-            self.shared.len(),
+            crate::model::text::count(self.shared.len(), "technique", "techniques"),
             self.membership.len()
         )));
         if self.pairs.len() > 1 {
@@ -413,10 +452,7 @@ pub fn layer(kb: &KnowledgeBase, c: &Comparison, name: Option<&str>) -> Navigato
         kb,
         &sel,
         &LayerOptions {
-            name: Some(name.map_or_else(
-                || format!("Compared: {}", names.join(" vs ")),
-                str::to_string,
-            )),
+            name: Some(name.map_or_else(|| c.layer_name(), str::to_string)),
             ..LayerOptions::default()
         },
     );
@@ -517,6 +553,44 @@ mod tests {
         assert_eq!(pairs, [(2, 4), (1, 4), (1, 4)]);
         assert_eq!(three.only[2].techniques[0].id, "T1652");
         assert_eq!(three.membership.len(), 5);
+    }
+
+    #[test]
+    fn default_layer_names_are_sheet_titles_names_then_ids() {
+        let kb = kb();
+        let named = |label: &str, name: &str| Side {
+            id: Some(label.to_string()),
+            name: name.to_string(),
+            ..side(&kb, label, &["T1059"])
+        };
+        let two = compare(
+            &kb,
+            &[named("G0902", "Tin Lantern"), named("G0903", "Ember Weave")],
+        );
+        assert_eq!(layer(&kb, &two, None).name, "Tin Lantern vs Ember Weave");
+        // Three long names do not fit 31 characters: their IDs do.
+        let three = compare(
+            &kb,
+            &[
+                named("G0902", "Tin Lantern"),
+                named("G0903", "Ember Weave"),
+                named("G0904", "Quiet Heron Collective"),
+            ],
+        );
+        assert_eq!(layer(&kb, &three, None).name, "G0902 vs G0903 vs G0904");
+        // Files are named by their file name, without the characters sheet titles refuse.
+        let files = compare(
+            &kb,
+            &[
+                side(&kb, "/srv/a: b/ours.json", &["T1059"]),
+                side(&kb, "x/[t].txt", &[]),
+            ],
+        );
+        let n = layer(&kb, &files, None).name;
+        assert_eq!(n, "ours.json vs t .txt");
+        assert!(n.chars().count() <= super::super::layer::MAX_NAME);
+        // A name the user gives is kept.
+        assert_eq!(layer(&kb, &two, Some("Ours: [x]")).name, "Ours: [x]");
     }
 
     #[test]

@@ -313,9 +313,9 @@ impl Report for Matrix {
 
     fn title(&self) -> String {
         let mut s = format!(
-            "ATT&CK matrix: {} ({} tactics, {}",
+            "ATT&CK matrix: {} ({}, {}",
             self.label,
-            self.columns.len(),
+            plural(self.columns.len(), "tactic", "tactics"),
             plural(self.technique_count(), "technique", "techniques")
         );
         if self.subtechniques {

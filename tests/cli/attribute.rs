@@ -230,6 +230,7 @@ fn layer_of_the_top_candidate() {
     assert!(r.stderr.contains("G0902 Tin Lantern"), "{}", r.stderr);
     let text = fs::read_to_string(&out).unwrap();
     let layer = check_layer(&text, &sample_kb("enterprise-attack-2.0.json"));
+    crate::navigator::assert_sheet_safe(&layer.name);
     let entries = layer.techniques.unwrap();
     let colour = |id: &str| -> Vec<String> {
         entries

@@ -193,6 +193,8 @@ fn layer_colours_each_side_and_both() {
         &fs::read_to_string(&out).unwrap(),
         &sample_kb("enterprise-attack-2.0.json"),
     );
+    crate::navigator::assert_sheet_safe(&layer.name);
+    assert_eq!(layer.name, "Tin Lantern vs NightCrate");
     let entries = layer.techniques.unwrap();
     let colour = |id: &str| {
         entries

@@ -172,12 +172,34 @@ fn command_options_come_before_the_global_ones() {
 
 #[test]
 fn top_level_help_fits_one_screen() {
-    for flag in ["--help", "-h"] {
-        let h = run(&[flag]).stdout;
+    for (flag, width) in [("--help", 100), ("-h", 100), ("--help", 80)] {
+        // clap wraps to COLUMNS when stdout is not a terminal.
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = crate::common::attck_in(home.path());
+        cmd.env("COLUMNS", width.to_string()).env("LINES", "40");
+        let h = crate::common::run_with(cmd, &[flag]).stdout;
         let lines: Vec<&str> = h.lines().collect();
-        // A screen of 45 rows: the commands, a few examples, where data comes from.
-        assert!(lines.len() <= 45, "{flag}: {} lines", lines.len());
-        assert!(lines.iter().all(|l| l.chars().count() <= 100), "{flag}");
+        // A screen of 40 rows: the commands, one line each, a few examples, where data
+        // comes from; no line wider than the terminal, so none wraps into an extra row.
+        assert!(
+            lines.len() <= 40,
+            "{flag} at {width}: {} lines",
+            lines.len()
+        );
+        for l in &lines {
+            assert!(l.chars().count() <= width, "{flag} at {width}: {l}");
+        }
+        let commands = lines
+            .iter()
+            .skip_while(|l| !l.starts_with("Commands:"))
+            .skip(1)
+            .take_while(|l| !l.is_empty());
+        for l in commands {
+            assert!(
+                !l.starts_with("   "),
+                "{flag} at {width}: a command's line wraps: {l}"
+            );
+        }
         assert!(h.contains("Commands:") && h.contains("Examples:"));
         // Every command is listed.
         for p in command_paths().iter().filter(|p| p.len() == 1) {
@@ -214,5 +236,20 @@ fn man_page_carries_every_commands_examples_and_options() {
     }
     for flag in ["--attack-version", "--offline", "--format"] {
         assert!(roff.contains(flag), "{flag}");
+    }
+}
+
+#[test]
+fn every_command_help_fits_80_columns() {
+    for p in command_paths() {
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = crate::common::attck_in(home.path());
+        cmd.env("COLUMNS", "80").env("LINES", "24");
+        let mut args: Vec<&str> = p.iter().map(String::as_str).collect();
+        args.push("--help");
+        let h = crate::common::run_with(cmd, &args).stdout;
+        for l in h.lines() {
+            assert!(l.chars().count() <= 80, "{p:?} --help at 80 columns: {l}");
+        }
     }
 }

@@ -155,6 +155,24 @@ fn empty_filtered_results_blame_the_filter() {
         l.contains(&format!("{} match without --platform", without.len())),
         "{l}"
     );
+    assert!(
+        l.contains("the filters (the tactic Execution, the platform PRE)"),
+        "{l}"
+    );
+    // In JSON the empty list is still printed, and the same hint goes to stderr.
+    let r = sample(&[
+        "search",
+        "launch",
+        "--tactic",
+        "execution",
+        "--platform",
+        "pre",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout.trim(), "[]");
+    assert_eq!(one_line(&r), l);
     // A word that matches nothing is blamed on the word.
     let r = sample(&["search", "zzzzqq", "--platform", "linux"]);
     assert!(one_line(&r).contains("matches zzzzqq"), "{}", r.stderr);

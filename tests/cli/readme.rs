@@ -272,6 +272,47 @@ fn every_attck_line_of_the_readme_parses() {
 }
 
 #[test]
+fn every_attck_line_of_the_reference_pages_parses() {
+    use clap::Parser;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut n = 0;
+    for entry in std::fs::read_dir(root.join("docs")).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let page = std::fs::read_to_string(entry.path()).unwrap();
+        let mut in_block = false;
+        for (i, l) in page.lines().enumerate() {
+            if l.starts_with("```") {
+                in_block = !in_block && matches!(&l[3..], "console" | "sh" | "bash");
+                continue;
+            }
+            let Some(cmd) = l
+                .strip_prefix("$ ")
+                .or(Some(l))
+                .filter(|c| in_block && c.starts_with("attck "))
+            else {
+                continue;
+            };
+            let mut cmd = cmd;
+            for stop in ["  #", " | ", " > ", " && ", " < "] {
+                if let Some(k) = cmd.find(stop) {
+                    cmd = &cmd[..k];
+                }
+            }
+            let w = words(cmd);
+            let parsed = attck_explorer::cli::Cli::try_parse_from(&w);
+            assert!(
+                parsed.is_ok() || l.contains("usage error") || cmd.contains("T10x9"),
+                "docs/{name}:{}: `{cmd}` does not parse:\n{:?}",
+                i + 1,
+                parsed.err()
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 30, "only {n} attck lines in docs/");
+}
+
+#[test]
 fn the_readme_stays_short_and_links_its_reference_pages() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
@@ -281,6 +322,14 @@ fn the_readme_stays_short_and_links_its_reference_pages() {
     let at = |h: &str| readme.find(h).unwrap_or_else(|| panic!("no {h}"));
     assert!(at("\n## Install") < at("\n## Quick start"));
     assert!(at("\n## Contents") < at("\n## Install"));
+    // The two commands a newcomer needs, install and a first query, open the README.
+    let first_block = &readme[at("\n```")..at("\n## Contents")];
+    assert!(
+        first_block.contains("\ncargo install --path .")
+            && first_block.contains("\nattck technique "),
+        "{first_block}"
+    );
+    assert!(readme[..at("\n## Contents")].lines().count() <= 20);
     // Every link to docs/ names a file that exists, and every page in docs/ is linked.
     for entry in std::fs::read_dir(root.join("docs")).unwrap().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();

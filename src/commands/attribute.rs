@@ -51,7 +51,17 @@ pub fn run(ctx: &mut Ctx, args: &AttributeArgs) -> Result<Outcome> {
     ))?;
     let opts = &ctx.settings.render;
     if !result.candidates.is_empty() || opts.format != render::Format::Table {
-        render::list(ctx.out, &result.candidates, opts)?;
+        let (one, many) = match kind {
+            Kind::Software => ("software", "software"),
+            Kind::Campaign => ("campaign", "campaigns"),
+            _ => ("group", "groups"),
+        };
+        let caption = format!(
+            "{} ranked against the observation in {}",
+            crate::model::text::count(result.candidates.len(), one, many),
+            kb.label()
+        );
+        render::list_titled(ctx.out, &result.candidates, Some(&caption), opts)?;
     }
     if let Some(path) = &args.layer {
         match result.candidates.first() {

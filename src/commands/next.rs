@@ -45,7 +45,12 @@ pub fn run(ctx: &mut Ctx, args: &NextArgs) -> Result<Outcome> {
     ))?;
     let opts = &ctx.settings.render;
     if !result.suggestions.is_empty() || opts.format != render::Format::Table {
-        render::list(ctx.out, &result.suggestions, opts)?;
+        let caption = format!(
+            "{} to look for next in {}",
+            count(result.suggestions.len(), "technique", "techniques"),
+            kb.label()
+        );
+        render::list_titled(ctx.out, &result.suggestions, Some(&caption), opts)?;
     }
     if result.suggestions.is_empty() {
         ctx.warn(&format!(

@@ -173,6 +173,13 @@ fn sample_tables_fit_80_100_and_120_columns_without_splitting_words() {
         vec!["diff", "1.0", "2.0"],
         vec!["map", report.to_str().unwrap(), "--names"],
         vec!["data", "status"],
+        vec!["attribute", "T1059.001", "T1082", "T1027"],
+        vec!["compare", "G0902", "S0901", "G0903"],
+        vec!["next", "T1059.001", "T1082"],
+        vec!["list", "tactics"],
+        vec!["show", "S0901"],
+        vec!["--domain", "ics", "list", "assets"],
+        vec!["--domain", "ics", "tactics"],
     ];
     for c in cases {
         let mut args = vec!["--data-dir", d];
@@ -195,6 +202,16 @@ fn real_tables_fit_80_100_and_120_columns_without_splitting_words() {
         &["list", "groups"],
         &["list", "software"],
         &["matrix"],
+        &[
+            "attribute",
+            "T1566.001",
+            "T1059.001",
+            "T1105",
+            "S0002",
+            "-n",
+            "5",
+        ],
+        &["compare", "APT29", "APT28"],
     ] {
         let mut args = vec!["--data-dir", d];
         args.extend_from_slice(c);
@@ -270,6 +287,46 @@ fn detail_views_piped_keep_their_id_columns_aligned() {
     assert!(
         r.stdout.lines().all(|l| l == l.trim_end()),
         "{:?}",
+        r.stdout
+    );
+}
+
+#[test]
+fn every_table_is_captioned_with_its_domain_and_version() {
+    let ids = tempfile::tempdir().unwrap();
+    let ids_file = ids.path().join("ids.txt");
+    std::fs::write(&ids_file, "T1059\n").unwrap();
+    let report = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/data/report.txt");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["tactics"],
+        vec!["tactic", "execution"],
+        vec!["search", "interpreter"],
+        vec!["search", "launch", "--type", "all"],
+        vec!["list", "techniques"],
+        vec!["list", "groups"],
+        vec!["list", "software"],
+        vec!["list", "tactics"],
+        vec!["detects", "WinEventLog:Security"],
+        vec!["matrix"],
+        vec!["coverage", ids_file.to_str().unwrap()],
+        vec!["attribute", "T1059.001", "T1082"],
+        vec!["compare", "G0902", "S0901"],
+        vec!["next", "T1059.001"],
+        vec!["map", report.to_str().unwrap(), "--names"],
+    ];
+    for c in cases {
+        let r = crate::common::sample(&c);
+        assert_eq!(r.code, 0, "{c:?}: {}", r.stderr);
+        let first = r.stdout.lines().next().unwrap_or_default();
+        assert!(
+            first.contains("enterprise-attack 2.0"),
+            "{c:?}: the caption does not name the domain and version: {first}"
+        );
+    }
+    let r = crate::common::sample(&["--domain", "ics", "list", "assets"]);
+    assert!(
+        r.stdout.starts_with("2 assets in ics-attack 1.0\n"),
+        "{}",
         r.stdout
     );
 }

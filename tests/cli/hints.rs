@@ -108,6 +108,18 @@ fn ids_suggest_only_ids_of_their_kind_and_names_once() {
     let r = sample(&["tactic", "executio"]);
     let l = one_line(&r);
     assert!(l.contains("did you mean execution?"), "{l}");
+    // A tactic's name and shortname differ only in case: one of them is offered, once,
+    // spelled as the user spelled the rest.
+    for (args, offered) in [
+        (&["list", "techniques", "--tactic", "Executon"][..], "Execution"),
+        (&["search", "launch", "--tactic", "executon"], "execution"),
+        (&["show", "executon"], "Execution"),
+    ] {
+        let r = sample(args);
+        let l = one_line(&r);
+        let said = l.split("did you mean ").nth(1).unwrap_or_default();
+        assert_eq!(said, format!("{offered}?)"), "{args:?}: {l}");
+    }
 }
 
 #[test]
@@ -362,6 +374,19 @@ fn plurals_agree_with_their_counts() {
     );
     let r = sample(&["list", "groups", "--attack-version", "2.0"]);
     assert!(r.stdout.starts_with("3 groups in"), "{}", r.stdout);
+    // The sample ICS bundle has one group and one mitigation.
+    let r = sample(&["--domain", "ics", "list", "groups"]);
+    assert!(r.stdout.starts_with("1 group in ics-attack"), "{}", r.stdout);
+    let r = sample(&["--domain", "ics", "list", "mitigations"]);
+    assert!(r.stdout.starts_with("1 mitigation in"), "{}", r.stdout);
+    // Only G0902 uses T1543.002.
+    let r = sample(&["attribute", "T1543.002"]);
+    assert!(
+        r.stdout.starts_with("1 group ranked") && r.stderr.contains("1 of 3 groups shares"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
     let r = sample(&["list", "techniques", "--group", "G0904"]);
     let n = r.stdout.lines().filter(|l| l.starts_with("│ T")).count();
     let noun = if n == 1 {

@@ -70,3 +70,45 @@ fn tactic_arguments_still_take_any_text() {
         r.stderr
     );
 }
+
+/// Completions and the man page come from the same definitions as `--help`: every command
+/// and every long option of each appears in them.
+#[test]
+fn completions_and_man_page_name_every_command_and_option() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &mut Vec<String>, all: &mut Vec<(Vec<String>, String)>) {
+        for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            if let Some(l) = a.get_long() {
+                all.push((path.clone(), format!("--{l}")));
+            }
+        }
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            path.push(sub.get_name().to_string());
+            all.push((path.clone(), sub.get_name().to_string()));
+            walk(sub, path, all);
+            path.pop();
+        }
+    }
+    let mut all = Vec::new();
+    walk(
+        &attck_explorer::cli::Cli::command(),
+        &mut Vec::new(),
+        &mut all,
+    );
+    assert!(all.len() > 60, "{}", all.len());
+    let fish = run(&["completions", "fish"]).stdout;
+    let man = run(&["man"]).stdout.replace("\\-", "-");
+    for (path, word) in &all {
+        let name = word.trim_start_matches('-');
+        let in_fish = if word.starts_with("--") {
+            fish.contains(&format!(" -l {name}"))
+        } else {
+            fish.contains(&format!("-a \"{name}\"")) || fish.contains(&format!("-a {name} "))
+        };
+        assert!(in_fish, "fish completions miss {path:?} {word}");
+        assert!(
+            man.contains(word.as_str()),
+            "the man page misses {path:?} {word}"
+        );
+    }
+}

@@ -111,7 +111,10 @@ fn ids_suggest_only_ids_of_their_kind_and_names_once() {
     // A tactic's name and shortname differ only in case: one of them is offered, once,
     // spelled as the user spelled the rest.
     for (args, offered) in [
-        (&["list", "techniques", "--tactic", "Executon"][..], "Execution"),
+        (
+            &["list", "techniques", "--tactic", "Executon"][..],
+            "Execution",
+        ),
         (&["search", "launch", "--tactic", "executon"], "execution"),
         (&["show", "executon"], "Execution"),
     ] {
@@ -376,7 +379,11 @@ fn plurals_agree_with_their_counts() {
     assert!(r.stdout.starts_with("3 groups in"), "{}", r.stdout);
     // The sample ICS bundle has one group and one mitigation.
     let r = sample(&["--domain", "ics", "list", "groups"]);
-    assert!(r.stdout.starts_with("1 group in ics-attack"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("1 group in ics-attack"),
+        "{}",
+        r.stdout
+    );
     let r = sample(&["--domain", "ics", "list", "mitigations"]);
     assert!(r.stdout.starts_with("1 mitigation in"), "{}", r.stdout);
     // Only G0902 uses T1543.002.

@@ -239,6 +239,7 @@ fn an_unknown_platform_is_the_same_error_in_every_command() {
         &["matrix"],
         &["layer", "--search", "interpreter"],
         &["coverage", "-"],
+        &["next", "T1059.001"],
     ] {
         let mut a = args.to_vec();
         a.extend(["--platform", "linx"]);

@@ -281,8 +281,8 @@ fn every_attck_line_of_the_reference_pages_parses() {
         let page = std::fs::read_to_string(entry.path()).unwrap();
         let mut in_block = false;
         for (i, l) in page.lines().enumerate() {
-            if l.starts_with("```") {
-                in_block = !in_block && matches!(&l[3..], "console" | "sh" | "bash");
+            if let Some(lang) = l.strip_prefix("```") {
+                in_block = !in_block && matches!(lang, "console" | "sh" | "bash");
                 continue;
             }
             let Some(cmd) = l

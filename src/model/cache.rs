@@ -18,13 +18,14 @@ use std::path::PathBuf;
 
 use super::lazy::{Encoded, Lazy};
 use super::string::{read_pooled, write_pooled};
-use super::{Str, Texts};
+use super::{SearchIndex, Str, Texts, search_index};
 pub use crate::store::cache::SourceId;
 
 /// Bumped whenever the encoded model changes shape.
 /// 4: technique field fingerprints for `attck diff`.
 /// 7: fixed-width edges; edge texts and object names checked one string at a time.
-pub const FORMAT_VERSION: u32 = 7;
+/// 8: the search index.
+pub const FORMAT_VERSION: u32 = 8;
 
 const MAGIC: &[u8; 8] = b"ATTCKIX\0";
 
@@ -105,6 +106,10 @@ pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Ve
         ("lookups".into(), lookups_blob),
         ("edge_texts".into(), Texts::encode(kb.edge_texts.iter())),
         ("names".into(), Texts::encode(kb.names_table().into_iter())),
+        (
+            "search".into(),
+            kb.search.bytes(|| search_index::build(kb)).to_vec(),
+        ),
     ];
     // The object kinds a technique or tactic list does not need are sections of their own.
     macro_rules! lazy_section {
@@ -349,6 +354,11 @@ pub fn decode(
         return Err(Invalid::Corrupt("the names section does not fit".into()));
     }
     kb.names = Some(names);
+    // The search index is checked (CRC) when a search first reads it.
+    kb.search = SearchIndex::encoded(
+        get("search")?,
+        with_reopened!(b => b.search.bytes(|| search_index::build(b)).to_vec()),
+    );
     lazy!(edges, |v, c| KnowledgeBase::edges_fit(v, c, texts));
     lazy!(lookups, KnowledgeBase::lookups_fit);
     lazy!(groups, |v: &Vec<_>, c: &[usize; 12]| v.len()

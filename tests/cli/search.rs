@@ -275,3 +275,72 @@ fn table_and_csv_forms() {
     let csv = sample(&["search", "container", "-f", "csv"]);
     assert!(csv.stdout.starts_with("id,name,is_subtechnique,parent,tactics,platforms,revoked,deprecated,score,matched_in,snippet\n"));
 }
+
+#[test]
+fn a_damaged_search_index_is_answered_from_the_bundle() {
+    use crate::common::{attck_in, run_with, sample_dir};
+    let home = tempfile::tempdir().unwrap();
+    let bundle = home.path().join("enterprise-attack-2.0.json");
+    std::fs::copy(sample_dir().join("enterprise-attack-2.0.json"), &bundle).unwrap();
+    let caches = home.path().join("caches");
+    let run = |args: &[&str]| {
+        let mut cmd = attck_in(home.path());
+        cmd.env("ATTCK_CACHE_DIR", &caches);
+        let mut v = vec!["--bundle", bundle.to_str().unwrap()];
+        v.extend_from_slice(args);
+        run_with(cmd, &v)
+    };
+    let queries: [&[&str]; 3] = [
+        &["search", "tallow", "-f", "json"],
+        &[
+            "search",
+            "--type",
+            "procedure",
+            "job",
+            "table",
+            "-f",
+            "json",
+        ],
+        &["search", "--type", "all", "lantern", "-f", "json"],
+    ];
+    let answers = |extra: &[&str]| -> Vec<String> {
+        queries
+            .iter()
+            .map(|q| {
+                let mut v = q.to_vec();
+                v.extend_from_slice(extra);
+                let r = run(&v);
+                assert_eq!(r.code, 0, "{q:?}: {}", r.stderr);
+                r.stdout
+            })
+            .collect()
+    };
+    let parsed = answers(&["--no-cache"]);
+    assert_eq!(
+        answers(&[]),
+        parsed,
+        "the first run, which builds the cache"
+    );
+    assert_eq!(answers(&[]), parsed, "a warm run");
+    let file = std::fs::read_dir(&caches)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let whole = std::fs::read(&file).unwrap();
+    let head = attck_explorer::model::cache::header(&whole).unwrap();
+    let s = head.sections.iter().find(|s| s.name == "search").unwrap();
+    let mut bytes = whole.clone();
+    let mid = (s.offset + s.len / 2) as usize;
+    for b in &mut bytes[mid..mid + 16] {
+        *b ^= 0xA5;
+    }
+    std::fs::write(&file, &bytes).unwrap();
+    assert_eq!(answers(&[]), parsed, "answered from the bundle");
+    assert_eq!(answers(&[]), parsed);
+    assert!(
+        std::fs::read(&file).unwrap() == whole,
+        "the damaged cache was replaced by a whole one"
+    );
+}

@@ -4,7 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use attck_explorer::query::search::{Query, SearchOptions, search};
+use attck_explorer::model::Kind;
+use attck_explorer::model::cache::{SourceId, decode, encode};
+use attck_explorer::model::{KnowledgeBase, Visibility};
+use attck_explorer::query::search::{
+    Query, SearchOptions, search, search_objects, search_procedures,
+};
 use attck_explorer::query::tactic::TechniqueFilter;
 
 use crate::common::{real, real_kb};
@@ -184,4 +189,46 @@ fn every_unique_technique_name_ranks_its_technique_first() {
     }
     assert_eq!(unique, 643);
     assert!(wrong.is_empty(), "not first for their own name: {wrong:?}");
+}
+
+#[test]
+fn searches_through_the_cache_answer_as_a_parse_does() {
+    let Some(kb) = real_kb(ENTERPRISE) else {
+        return;
+    };
+    let id = SourceId {
+        path: "/t".into(),
+        size: 1,
+        mtime_ns: 1,
+    };
+    let bytes = encode(&kb, id.clone(), "x".into()).expect("encodes");
+    let back: KnowledgeBase =
+        decode(Box::leak(bytes.into_boxed_slice()), &id, None).expect("decodes");
+    let opts = SearchOptions::default();
+    for words in [
+        &["powershell"][..],
+        &["process", "injection"],
+        &["\"pass the hash\"", "mimikatz"],
+        &["cmd.exe"],
+    ] {
+        let words: Vec<String> = words.iter().map(ToString::to_string).collect();
+        let q = Query::parse(&words);
+        let json = |kb: &KnowledgeBase| {
+            (
+                serde_json::to_string(&search(kb, &q, &opts)).unwrap(),
+                serde_json::to_string(&search_procedures(kb, &q, &opts)).unwrap(),
+                serde_json::to_string(&search_objects(
+                    kb,
+                    &q,
+                    &Kind::ALL,
+                    Visibility::default(),
+                    None,
+                ))
+                .unwrap(),
+            )
+        };
+        let (a, b) = (json(&kb), json(&back));
+        assert!(a.0.len() > 2 && a.1.len() > 2, "{words:?} finds something");
+        assert_eq!(a, b, "{words:?}");
+    }
 }

@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::input::Source;
-use crate::model::{TechniqueId, Version};
+use crate::model::{KINDS, Kind, TechniqueId, Version};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -23,6 +24,9 @@ Examples:
   attck coverage ./sigma-rules --layer gaps.json --fail-under 40
   attck diff 17.1 18.1 -f markdown   what changed between two versions, as a changelog
   attck map report.txt --names       the techniques, groups and software a report mentions
+  attck attribute T1059.001 S0002    groups that behave like this, with the evidence
+  attck compare APT29 APT28          shared techniques, those only in each, Jaccard index
+  attck next T1566.001 T1059.001     techniques to hunt for next, with the evidence
 
 Data: --bundle FILE, else the newest <domain>-attack[-<version>].json in --data-dir,
 ATTCK_DATA_DIR or the OS cache directory (~/.cache/attck on Linux). A query with no data
@@ -143,6 +147,157 @@ pub enum Command {
     /// Find ATT&CK references in free text: technique, tactic, group, software and campaign
     /// IDs, and with --names their names and aliases.
     Map(MapArgs),
+    /// Rank groups (or campaigns, or software) by how well their known behaviour matches
+    /// observed techniques and software, with the evidence.
+    Attribute(AttributeArgs),
+    /// Compare groups, campaigns, software or technique lists: shared techniques, those only
+    /// in each, and the Jaccard index.
+    Compare(CompareArgs),
+    /// Suggest techniques not yet observed, ranked by how strongly they co-occur with the
+    /// observed ones across groups, campaigns and software, with the evidence.
+    Next(NextArgs),
+}
+
+/// What `attribute --type` ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CandidateArg {
+    /// Groups; a group's profile includes its attributed campaigns (the default).
+    #[default]
+    Group,
+    /// Campaigns.
+    Campaign,
+    /// Software (malware and tools).
+    Software,
+}
+
+/// A count of at least 1.
+pub fn parse_top(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("'{s}' is not a whole number of at least 1")),
+    }
+}
+
+/// Arguments of `attck attribute`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each candidate's score, from 0 to 1, says how much of the observation its known behaviour
+accounts for (techniques and software few candidates use weigh more; a sub-technique earns
+half credit against its parent, a quarter against a sibling), discounted a little for the
+size of its own profile. Scores rank the candidates of one run; they are leads, not
+probabilities, and say nothing about behaviour ATT&CK does not record (see the README).
+
+Examples:
+  attck attribute T1566.001 T1059.001 T1105 S0002
+  attck attribute T1566.001,T1204.002,T1547.001 -f json
+  attck attribute incident-layer.json --top 5 --layer overlap.json
+  attck layer --group APT29 | attck attribute - --exclude G0016     who else behaves like APT29
+  attck attribute observed.txt --type software")]
+pub struct AttributeArgs {
+    /// What was observed: technique IDs (T1059.001), software IDs or names (S0002, Mimikatz),
+    /// comma-separated lists of them, files naming technique IDs (text, CSV, Navigator layers,
+    /// Sigma rules), or - for stdin.
+    #[arg(value_name = "INPUT", required = true, num_args = 1..)]
+    pub inputs: Vec<String>,
+
+    /// Rank groups, campaigns or software.
+    #[arg(
+        short = 't',
+        long = "type",
+        value_enum,
+        value_name = "TYPE",
+        default_value_t
+    )]
+    pub kind: CandidateArg,
+
+    /// Leave objects out of the evidence everywhere: groups, campaigns, software or techniques
+    /// by ID or name (repeatable, or comma-separated).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub exclude: Vec<String>,
+
+    /// Show the N best candidates.
+    #[arg(short = 'n', long, value_name = "N", default_value = "10", value_parser = parse_top)]
+    pub top: usize,
+
+    /// Layers given as INPUT: read every listed technique, not only enabled ones scored above 0.
+    #[arg(long)]
+    pub layer_all: bool,
+
+    /// Also write the best candidate's overlap with the observation as a Navigator layer.
+    #[arg(long, value_name = "FILE")]
+    pub layer: Option<PathBuf>,
+}
+
+/// Arguments of `attck compare`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each side is a group, campaign or piece of software (ID, name or alias) or a file naming
+technique IDs (text, CSV, a Navigator layer, Sigma rules; - for stdin). A group's techniques
+include those of the campaigns attributed to it. Techniques are compared by exact ID: a
+sub-technique and its parent are different techniques here. The Jaccard index is the number
+of techniques every side has divided by the number any side has.
+
+Examples:
+  attck compare APT29 APT28
+  attck compare G0016 G0007 G0032 -f json
+  attck compare \"Cozy Bear\" our-detections.json --layer apt29-vs-us.json
+  attck compare S0154 S0002 -f markdown")]
+pub struct CompareArgs {
+    /// Two or more groups, campaigns or software (ID, name or alias) or technique-list files.
+    #[arg(value_name = "SIDE", required = true, num_args = 2..)]
+    pub sides: Vec<String>,
+
+    /// Layers given as sides: read every listed technique, not only enabled ones scored above 0.
+    #[arg(long)]
+    pub layer_all: bool,
+
+    /// Also write one Navigator layer colouring the techniques only in each side, in all, and
+    /// (three sides or more) in some, with a legend.
+    #[arg(long, value_name = "FILE")]
+    pub layer: Option<PathBuf>,
+}
+
+/// Arguments of `attck next`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+A technique's score, from 0 to 1, is its mean association with the observed items: for
+each observed technique or software, how often the two are used by the same group, campaign
+or piece of software relative to how often each is used at all (1: always together). Each
+row says how many of the actors closest to the observation use it. Leads, not predictions:
+ATT&CK records what was reported, not everything adversaries do (see the README).
+
+Examples:
+  attck next T1566.001 T1059.001 T1105
+  attck next incident-layer.json --tactic persistence --platform windows
+  attck next T1190,T1505.003,S0002 --top 10 -f json
+  attck layer --group APT29 | attck next - --exclude G0016")]
+pub struct NextArgs {
+    /// What was observed: technique IDs (T1059.001), software IDs or names (S0002, Mimikatz),
+    /// comma-separated lists of them, files naming technique IDs (text, CSV, Navigator layers,
+    /// Sigma rules), or - for stdin.
+    #[arg(value_name = "INPUT", required = true, num_args = 1..)]
+    pub inputs: Vec<String>,
+
+    /// Leave objects out of the evidence everywhere: groups, campaigns, software or techniques
+    /// by ID or name (repeatable, or comma-separated).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub exclude: Vec<String>,
+
+    /// Only suggest techniques under this tactic (ID, shortname or name).
+    #[arg(long, value_name = "TACTIC", value_parser = TacticParser, hide_possible_values = true)]
+    pub tactic: Option<String>,
+
+    /// Only suggest techniques for this platform (case-insensitive; repeat for several).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Vec<String>,
+
+    /// Show the N strongest suggestions.
+    #[arg(short = 'n', long, value_name = "N", default_value = "20", value_parser = parse_top)]
+    pub top: usize,
+
+    /// Layers given as INPUT: read every listed technique, not only enabled ones scored above 0.
+    #[arg(long)]
+    pub layer_all: bool,
 }
 
 /// Arguments of `attck diff`.
@@ -591,72 +746,80 @@ pub struct DetectsArgs {
     pub channel: Option<String>,
 }
 
-/// Object types, for `show --type` and `search --type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindArg {
-    /// Techniques and sub-techniques.
-    Technique,
-    /// Tactics.
-    Tactic,
-    /// Groups (intrusion sets).
-    Group,
-    /// Software: malware and tools.
-    Software,
-    /// Campaigns.
-    Campaign,
-    /// Mitigations (courses of action).
-    Mitigation,
-    /// Data sources.
-    DataSource,
-    /// Data components.
-    DataComponent,
-    /// Detection strategies (18.x).
-    DetectionStrategy,
-    /// Analytics (18.x).
-    Analytic,
-    /// Assets (ICS).
-    Asset,
-    /// Matrices.
-    Matrix,
-    /// Every type.
-    All,
+/// An object type, for `show --type` and `search --type`: one kind, or `all` (`None`). The
+/// values and their help come from the model's kind table, [`KINDS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindArg(pub Option<Kind>);
+
+/// Every `--type` value: each kind in listing order, then `all`.
+static KIND_ARGS: [KindArg; Kind::ALL.len() + 1] = {
+    let mut v = [KindArg(None); Kind::ALL.len() + 1];
+    let mut i = 0;
+    while i < Kind::ALL.len() {
+        v[i] = KindArg(Some(Kind::ALL[i]));
+        i += 1;
+    }
+    v
+};
+
+impl ValueEnum for KindArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &KIND_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self.0 {
+            Some(k) => PossibleValue::new(k.name()).help(k.info().help),
+            None => PossibleValue::new("all").help("Every type"),
+        })
+    }
 }
 
-/// `attck list` types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListKindArg {
-    /// Techniques and sub-techniques (filters apply).
-    #[value(alias = "technique")]
-    Techniques,
-    /// Tactics in matrix order.
-    #[value(alias = "tactic")]
-    Tactics,
-    /// Groups.
-    #[value(alias = "group")]
-    Groups,
-    /// Software (malware and tools).
-    Software,
-    /// Mitigations.
-    #[value(alias = "mitigation")]
-    Mitigations,
-    /// Campaigns.
-    #[value(alias = "campaign")]
-    Campaigns,
-    /// Data sources.
-    #[value(alias = "data-source")]
-    DataSources,
-    /// Data components.
-    #[value(alias = "data-component")]
-    DataComponents,
-    /// Detection strategies (18.x).
-    #[value(alias = "detection-strategy")]
-    DetectionStrategies,
-    /// Analytics (18.x).
-    #[value(alias = "analytic")]
-    Analytics,
-    /// Assets (ICS).
-    #[value(alias = "asset")]
-    Assets,
+/// An `attck list` type: a kind that has a list (its `list` value in [`KINDS`], with the
+/// singular as an alias).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListKindArg(pub Kind);
+
+/// Every `attck list` value, in listing order.
+static LIST_KIND_ARGS: [ListKindArg; listed_kinds()] = {
+    let mut v = [ListKindArg(Kind::Technique); listed_kinds()];
+    let (mut i, mut n) = (0, 0);
+    while i < Kind::ALL.len() {
+        if Kind::ALL[i].info().list.is_some() {
+            v[n] = ListKindArg(Kind::ALL[i]);
+            n += 1;
+        }
+        i += 1;
+    }
+    v
+};
+
+/// How many kinds have a list.
+const fn listed_kinds() -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < KINDS.len() {
+        if KINDS[i].list.is_some() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+impl ValueEnum for ListKindArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &LIST_KIND_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let info = self.0.info();
+        let value = PossibleValue::new(info.list?).help(info.help);
+        Some(if info.list == Some(info.name) {
+            value
+        } else {
+            value.alias(info.name)
+        })
+    }
 }
 
 /// `--subtechniques` values.
@@ -733,27 +896,33 @@ pub enum SearchType {
     Procedure,
 }
 
+/// Every `search --type` value: `technique`, `procedure`, the other kinds, then `all`.
+static SEARCH_TYPES: [SearchType; Kind::ALL.len() + 2] = {
+    let mut v = [SearchType::Procedure; Kind::ALL.len() + 2];
+    let (mut i, mut n) = (0, 0);
+    while i < Kind::ALL.len() {
+        v[n] = SearchType::Kind(KindArg(Some(Kind::ALL[i])));
+        n += 1;
+        if i == 0 {
+            // Kind::ALL starts with techniques; procedure examples follow them.
+            n += 1;
+        }
+        i += 1;
+    }
+    v[n] = SearchType::Kind(KindArg(None));
+    v
+};
+
 impl ValueEnum for SearchType {
     fn value_variants<'a>() -> &'a [Self] {
-        static VARIANTS: std::sync::LazyLock<Vec<SearchType>> = std::sync::LazyLock::new(|| {
-            // `procedure` follows `technique`; the object types keep their order.
-            let kinds = KindArg::value_variants();
-            let (first, rest) = kinds.split_at(1);
-            first
-                .iter()
-                .map(|&k| SearchType::Kind(k))
-                .chain([SearchType::Procedure])
-                .chain(rest.iter().map(|&k| SearchType::Kind(k)))
-                .collect()
-        });
-        &VARIANTS
+        &SEARCH_TYPES
     }
 
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+    fn to_possible_value(&self) -> Option<PossibleValue> {
         match self {
             SearchType::Kind(k) => k.to_possible_value(),
             SearchType::Procedure => Some(
-                clap::builder::PossibleValue::new("procedure")
+                PossibleValue::new("procedure")
                     .help("Procedure examples: how groups, software and campaigns use techniques"),
             ),
         }

@@ -68,6 +68,9 @@ fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outco
         Command::Coverage(a) => commands::coverage::run(&mut ctx, a),
         Command::Diff(a) => commands::diff::run(&mut ctx, a),
         Command::Map(a) => commands::map::run(&mut ctx, a),
+        Command::Attribute(a) => commands::attribute::run(&mut ctx, a),
+        Command::Compare(a) => commands::compare::run(&mut ctx, a),
+        Command::Next(a) => commands::next::run(&mut ctx, a),
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }?;
     ctx.out.flush()?;

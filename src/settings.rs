@@ -245,6 +245,7 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
                     env,
                 ),
             width,
+            procedures: args.verbose,
         },
         color_stderr: color(
             args.color.as_ref().and_then(ColorValue::when),

@@ -37,6 +37,7 @@ const JSON: Options = Options {
     format: Format::Json,
     color: false,
     width: None,
+    procedures: false,
 };
 
 fn main() {

@@ -3,7 +3,8 @@
 use anyhow::Result;
 
 use super::{Ctx, Outcome};
-use crate::cli::{ListArgs, ListKindArg, SubtechniquesArg};
+use crate::cli::{ListArgs, SubtechniquesArg};
+use crate::model::Kind;
 use crate::query::TableRow;
 use crate::query::list::{self, Subtechniques, TechniqueListFilter};
 use crate::{query, render};
@@ -31,7 +32,7 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Outcome> {
         || args.data_source.is_some()
         || args.data_component.is_some()
         || args.subtechniques.is_some();
-    if technique_filters && args.kind != ListKindArg::Techniques {
+    if technique_filters && args.kind.0 != Kind::Technique {
         anyhow::bail!(
             "--tactic, --platform, --group, --software, --campaign, --mitigation, --data-source, --data-component and --subtechniques filter `list techniques` only"
         );
@@ -41,8 +42,8 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Outcome> {
     let opts = &ctx.settings.render;
     let n = {
         let out = &mut *ctx.out;
-        match args.kind {
-            ListKindArg::Techniques => {
+        match args.kind.0 {
+            Kind::Technique => {
                 let filter = TechniqueListFilter {
                     tactic: args.tactic.clone(),
                     platforms: args.platform.clone(),
@@ -62,46 +63,47 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Outcome> {
                 let rows = list::techniques(kb, &filter)?;
                 emit(out, &rows, opts)?
             }
-            ListKindArg::Tactics => {
+            Kind::Tactic => {
                 let rows = query::tactics::tactics(kb);
                 emit(out, &rows, opts)?
             }
-            ListKindArg::Groups => {
+            Kind::Group => {
                 let rows = list::groups(kb, vis);
                 emit(out, &rows, opts)?
             }
-            ListKindArg::Software => {
+            Kind::Software => {
                 let rows = list::software(kb, vis);
                 emit(out, &rows, opts)?
             }
-            ListKindArg::Mitigations => {
+            Kind::Mitigation => {
                 let rows = list::mitigations(kb, vis);
                 emit(out, &rows, opts)?
             }
-            ListKindArg::Campaigns => {
+            Kind::Campaign => {
                 let rows = list::campaigns(kb, vis);
                 emit(out, &rows, opts)?
             }
-            ListKindArg::DataSources => {
+            Kind::DataSource => {
                 let rows = list::data_sources(kb, vis);
                 emit(out, &rows, opts)?
             }
-            ListKindArg::DataComponents => {
+            Kind::DataComponent => {
                 let rows = list::data_components(kb, vis);
                 emit(out, &rows, opts)?
             }
-            ListKindArg::DetectionStrategies => {
+            Kind::DetectionStrategy => {
                 let rows = list::detection_strategies(kb, vis);
                 emit(out, &rows, opts)?
             }
-            ListKindArg::Analytics => {
+            Kind::Analytic => {
                 let rows = list::analytics(kb, vis);
                 emit(out, &rows, opts)?
             }
-            ListKindArg::Assets => {
+            Kind::Asset => {
                 let rows = list::assets(kb, vis);
                 emit(out, &rows, opts)?
             }
+            Kind::Matrix => anyhow::bail!("matrices have no list; `attck show` shows one"),
         }
     };
     if n == 0 && ctx.settings.render.format == render::Format::Table {

@@ -1,5 +1,7 @@
 //! One module per subcommand: thin adapters from settings to query to render.
 
+pub mod attribute;
+pub mod compare;
 pub mod completions;
 pub mod coverage;
 pub mod data;
@@ -12,6 +14,8 @@ pub mod list;
 pub mod man;
 pub mod map;
 pub mod matrix;
+pub mod next;
+mod observe;
 pub mod search;
 pub mod show;
 pub mod tactic;

@@ -16,10 +16,11 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
         bail!("the search has no words to look for (letters or digits)");
     }
     let kinds: Vec<Kind> = match args.kind {
-        None | Some(SearchType::Procedure | SearchType::Kind(KindArg::Technique)) => Vec::new(),
-        Some(SearchType::Kind(k)) => {
-            super::show::kind_of(k).map_or_else(|| Kind::ALL.to_vec(), |k| vec![k])
+        None | Some(SearchType::Procedure | SearchType::Kind(KindArg(Some(Kind::Technique)))) => {
+            Vec::new()
         }
+        Some(SearchType::Kind(KindArg(None))) => Kind::ALL.to_vec(),
+        Some(SearchType::Kind(KindArg(Some(k)))) => vec![k],
     };
     if !kinds.is_empty() && (args.tactic.is_some() || !args.platform.is_empty()) {
         bail!(

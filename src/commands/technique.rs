@@ -9,8 +9,11 @@ use crate::{query, render};
 /// Shows one technique.
 pub fn run(ctx: &mut Ctx, args: &TechniqueArgs) -> Result<Outcome> {
     let kb = ctx.knowledge_base()?;
-    let mut view = query::technique::technique(kb, &args.id, ctx.settings.visibility)?;
-    view.verbose = args.procedures || ctx.settings.verbose;
-    render::detail(ctx.out, &view, &ctx.settings.render)?;
+    let view = query::technique::technique(kb, &args.id, ctx.settings.visibility)?;
+    let opts = render::Options {
+        procedures: ctx.settings.render.procedures || args.procedures,
+        ..ctx.settings.render
+    };
+    render::detail(ctx.out, &view, &opts)?;
     Ok(Outcome::Found)
 }

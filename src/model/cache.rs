@@ -269,17 +269,10 @@ pub fn decode(
     // Each object section starts with its length (a postcard varint): it must be the count
     // the core holds, or the file is not one whole cache. Checked here, for a few bytes, so
     // that a section found damaged later is always answerable from the bundle.
-    for (name, kind) in [
-        ("groups", Kind::Group),
-        ("software", Kind::Software),
-        ("campaigns", Kind::Campaign),
-        ("mitigations", Kind::Mitigation),
-        ("data_sources", Kind::DataSource),
-        ("data_components", Kind::DataComponent),
-        ("detection_strategies", Kind::DetectionStrategy),
-        ("analytics", Kind::Analytic),
-        ("assets", Kind::Asset),
-    ] {
+    for (name, kind) in Kind::ALL
+        .iter()
+        .filter_map(|&k| k.info().section.map(|s| (s, k)))
+    {
         if leading_len(get(name)?.0) != Some(counts[kind_at(kind)]) {
             return Err(Invalid::Corrupt(format!("the {name} section does not fit")));
         }

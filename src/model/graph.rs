@@ -37,8 +37,154 @@ pub enum Kind {
     Asset,
 }
 
+/// Everything attck says about one kind of object, in one row of [`KINDS`].
+#[derive(Debug, Clone, Copy)]
+pub struct KindInfo {
+    /// The kind.
+    pub kind: Kind,
+    /// The name in JSON `type` fields and `--type` values: `data-source`.
+    pub name: &'static str,
+    /// The plural, in sentences: `data sources`. Spelt with `-` it is the `attck list` value
+    /// (`data-sources`), with `_` the index-cache section and the JSON field of lists
+    /// (`data_sources`).
+    pub plural: &'static str,
+    /// The `attck list` value (`data-sources`), or `None` for a kind that has no list.
+    pub list: Option<&'static str>,
+    /// The index-cache section holding the kind outside the core (`data_sources`), or `None`
+    /// for the core kinds, decoded when the file is opened.
+    pub section: Option<&'static str>,
+    /// One line of help for the command line's value lists (no closing stop, as clap prints
+    /// doc comments).
+    pub help: &'static str,
+    /// The STIX object types of the kind.
+    pub stix: &'static [&'static str],
+}
+
+/// Every kind, one row each, in the order of [`Kind`]'s variants: the one place a kind is
+/// named. The command line's `--type` and `attck list` values, the index-cache sections and
+/// the plurals of sentences are read from here.
+pub const KINDS: [KindInfo; 12] = [
+    KindInfo {
+        kind: Kind::Matrix,
+        name: "matrix",
+        plural: "matrices",
+        list: None,
+        section: None,
+        help: "Matrices",
+        stix: &["x-mitre-matrix"],
+    },
+    KindInfo {
+        kind: Kind::Tactic,
+        name: "tactic",
+        plural: "tactics",
+        list: Some("tactics"),
+        section: None,
+        help: "Tactics",
+        stix: &["x-mitre-tactic"],
+    },
+    KindInfo {
+        kind: Kind::Technique,
+        name: "technique",
+        plural: "techniques",
+        list: Some("techniques"),
+        section: None,
+        help: "Techniques and sub-techniques",
+        stix: &["attack-pattern"],
+    },
+    KindInfo {
+        kind: Kind::Group,
+        name: "group",
+        plural: "groups",
+        list: Some("groups"),
+        section: Some("groups"),
+        help: "Groups (intrusion sets)",
+        stix: &["intrusion-set"],
+    },
+    KindInfo {
+        kind: Kind::Software,
+        name: "software",
+        plural: "software",
+        list: Some("software"),
+        section: Some("software"),
+        help: "Software: malware and tools",
+        stix: &["malware", "tool"],
+    },
+    KindInfo {
+        kind: Kind::Campaign,
+        name: "campaign",
+        plural: "campaigns",
+        list: Some("campaigns"),
+        section: Some("campaigns"),
+        help: "Campaigns",
+        stix: &["campaign"],
+    },
+    KindInfo {
+        kind: Kind::Mitigation,
+        name: "mitigation",
+        plural: "mitigations",
+        list: Some("mitigations"),
+        section: Some("mitigations"),
+        help: "Mitigations (courses of action)",
+        stix: &["course-of-action"],
+    },
+    KindInfo {
+        kind: Kind::DataSource,
+        name: "data-source",
+        plural: "data sources",
+        list: Some("data-sources"),
+        section: Some("data_sources"),
+        help: "Data sources",
+        stix: &["x-mitre-data-source"],
+    },
+    KindInfo {
+        kind: Kind::DataComponent,
+        name: "data-component",
+        plural: "data components",
+        list: Some("data-components"),
+        section: Some("data_components"),
+        help: "Data components",
+        stix: &["x-mitre-data-component"],
+    },
+    KindInfo {
+        kind: Kind::DetectionStrategy,
+        name: "detection-strategy",
+        plural: "detection strategies",
+        list: Some("detection-strategies"),
+        section: Some("detection_strategies"),
+        help: "Detection strategies (18.x)",
+        stix: &["x-mitre-detection-strategy"],
+    },
+    KindInfo {
+        kind: Kind::Analytic,
+        name: "analytic",
+        plural: "analytics",
+        list: Some("analytics"),
+        section: Some("analytics"),
+        help: "Analytics (18.x)",
+        stix: &["x-mitre-analytic"],
+    },
+    KindInfo {
+        kind: Kind::Asset,
+        name: "asset",
+        plural: "assets",
+        list: Some("assets"),
+        section: Some("assets"),
+        help: "Assets (ICS)",
+        stix: &["x-mitre-asset"],
+    },
+];
+
+// `Kind::info` indexes the table by discriminant: the rows must follow the variants.
+const _: () = {
+    let mut i = 0;
+    while i < KINDS.len() {
+        assert!(KINDS[i].kind as usize == i, "KINDS is not in Kind's order");
+        i += 1;
+    }
+};
+
 impl Kind {
-    /// Every kind, in the order they are listed.
+    /// Every kind, in the order they are listed (and counted in the index cache).
     pub const ALL: [Kind; 12] = [
         Kind::Technique,
         Kind::Tactic,
@@ -54,50 +200,35 @@ impl Kind {
         Kind::Matrix,
     ];
 
+    /// The kind's row of [`KINDS`].
+    #[must_use]
+    pub const fn info(self) -> &'static KindInfo {
+        &KINDS[self as usize]
+    }
+
     /// Whether the index cache keeps this kind's objects in its core (decoded when the file
     /// is opened) rather than in a section of their own, decoded on first use.
     #[must_use]
     pub fn in_core(self) -> bool {
-        matches!(self, Kind::Matrix | Kind::Tactic | Kind::Technique)
+        self.info().section.is_none()
     }
 
     /// The name used in JSON `type` fields and on the command line: `detection-strategy`.
     #[must_use]
     pub fn name(self) -> &'static str {
-        match self {
-            Kind::Matrix => "matrix",
-            Kind::Tactic => "tactic",
-            Kind::Technique => "technique",
-            Kind::Group => "group",
-            Kind::Software => "software",
-            Kind::Campaign => "campaign",
-            Kind::Mitigation => "mitigation",
-            Kind::DataSource => "data-source",
-            Kind::DataComponent => "data-component",
-            Kind::DetectionStrategy => "detection-strategy",
-            Kind::Analytic => "analytic",
-            Kind::Asset => "asset",
-        }
+        self.info().name
+    }
+
+    /// The plural, for sentences: `detection strategies`.
+    #[must_use]
+    pub fn plural(self) -> &'static str {
+        self.info().plural
     }
 
     /// The kind of a STIX object type, if attck keeps it.
     #[must_use]
     pub fn from_stix(t: &str) -> Option<Kind> {
-        Some(match t {
-            "x-mitre-matrix" => Kind::Matrix,
-            "x-mitre-tactic" => Kind::Tactic,
-            "attack-pattern" => Kind::Technique,
-            "intrusion-set" => Kind::Group,
-            "malware" | "tool" => Kind::Software,
-            "campaign" => Kind::Campaign,
-            "course-of-action" => Kind::Mitigation,
-            "x-mitre-data-source" => Kind::DataSource,
-            "x-mitre-data-component" => Kind::DataComponent,
-            "x-mitre-detection-strategy" => Kind::DetectionStrategy,
-            "x-mitre-analytic" => Kind::Analytic,
-            "x-mitre-asset" => Kind::Asset,
-            _ => return None,
-        })
+        KINDS.iter().find(|k| k.stix.contains(&t)).map(|k| k.kind)
     }
 }
 
@@ -335,4 +466,28 @@ pub struct Asset {
     pub platforms: Vec<Str>,
     /// Sectors.
     pub sectors: Vec<Str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_is_one_row_whose_spellings_agree() {
+        for info in &KINDS {
+            assert!(Kind::ALL.contains(&info.kind));
+            assert_eq!(info.kind.info().name, info.name);
+            if let Some(list) = info.list {
+                assert_eq!(list, info.plural.replace(' ', "-"), "{}", info.name);
+            }
+            if let Some(section) = info.section {
+                assert_eq!(section, info.plural.replace(' ', "_"), "{}", info.name);
+            }
+            for t in info.stix {
+                assert_eq!(Kind::from_stix(t), Some(info.kind));
+            }
+        }
+        assert_eq!(Kind::from_stix("relationship"), None);
+        assert_eq!(Kind::DetectionStrategy.plural(), "detection strategies");
+    }
 }

@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 
 pub use graph::{
     Analytic, AnalyticLogSource, Asset, Campaign, DataComponent, DataSource, DetectionStrategy,
-    Edge, Group, Kind, LogSource, Matrix, Mitigation, Node, Rel, Software, SoftwareType,
+    Edge, Group, KINDS, Kind, KindInfo, LogSource, Matrix, Mitigation, Node, Rel, Software,
+    SoftwareType,
 };
 pub use id::{Domain, TechniqueId, Version, cmp_ids};
 pub use search_index::SearchIndex;

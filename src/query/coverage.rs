@@ -7,7 +7,7 @@ use super::matrix::{MatrixOptions, matrix};
 use super::selection::{InputReport, Resolved};
 use super::tactic::TechniqueFilter;
 use super::technique::tactic_names;
-use super::{Block, Cell, Grid, Report, Shade, join};
+use super::{Block, Cell, Grid, Report, Shade};
 use crate::model::{Kind, KnowledgeBase, Rel, Technique, cmp_ids};
 
 /// What counts as one unit of coverage.
@@ -129,10 +129,11 @@ pub struct Gap {
     pub groups_using: usize,
 }
 
-/// One unit of the universe and whether it is covered.
-#[derive(Debug, Clone)]
+/// One unit of the universe and whether it is covered (a CSV record of the report).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct UnitState {
     /// Index into the knowledge base's techniques.
+    #[serde(skip)]
     pub index: u32,
     /// ATT&CK ID.
     pub id: String,
@@ -470,6 +471,7 @@ impl CoverageReport {
 
 impl Report for CoverageReport {
     type Line = CoverageReport;
+    type Record = UnitState;
 
     fn title(&self) -> String {
         format!("Detection coverage: {}", self.label)
@@ -492,23 +494,8 @@ impl Report for CoverageReport {
         vec![self]
     }
 
-    fn csv_headers() -> &'static [&'static str] {
-        &["id", "name", "tactics", "covered", "groups_using"]
-    }
-
-    fn csv_records(&self) -> Vec<Vec<String>> {
-        self.units
-            .iter()
-            .map(|u| {
-                vec![
-                    u.id.clone(),
-                    u.name.clone(),
-                    join(&u.tactics),
-                    u.covered.to_string(),
-                    u.groups_using.to_string(),
-                ]
-            })
-            .collect()
+    fn records(&self) -> Vec<UnitState> {
+        self.units.clone()
     }
 }
 

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::{Cell, DetailView, Section, TableRow, opt};
+use super::layout::Detail;
+use super::{Cell, DetailView, TableRow, opt};
 use crate::model::{Domain, Version};
 use crate::store::index::Index;
 use crate::store::{InstalledBundle, time};
@@ -48,27 +49,24 @@ pub fn data_path(dir: &Path, origin: &'static str, description: &'static str) ->
     }
 }
 
+/// Titled by the path itself, with one row saying what chose it.
 impl DetailView for DataPathView {
-    fn title(&self) -> String {
-        self.path.clone()
-    }
-    fn fields(&self) -> Vec<(&'static str, Cell)> {
-        vec![("Chosen by", self.origin_description.into())]
-    }
-    fn sections(&self) -> Vec<Section> {
-        Vec::new()
-    }
-    fn csv_fields(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("path", self.path.clone()),
-            ("origin", self.origin.to_string()),
-            ("origin_description", self.origin_description.to_string()),
-        ]
+    fn adjust(&self, detail: &mut Detail) {
+        detail.title.clone_from(&self.path);
+        detail.remove("path");
+        detail.remove("origin");
+        if let Some(f) = detail
+            .fields
+            .iter_mut()
+            .find(|f| f.key == "origin_description")
+        {
+            f.label = "Chosen by".to_string();
+        }
     }
 }
 
 /// One installed bundle (`attck data status`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct StatusRow {
     /// `enterprise-attack`, `mobile-attack` or `ics-attack`.
     pub domain: String,
@@ -154,8 +152,8 @@ pub fn outdated(installed: &[InstalledBundle], index: &Index) -> Vec<(Domain, Ve
 }
 
 impl TableRow for StatusRow {
-    fn headers() -> &'static [&'static str] {
-        &[
+    fn headers() -> Vec<&'static str> {
+        vec![
             "Domain", "Version", "File", "Size", "Fetched", "Age", "Cache",
         ]
     }
@@ -194,51 +192,10 @@ impl TableRow for StatusRow {
                 .into(),
         ]
     }
-
-    fn csv_headers() -> &'static [&'static str] {
-        &[
-            "domain",
-            "attack_version",
-            "file",
-            "size",
-            "fetched",
-            "age_seconds",
-            "source_url",
-            "sha256",
-            "cache_file",
-            "cache_size",
-            "cache_fresh",
-        ]
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        vec![
-            self.domain.clone(),
-            opt(self.attack_version.as_deref()),
-            self.file.clone(),
-            self.size.to_string(),
-            opt(self.fetched.as_deref()),
-            self.age_seconds.map(|s| s.to_string()).unwrap_or_default(),
-            opt(self.source_url.as_deref()),
-            opt(self.sha256.as_deref()),
-            self.cache
-                .as_ref()
-                .map(|c| c.file.clone())
-                .unwrap_or_default(),
-            self.cache
-                .as_ref()
-                .map(|c| c.size.to_string())
-                .unwrap_or_default(),
-            self.cache
-                .as_ref()
-                .map(|c| c.fresh.to_string())
-                .unwrap_or_default(),
-        ]
-    }
 }
 
 /// One published version (`attck update --list`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct PublishedRow {
     /// `enterprise-attack`, `mobile-attack` or `ics-attack`.
     pub domain: String,
@@ -280,8 +237,8 @@ pub fn published(
 }
 
 impl TableRow for PublishedRow {
-    fn headers() -> &'static [&'static str] {
-        &["Domain", "Version", "Published", "Installed"]
+    fn headers() -> Vec<&'static str> {
+        vec!["Domain", "Version", "Published", "Installed"]
     }
 
     fn cells(&self) -> Vec<Cell> {
@@ -297,20 +254,6 @@ impl TableRow for PublishedRow {
                 .map_or("", |p| p.get(..10).unwrap_or(p))
                 .into(),
             if self.installed { "yes" } else { "" }.into(),
-        ]
-    }
-
-    fn csv_headers() -> &'static [&'static str] {
-        &["domain", "version", "published", "latest", "installed"]
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        vec![
-            self.domain.clone(),
-            self.version.clone(),
-            opt(self.published.as_deref()),
-            self.latest.to_string(),
-            self.installed.to_string(),
         ]
     }
 }

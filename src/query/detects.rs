@@ -4,13 +4,13 @@
 
 use serde::Serialize;
 
-use super::show::resolve;
+use super::resolve::resolve;
 use super::{Cell, OptRef, Ref, TableRow, opt, suggest};
 use crate::error::Error;
 use crate::model::{Kind, KnowledgeBase, Node, Rel, Visibility, cmp_ids, text};
 
 /// One path from the log source or data component up to a technique.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct DetectsRow {
     /// The technique that can be detected.
     pub technique: Ref,
@@ -29,8 +29,8 @@ pub struct DetectsRow {
 }
 
 impl TableRow for DetectsRow {
-    fn headers() -> &'static [&'static str] {
-        &[
+    fn headers() -> Vec<&'static str> {
+        vec![
             "Technique",
             "Strategy",
             "Analytic",
@@ -57,44 +57,8 @@ impl TableRow for DetectsRow {
                 .into(),
         ]
     }
-
-    fn csv_headers() -> &'static [&'static str] {
-        &[
-            "technique_id",
-            "technique_name",
-            "detection_strategy_id",
-            "analytic_id",
-            "platforms",
-            "log_source",
-            "channel",
-            "data_component_id",
-            "data_component_name",
-        ]
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        let r = |r: &Option<Ref>| r.as_ref().map(|r| r.id.clone()).unwrap_or_default();
-        vec![
-            self.technique.id.clone(),
-            self.technique.name.clone(),
-            r(&self.detection_strategy),
-            r(&self.analytic),
-            self.platforms.join(";"),
-            opt(self.log_source.as_deref()),
-            opt(self.channel.as_deref()),
-            self.data_component
-                .as_ref()
-                .and_then(|c| c.id.clone())
-                .unwrap_or_default(),
-            self.data_component
-                .as_ref()
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
-        ]
-    }
 }
 
-/// True when every word of `filter` occurs, in a row and as whole words, in `channel`.
 fn channel_matches(channel: &str, filter: Option<&str>) -> bool {
     let Some(f) = filter else { return true };
     let want: Vec<String> = text::words(f).map(|(_, _, w)| w.into_owned()).collect();

@@ -297,7 +297,7 @@ pub struct Mapping {
 }
 
 /// One change as a flat record (CSV and JSON Lines).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct DiffLine {
     /// `model`, `techniques`, `groups`, `software`, `mitigations`, `campaigns` or
     /// `relationships`.
@@ -405,24 +405,6 @@ fn version_label(kb: &KnowledgeBase, fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_string())
 }
 
-/// Plural display names of object types, for sentences.
-fn plural(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Matrix => "matrices",
-        Kind::Tactic => "tactics",
-        Kind::Technique => "techniques",
-        Kind::Group => "groups",
-        Kind::Software => "software",
-        Kind::Campaign => "campaigns",
-        Kind::Mitigation => "mitigations",
-        Kind::DataSource => "data sources",
-        Kind::DataComponent => "data components",
-        Kind::DetectionStrategy => "detection strategies",
-        Kind::Analytic => "analytics",
-        Kind::Asset => "assets",
-    }
-}
-
 /// Data-model changes, and the (kind, field) pairs they cover.
 fn model_changes(
     old: &KnowledgeBase,
@@ -442,7 +424,7 @@ fn model_changes(
                 objects: new_active,
                 summary: format!(
                     "{new_active} {} are new in {nv} ({ov} had none)",
-                    plural(kind)
+                    kind.plural()
                 ),
             });
             continue;
@@ -455,7 +437,7 @@ fn model_changes(
                 objects: old_active,
                 summary: format!(
                     "all {old_active} active {} of {ov} are deprecated or gone in {nv}",
-                    plural(kind)
+                    kind.plural()
                 ),
             });
             continue;
@@ -490,7 +472,7 @@ fn model_changes(
                 let summary = match change {
                     "introduced" => format!(
                         "{} carry {} from {nv} on ({objects} active ones; none in {ov})",
-                        plural(kind),
+                        kind.plural(),
                         f.name
                     ),
                     "emptied" => format!(
@@ -538,7 +520,7 @@ fn model_changes(
         if gone.is_empty() || came.is_empty() {
             continue;
         }
-        let shape = |(s, t): (Kind, Kind)| format!("from {} to {}", plural(s), plural(t));
+        let shape = |(s, t): (Kind, Kind)| format!("from {} to {}", s.plural(), t.plural());
         let was: Vec<String> = gone.iter().map(|&p| shape(p)).collect();
         let now: Vec<String> = came.iter().map(|&(p, _)| shape(p)).collect();
         out.push(ModelChange {
@@ -1488,6 +1470,7 @@ fn section_blocks(
 
 impl Report for DiffReport {
     type Line = DiffLine;
+    type Record = DiffLine;
 
     fn title(&self) -> String {
         let mut t = format!(
@@ -1600,23 +1583,8 @@ impl Report for DiffReport {
         self.lines.iter().collect()
     }
 
-    fn csv_headers() -> &'static [&'static str] {
-        &["section", "change", "id", "name", "detail"]
-    }
-
-    fn csv_records(&self) -> Vec<Vec<String>> {
-        self.lines
-            .iter()
-            .map(|l| {
-                vec![
-                    l.section.to_string(),
-                    l.change.to_string(),
-                    l.id.clone(),
-                    l.name.clone(),
-                    l.detail.clone(),
-                ]
-            })
-            .collect()
+    fn records(&self) -> Vec<DiffLine> {
+        self.lines.clone()
     }
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::layer::{LayerOptions, NavigatorLayer, from_selection};
 use super::selection::{Selected, Selection};
 use super::technique::tactic_names;
-use super::{Cell, Ref, TableRow, join};
+use super::{Cell, Ref, TableRow};
 use crate::model::{Kind, KnowledgeBase, Node, cmp_ids};
 
 /// How a reference was written in the text.
@@ -38,7 +38,7 @@ impl MatchedAs {
 }
 
 /// One object the text refers to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Mapped {
     /// ATT&CK ID (of the replacement, for a revoked ID).
     pub id: String,
@@ -635,8 +635,8 @@ pub fn layer(kb: &KnowledgeBase, result: &MapResult, source: &str) -> Option<Nav
 }
 
 impl TableRow for Mapped {
-    fn headers() -> &'static [&'static str] {
-        &[
+    fn headers() -> Vec<&'static str> {
+        vec![
             "ID",
             "Name",
             "Type",
@@ -668,41 +668,6 @@ impl TableRow for Mapped {
                 .map(|r| format!("{} {}", r.id, r.name))
                 .unwrap_or_default()
                 .into(),
-        ]
-    }
-
-    fn csv_headers() -> &'static [&'static str] {
-        &[
-            "id",
-            "name",
-            "type",
-            "tactics",
-            "mentions",
-            "lines",
-            "matched_as",
-            "replaced",
-        ]
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        let lines: Vec<String> = self.lines.iter().map(ToString::to_string).collect();
-        let how: Vec<String> = self
-            .matched_as
-            .iter()
-            .map(|m| m.name().to_string())
-            .collect();
-        vec![
-            self.id.clone(),
-            self.name.clone(),
-            self.kind.to_string(),
-            join(&self.tactics),
-            self.mentions.to_string(),
-            join(&lines),
-            join(&how),
-            self.replaced
-                .as_ref()
-                .map(|r| r.id.clone())
-                .unwrap_or_default(),
         ]
     }
 }

@@ -46,6 +46,23 @@ pub struct MatrixColumn {
     pub techniques: Vec<MatrixTechnique>,
 }
 
+/// One CSV record of a matrix: a technique or sub-technique under a tactic.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MatrixRecord {
+    /// The tactic's ATT&CK ID.
+    pub tactic_id: String,
+    /// The tactic's shortname.
+    pub tactic_shortname: String,
+    /// The tactic's name.
+    pub tactic_name: String,
+    /// The technique's ATT&CK ID.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// For a sub-technique, its parent's ID.
+    pub parent: Option<String>,
+}
+
 /// The matrix: JSON is the array of columns.
 #[derive(Debug, Clone, Serialize)]
 #[serde(transparent)]
@@ -267,6 +284,7 @@ impl Matrix {
 
 impl Report for Matrix {
     type Line = MatrixColumn;
+    type Record = MatrixRecord;
 
     fn title(&self) -> String {
         let mut s = format!(
@@ -296,33 +314,21 @@ impl Report for Matrix {
         self.columns.iter().collect()
     }
 
-    fn csv_headers() -> &'static [&'static str] {
-        &[
-            "tactic_id",
-            "tactic_shortname",
-            "tactic_name",
-            "id",
-            "name",
-            "parent",
-        ]
-    }
-
-    fn csv_records(&self) -> Vec<Vec<String>> {
+    fn records(&self) -> Vec<MatrixRecord> {
         let mut rows = Vec::new();
         for c in &self.columns {
-            let tactic = [
-                c.tactic.id.clone(),
-                c.tactic.shortname.clone(),
-                c.tactic.name.clone(),
-            ];
+            let record = |id: &str, name: &str, parent: Option<&str>| MatrixRecord {
+                tactic_id: c.tactic.id.clone(),
+                tactic_shortname: c.tactic.shortname.clone(),
+                tactic_name: c.tactic.name.clone(),
+                id: id.to_string(),
+                name: name.to_string(),
+                parent: parent.map(ToString::to_string),
+            };
             for t in &c.techniques {
-                let mut r = tactic.to_vec();
-                r.extend([t.id.clone(), t.name.clone(), String::new()]);
-                rows.push(r);
+                rows.push(record(&t.id, &t.name, None));
                 for s in &t.subtechniques {
-                    let mut r = tactic.to_vec();
-                    r.extend([s.id.clone(), s.name.clone(), t.id.clone()]);
-                    rows.push(r);
+                    rows.push(record(&s.id, &s.name, Some(&t.id)));
                 }
             }
         }

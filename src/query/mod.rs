@@ -1,17 +1,27 @@
 //! Pure functions from a [`KnowledgeBase`](crate::model::KnowledgeBase) to view structs.
 //!
-//! Views derive `Serialize`: their fields are the JSON contract. Each view also says how it
-//! looks as table cells (and CSV records), so the renderers stay generic.
+//! Views derive `Serialize`: their fields are the JSON contract. CSV records and the detail
+//! table are derived from that serialisation ([`flat`], [`layout`]); a list view also says
+//! which columns a human table shows, so the renderers stay generic.
 
+pub mod attribute;
+pub mod behaviour;
+pub mod compare;
 pub mod coverage;
 pub mod data;
 pub mod detects;
 pub mod diff;
+pub mod flat;
 pub mod layer;
+pub mod layout;
 pub mod list;
 pub mod map;
 pub mod matrix;
+pub mod next;
 pub mod object;
+pub mod resolve;
+#[cfg(test)]
+pub(crate) mod sample;
 pub mod search;
 pub mod selection;
 pub mod show;
@@ -24,7 +34,7 @@ pub mod upgrade;
 use serde::Serialize;
 
 /// `{id, name}`: a reference to another object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Ref {
     /// The ATT&CK ID.
     pub id: String,
@@ -51,7 +61,7 @@ impl Ref {
 }
 
 /// `{id, name}` where the ID may be missing (17.x data components have none).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OptRef {
     /// The ATT&CK ID, or null.
     pub id: Option<String>,
@@ -77,12 +87,6 @@ impl OptRef {
             Some(id) => format!("{id}  {}", self.name),
             None => self.name.clone(),
         }
-    }
-
-    /// The ID, else the name (for CSV cells).
-    #[must_use]
-    pub fn key(&self) -> String {
-        self.id.clone().unwrap_or_else(|| self.name.clone())
     }
 }
 
@@ -120,36 +124,41 @@ impl From<&str> for Cell {
 }
 
 /// A list view: rows of a table, CSV or Markdown, or elements of a JSON array.
-pub trait TableRow: Serialize {
+///
+/// The row struct is the one definition of its fields: JSON is its serialisation and the CSV
+/// record is that serialisation flattened ([`flat::record`]; `Default` gives the columns of an
+/// empty list). The human table shows the columns `headers` and `cells` choose.
+pub trait TableRow: Serialize + Default {
     /// Column headings of the human table.
-    fn headers() -> &'static [&'static str];
-    /// Cells of the human table (Markdown uses them too).
+    fn headers() -> Vec<&'static str>;
+    /// Cells of the human table (Markdown and HTML use them too).
     fn cells(&self) -> Vec<Cell>;
-    /// Column names of the CSV form: the JSON field names.
-    fn csv_headers() -> &'static [&'static str];
-    /// The CSV record: list fields joined with `;`, absent values empty.
-    fn csv_record(&self) -> Vec<String>;
 }
 
 /// A section of a detail view: a heading and its lines.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
+    /// The JSON field it shows (`techniques`).
+    pub key: String,
     /// The heading.
-    pub title: &'static str,
+    pub title: String,
     /// The lines (a paragraph is one long line, wrapped by the renderer).
     pub lines: Vec<Cell>,
 }
 
 /// A single-object view.
+///
+/// Declaring one: a struct deriving `Serialize` whose fields are the JSON contract (an object
+/// of the knowledge base starts with `#[serde(flatten)] header: object::Header`), and
+/// `impl DetailView for MyView {}`. The CSV record and the detail table (title, labelled rows,
+/// sections) are derived from the serialisation by the rules of [`layout`]; override
+/// [`DetailView::adjust`] only for what field names and values cannot say.
 pub trait DetailView: Serialize {
-    /// The heading: `T1059 Command and Scripting Interpreter`.
-    fn title(&self) -> String;
-    /// Label / value pairs shown first. The CSV form uses the JSON field names instead.
-    fn fields(&self) -> Vec<(&'static str, Cell)>;
-    /// Longer sections shown after the fields.
-    fn sections(&self) -> Vec<Section>;
-    /// CSV: (JSON field name, value) pairs; lists joined with `;`.
-    fn csv_fields(&self) -> Vec<(&'static str, String)>;
+    /// Changes the table derived from the serialisation (a title other than `ID Name`, a
+    /// section whose lines say more than the derived ones). By default nothing.
+    fn adjust(&self, detail: &mut layout::Detail) {
+        let _ = detail;
+    }
 }
 
 /// Owned copies of model strings, for views.
@@ -229,6 +238,8 @@ pub enum Block {
 pub trait Report: Serialize {
     /// What one JSON Lines record holds.
     type Line: Serialize;
+    /// What one CSV record holds; its columns are its fields ([`flat::record`]).
+    type Record: Serialize + Default;
     /// The title.
     fn title(&self) -> String;
     /// The blocks shown in a table, Markdown or HTML.
@@ -239,19 +250,11 @@ pub trait Report: Serialize {
     }
     /// The JSON Lines records.
     fn json_lines(&self) -> Vec<&Self::Line>;
-    /// CSV column names.
-    fn csv_headers() -> &'static [&'static str];
-    /// CSV records.
-    fn csv_records(&self) -> Vec<Vec<String>>;
+    /// The CSV records.
+    fn records(&self) -> Vec<Self::Record>;
 }
 
-/// Joins a list for a CSV cell.
-#[must_use]
-pub fn join(items: &[String]) -> String {
-    items.join(";")
-}
-
-/// Formats an optional value for a CSV cell.
+/// Formats an optional value for a table cell.
 #[must_use]
 pub fn opt(v: Option<&str>) -> String {
     v.unwrap_or_default().to_string()

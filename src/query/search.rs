@@ -26,9 +26,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::list::Row;
 use super::tactic::TechniqueFilter;
-use super::technique::{ROW_CSV_HEADERS, TechniqueRow};
-use super::{Cell, Ref, TableRow, status_note};
+use super::technique::TechniqueRow;
+use super::{Cell, Ref, TableRow};
 use crate::model::search_index::{Field, Index};
 use crate::model::{Kind, KnowledgeBase, Node, Str, Technique, Visibility, cmp_ids, text};
 
@@ -559,7 +560,7 @@ fn snippet_of(plain: &str, query: &Query) -> (String, Vec<(usize, usize)>) {
 // ---------------------------------------------------------------------------------------
 
 /// One search hit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SearchHit {
     /// The technique.
     #[serde(flatten)]
@@ -1061,7 +1062,7 @@ pub fn search(kb: &KnowledgeBase, query: &Query, opts: &SearchOptions) -> Vec<Se
 // ---------------------------------------------------------------------------------------
 
 /// The group, software or campaign a procedure example describes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SourceRef {
     /// Its ATT&CK ID.
     pub id: String,
@@ -1073,7 +1074,7 @@ pub struct SourceRef {
 }
 
 /// One procedure example found by `search --type procedure`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ProcedureHit {
     /// Who the example is about.
     pub source: SourceRef,
@@ -1336,13 +1337,13 @@ pub fn search_procedures(
 // Every other kind.
 // ---------------------------------------------------------------------------------------
 
-/// One search hit over any object kind (`search --type` other than `technique`).
-#[derive(Debug, Clone, Serialize)]
-pub struct ObjectHit {
-    /// ATT&CK ID (null for 17.x data components).
-    pub id: Option<String>,
-    /// Name.
-    pub name: String,
+/// One search hit over any object kind (`search --type` other than `technique`): the common
+/// row fields (`id` is null for 17.x data components) around the hit's own.
+pub type ObjectHit = Row<ObjectHitFields, Option<String>>;
+
+/// What a hit over any object kind says besides the common row fields.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ObjectHitFields {
     /// Object type (`technique`, `group`, `software`, …).
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -1353,10 +1354,6 @@ pub struct ObjectHit {
     pub matched_in: Vec<&'static str>,
     /// One line of the description around the first match.
     pub snippet: String,
-    /// Revoked (shown only with `--include-revoked`).
-    pub revoked: bool,
-    /// Deprecated (shown only with `--include-deprecated`).
-    pub deprecated: bool,
     /// Byte ranges of matches inside `snippet`, for highlighting.
     #[serde(skip)]
     pub snippet_marks: Vec<(usize, usize)>,
@@ -1364,16 +1361,18 @@ pub struct ObjectHit {
 
 impl ObjectHit {
     fn from_technique(h: SearchHit) -> ObjectHit {
-        ObjectHit {
+        Row {
             id: Some(h.row.id),
             name: h.row.name,
-            kind: Kind::Technique.name(),
-            score: h.score,
-            matched_in: h.matched_in,
-            snippet: h.snippet,
+            fields: ObjectHitFields {
+                kind: Kind::Technique.name(),
+                score: h.score,
+                matched_in: h.matched_in,
+                snippet: h.snippet,
+                snippet_marks: h.snippet_marks,
+            },
             revoked: h.row.revoked,
             deprecated: h.row.deprecated,
-            snippet_marks: h.snippet_marks,
         }
     }
 }
@@ -1532,17 +1531,16 @@ fn search_kind(
         }
         hits.push((
             s,
-            ObjectHit {
-                id: (!meta.id.is_empty()).then(|| meta.id.to_string()),
-                name: meta.name.to_string(),
-                kind: kind.name(),
-                score: rounded(s),
-                matched_in,
-                snippet,
-                revoked: meta.revoked,
-                deprecated: meta.deprecated,
-                snippet_marks,
-            },
+            ObjectHit::of(
+                meta,
+                ObjectHitFields {
+                    kind: kind.name(),
+                    score: rounded(s),
+                    matched_in,
+                    snippet,
+                    snippet_marks,
+                },
+            ),
         ));
     }
     hits
@@ -1553,66 +1551,34 @@ fn search_kind(
 // ---------------------------------------------------------------------------------------
 
 impl TableRow for ObjectHit {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "Name", "Type", "Snippet"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "Name", "Type", "Snippet"]
     }
 
     fn cells(&self) -> Vec<Cell> {
         vec![
             self.id.as_deref().unwrap_or_default().into(),
+            self.name_with_status(),
+            self.fields.kind.into(),
             Cell {
-                text: self.name.clone(),
-                note: status_note(self.revoked, self.deprecated),
+                text: self.fields.snippet.clone(),
+                marks: self.fields.snippet_marks.clone(),
                 ..Cell::default()
             },
-            self.kind.into(),
-            Cell {
-                text: self.snippet.clone(),
-                marks: self.snippet_marks.clone(),
-                ..Cell::default()
-            },
-        ]
-    }
-
-    fn csv_headers() -> &'static [&'static str] {
-        &[
-            "id",
-            "name",
-            "type",
-            "score",
-            "matched_in",
-            "snippet",
-            "revoked",
-            "deprecated",
-        ]
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        vec![
-            self.id.clone().unwrap_or_default(),
-            self.name.clone(),
-            self.kind.to_string(),
-            self.score.to_string(),
-            self.matched_in.join(";"),
-            self.snippet.clone(),
-            self.revoked.to_string(),
-            self.deprecated.to_string(),
         ]
     }
 }
 
 impl TableRow for SearchHit {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "Name", "Tactics", "Snippet"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "Name", "Tactics", "Snippet"]
     }
 
     fn cells(&self) -> Vec<Cell> {
-        let mut name = self.row.name_cell();
-        name.indent = 0;
         vec![
-            self.row.id_cell(),
-            name,
-            self.row.tactics.join(", ").into(),
+            self.row.id.as_str().into(),
+            self.row.name_with_status(),
+            self.row.fields.tactics.join(", ").into(),
             Cell {
                 text: self.snippet.clone(),
                 marks: self.snippet_marks.clone(),
@@ -1620,41 +1586,16 @@ impl TableRow for SearchHit {
             },
         ]
     }
-
-    fn csv_headers() -> &'static [&'static str] {
-        const H: [&str; 11] = [
-            ROW_CSV_HEADERS[0],
-            ROW_CSV_HEADERS[1],
-            ROW_CSV_HEADERS[2],
-            ROW_CSV_HEADERS[3],
-            ROW_CSV_HEADERS[4],
-            ROW_CSV_HEADERS[5],
-            ROW_CSV_HEADERS[6],
-            ROW_CSV_HEADERS[7],
-            "score",
-            "matched_in",
-            "snippet",
-        ];
-        &H
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        let mut r = self.row.csv_base();
-        r.push(self.score.to_string());
-        r.push(self.matched_in.join(";"));
-        r.push(self.snippet.clone());
-        r
-    }
 }
 
 impl TableRow for ProcedureHit {
-    fn headers() -> &'static [&'static str] {
-        &["Technique", "Source", "Type", "Snippet"]
+    fn headers() -> Vec<&'static str> {
+        vec!["Technique", "Source", "Type", "Snippet"]
     }
 
     fn cells(&self) -> Vec<Cell> {
         vec![
-            self.technique.line().replace("  ", " ").into(),
+            format!("{} {}", self.technique.id, self.technique.name).into(),
             format!("{} {}", self.source.id, self.source.name).into(),
             self.source.kind.into(),
             Cell {
@@ -1662,32 +1603,6 @@ impl TableRow for ProcedureHit {
                 marks: self.snippet_marks.clone(),
                 ..Cell::default()
             },
-        ]
-    }
-
-    fn csv_headers() -> &'static [&'static str] {
-        &[
-            "source_id",
-            "source_name",
-            "source_type",
-            "technique_id",
-            "technique_name",
-            "score",
-            "matched_in",
-            "snippet",
-        ]
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        vec![
-            self.source.id.clone(),
-            self.source.name.clone(),
-            self.source.kind.to_string(),
-            self.technique.id.clone(),
-            self.technique.name.clone(),
-            self.score.to_string(),
-            self.matched_in.join(";"),
-            self.snippet.clone(),
         ]
     }
 }

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
+use super::resolve::resolve;
 use super::search::{Query, SearchOptions, search};
-use super::show::resolve;
 use super::tactic::TechniqueFilter;
 use crate::error::Error;
 use crate::model::{Kind, KnowledgeBase, Node, Rel, cmp_ids};
@@ -278,4 +278,123 @@ pub fn select(
         })
         .collect();
     Ok(sel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::sample;
+
+    fn id_of(kb: &KnowledgeBase, i: u32) -> &str {
+        &kb.techniques[i as usize].meta.id
+    }
+
+    #[test]
+    fn ids_resolve_to_active_techniques_and_say_what_became_of_the_rest() {
+        let kb = sample::v2();
+        let r = resolve_ids(
+            kb,
+            ["t1059.001", "T1086", "T1064", "T9999", "T1059.001", "T1168"],
+        );
+        let ids: Vec<&str> = r.techniques.iter().map(|&i| id_of(kb, i)).collect();
+        assert_eq!(
+            ids,
+            ["T1053", "T1059.001"],
+            "revoked IDs count as their replacement"
+        );
+        assert_eq!(
+            r.report,
+            InputReport {
+                ids_read: 5,
+                unknown: vec!["T9999".into()],
+                revoked: vec![
+                    RevokedId {
+                        id: "T1086".into(),
+                        replaced_by: Some("T1059.001".into()),
+                    },
+                    RevokedId {
+                        id: "T1168".into(),
+                        replaced_by: Some("T1053".into()),
+                    },
+                ],
+                deprecated: vec!["T1064".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn objects_are_found_by_name_and_revoked_ones_followed() {
+        let kb = sample::v2();
+        let f = find_object(kb, "Paper Kite", None, &[Kind::Group]).unwrap();
+        assert_eq!(kb.meta(f.node).id, "G0902");
+        assert_eq!(f.label, "group G0902 Tin Lantern");
+        assert!(
+            f.notes.iter().any(|n| n.contains("G0901 is revoked")),
+            "{:?}",
+            f.notes
+        );
+        let e = find_object(kb, "G0902", None, &[Kind::Mitigation]).unwrap_err();
+        assert!(e.to_string().contains("not a mitigation"), "{e}");
+        let e = find_object(kb, "G0902", None, &[Kind::Software, Kind::Mitigation]).unwrap_err();
+        assert!(
+            e.to_string().contains("not a software or mitigation"),
+            "{e}"
+        );
+        let m = find_object(kb, "M1902", Some(Kind::Mitigation), &[Kind::Mitigation]).unwrap();
+        let used: Vec<&str> = techniques_of(kb, m.node)
+            .iter()
+            .map(|&i| id_of(kb, i))
+            .collect();
+        assert_eq!(used, ["T1053", "T1053.003", "T1543.002"]);
+    }
+
+    #[test]
+    fn a_selection_unites_its_sources_and_remembers_which_named_each() {
+        let kb = sample::v2();
+        let sel = select(
+            kb,
+            &[
+                Selector::Group("G0903".into()),
+                Selector::Ids {
+                    label: "ids.txt".into(),
+                    ids: vec!["T1497".into(), "T1082".into(), "T9999".into()],
+                },
+                Selector::Search("interpreter".into()),
+            ],
+            &TechniqueFilter::default(),
+        )
+        .unwrap();
+        assert_eq!(sel.sources[0], "group G0903 Ember Weave");
+        assert_eq!(sel.sources[1], "ids.txt");
+        assert_eq!(sel.sources[2], "search \"interpreter\"");
+        let got: Vec<(&str, Vec<usize>)> = sel
+            .techniques
+            .iter()
+            .map(|s| (id_of(kb, s.index), s.by.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("T1027", vec![0]),
+                ("T1059", vec![2]),
+                ("T1059.001", vec![2]),
+                ("T1059.004", vec![0, 2]),
+                ("T1082", vec![1]),
+                ("T1497", vec![0, 1]),
+            ]
+        );
+        assert_eq!(sel.input.unknown, ["T9999"]);
+
+        let linux = TechniqueFilter {
+            platforms: vec!["Linux".into()],
+            ..TechniqueFilter::default()
+        };
+        let sel = select(kb, &[Selector::Group("G0902".into())], &linux).unwrap();
+        let ids: Vec<&str> = sel.techniques.iter().map(|s| id_of(kb, s.index)).collect();
+        assert_eq!(
+            ids,
+            ["T1053.003", "T1082", "T1543.002"],
+            "T1059.001 is Windows only"
+        );
+    }
 }

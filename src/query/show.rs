@@ -1,290 +1,77 @@
-//! `attck show <ID | name | alias>`: finds any object in one or more knowledge bases and builds
-//! its detail view.
-//!
-//! An ATT&CK ID wins over a name. Some IDs name several objects (224 deprecated enterprise
-//! mitigations reuse technique IDs): active objects are preferred and the others are reported
-//! as notes. Names and aliases match case-insensitively; a name beats an alias and an active
-//! object beats an inactive one, and when that still leaves several objects the lookup is
-//! ambiguous and lists them.
+//! `attck show <ID | name | alias>`: finds any object in one or more knowledge bases (see
+//! [`resolve`]) and builds its detail view.
 
 use serde::Serialize;
 
-use super::object::domain_names;
+use super::DetailView;
+use super::layout::Detail;
 use super::object::{
     AnalyticDetail, AssetDetail, CampaignDetail, DataComponentDetail, DataSourceDetail,
-    DetectionStrategyDetail, GroupDetail, Header, MatrixDetail, MitigationDetail, SoftwareDetail,
-    TacticDetail,
+    DetectionStrategyDetail, GroupDetail, MatrixDetail, MitigationDetail, SoftwareDetail,
+    TacticDetail, domain_names,
 };
+use super::resolve::resolve;
 use super::technique::{TechniqueDetail, technique_at};
-use super::{Cell, DetailView, Section, status_note, suggest};
 use crate::error::Error;
-use crate::model::{Domain, Kind, KnowledgeBase, Node, TechniqueId, Visibility, cmp_ids};
+use crate::model::{Domain, Kind, KnowledgeBase, Node, Visibility};
 
-/// The detail view of any object (JSON: the object's own view; its `type` field says which).
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-#[allow(missing_docs)] // one variant per view type
-pub enum ShowView {
-    Technique(TechniqueDetail),
-    Tactic(TacticDetail),
-    Group(GroupDetail),
-    Software(SoftwareDetail),
-    Campaign(CampaignDetail),
-    Mitigation(MitigationDetail),
-    DataSource(DataSourceDetail),
-    DataComponent(DataComponentDetail),
-    DetectionStrategy(DetectionStrategyDetail),
-    Analytic(AnalyticDetail),
-    Asset(AssetDetail),
-    Matrix(MatrixDetail),
-}
-
-macro_rules! each_view {
-    ($self:expr, $v:ident => $e:expr) => {
-        match $self {
-            ShowView::Technique($v) => $e,
-            ShowView::Tactic($v) => $e,
-            ShowView::Group($v) => $e,
-            ShowView::Software($v) => $e,
-            ShowView::Campaign($v) => $e,
-            ShowView::Mitigation($v) => $e,
-            ShowView::DataSource($v) => $e,
-            ShowView::DataComponent($v) => $e,
-            ShowView::DetectionStrategy($v) => $e,
-            ShowView::Analytic($v) => $e,
-            ShowView::Asset($v) => $e,
-            ShowView::Matrix($v) => $e,
+/// Declares [`ShowView`] from one line per kind, `Kind => ViewType: constructor`: the enum,
+/// the dispatch from a node to its view, and the delegation of the view traits. The match
+/// over [`Kind`] is exhaustive, so a new kind does not build until it has its line here.
+macro_rules! show_views {
+    ($($kind:ident => $view:ident: |$kb:ident, $i:ident, $vis:ident| $new:expr,)*) => {
+        /// The detail view of any object (JSON: the object's own view; its `type` field says
+        /// which).
+        #[derive(Debug, Clone, Serialize)]
+        #[serde(untagged)]
+        #[allow(missing_docs)] // one variant per kind
+        pub enum ShowView {
+            $($kind($view),)*
         }
-    };
-}
 
-impl DetailView for ShowView {
-    fn title(&self) -> String {
-        each_view!(self, v => v.title())
-    }
-    fn fields(&self) -> Vec<(&'static str, Cell)> {
-        each_view!(self, v => v.fields())
-    }
-    fn sections(&self) -> Vec<Section> {
-        each_view!(self, v => v.sections())
-    }
-    fn csv_fields(&self) -> Vec<(&'static str, String)> {
-        each_view!(self, v => v.csv_fields())
-    }
-}
-
-impl ShowView {
-    /// The common header (every view but the technique's, which predates it).
-    pub fn header_mut(&mut self) -> Option<&mut Header> {
-        match self {
-            ShowView::Technique(_) => None,
-            ShowView::Tactic(v) => Some(&mut v.header),
-            ShowView::Group(v) => Some(&mut v.header),
-            ShowView::Software(v) => Some(&mut v.header),
-            ShowView::Campaign(v) => Some(&mut v.header),
-            ShowView::Mitigation(v) => Some(&mut v.header),
-            ShowView::DataSource(v) => Some(&mut v.header),
-            ShowView::DataComponent(v) => Some(&mut v.header),
-            ShowView::DetectionStrategy(v) => Some(&mut v.header),
-            ShowView::Analytic(v) => Some(&mut v.header),
-            ShowView::Asset(v) => Some(&mut v.header),
-            ShowView::Matrix(v) => Some(&mut v.header),
-        }
-    }
-}
-
-/// The detail view of one object.
-#[must_use]
-pub fn view(kb: &KnowledgeBase, n: Node, vis: Visibility, verbose: bool) -> ShowView {
-    let i = n.index;
-    match n.kind {
-        Kind::Technique => {
-            let mut v = technique_at(kb, i, vis);
-            v.verbose = verbose;
-            ShowView::Technique(v)
-        }
-        Kind::Tactic => ShowView::Tactic(TacticDetail::new(kb, i, vis)),
-        Kind::Group => {
-            let mut v = GroupDetail::new(kb, i);
-            v.verbose = verbose;
-            ShowView::Group(v)
-        }
-        Kind::Software => {
-            let mut v = SoftwareDetail::new(kb, i);
-            v.verbose = verbose;
-            ShowView::Software(v)
-        }
-        Kind::Campaign => {
-            let mut v = CampaignDetail::new(kb, i);
-            v.verbose = verbose;
-            ShowView::Campaign(v)
-        }
-        Kind::Mitigation => ShowView::Mitigation(MitigationDetail::new(kb, i)),
-        Kind::DataSource => ShowView::DataSource(DataSourceDetail::new(kb, i)),
-        Kind::DataComponent => ShowView::DataComponent(DataComponentDetail::new(kb, i)),
-        Kind::DetectionStrategy => ShowView::DetectionStrategy(DetectionStrategyDetail::new(kb, i)),
-        Kind::Analytic => ShowView::Analytic(AnalyticDetail::new(kb, i)),
-        Kind::Asset => ShowView::Asset(AssetDetail::new(kb, i)),
-        Kind::Matrix => ShowView::Matrix(MatrixDetail::new(kb, i)),
-    }
-}
-
-/// An object found in one of several knowledge bases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hit {
-    /// Index of the knowledge base in the slice searched.
-    pub kb: usize,
-    /// The object.
-    pub node: Node,
-}
-
-/// What a lookup found: the object to show, and notes for stderr.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    /// The object.
-    pub hit: Hit,
-    /// Every domain (short name) whose knowledge base holds the same object.
-    pub domains: Vec<String>,
-    /// Other objects the key also names ("T1033 also names …").
-    pub notes: Vec<String>,
-}
-
-fn describe(kbs: &[&KnowledgeBase], h: Hit) -> String {
-    let kb = &kbs[h.kb];
-    let m = kb.meta(h.node);
-    let mut s = if m.id.is_empty() {
-        format!("'{}' ({}", m.name, h.node.kind)
-    } else {
-        format!("{} '{}' ({}", m.id, m.name, h.node.kind)
-    };
-    if let Some(n) = status_note(m.revoked, m.deprecated) {
-        s.push_str(", ");
-        s.push_str(n);
-    }
-    if kbs.len() > 1 {
-        s.push_str(", ");
-        s.push_str(kb.domain.short_name());
-    }
-    s.push(')');
-    s
-}
-
-fn labels(kbs: &[&KnowledgeBase]) -> String {
-    kbs.iter()
-        .map(|kb| kb.label())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Finds the object `key` names: an ATT&CK ID, a name, an alias or a tactic shortname,
-/// optionally restricted to one kind.
-pub fn resolve(kbs: &[&KnowledgeBase], key: &str, kind: Option<Kind>) -> Result<Resolved, Error> {
-    let key = key.trim();
-    let wanted = |n: &Node| kind.is_none_or(|k| k == n.kind);
-    // Technique IDs may be written t1059/001.
-    let id_key = key
-        .parse::<TechniqueId>()
-        .map_or_else(|_| key.to_string(), |t| t.as_str().to_string());
-    let mut hits: Vec<Hit> = Vec::new();
-    for (i, kb) in kbs.iter().enumerate() {
-        hits.extend(
-            kb.nodes_with_id(&id_key)
-                .iter()
-                .filter(|n| wanted(n))
-                .map(|&node| Hit { kb: i, node }),
-        );
-    }
-    let active = |h: &Hit| kbs[h.kb].meta(h.node).is_active();
-    if !hits.is_empty() {
-        hits.sort_by_key(|h| (!active(h), h.kb));
-        return Ok(finish(kbs, key, hits[0], &hits));
-    }
-
-    // Names and aliases: best tier = (name before alias, active before inactive).
-    let mut named: Vec<(u8, Hit)> = Vec::new();
-    for (i, kb) in kbs.iter().enumerate() {
-        for h in kb.nodes_named(key).iter().filter(|h| wanted(&h.node)) {
-            let hit = Hit {
-                kb: i,
-                node: h.node,
-            };
-            let tier = u8::from(!active(&hit)) * 2 + u8::from(h.alias);
-            named.push((tier, hit));
-        }
-        if kind.is_none_or(|k| k == Kind::Tactic)
-            && let Some((t, _)) = kb.tactic(key)
-        {
-            named.push((
-                0,
-                Hit {
-                    kb: i,
-                    node: Node::new(Kind::Tactic, t),
-                },
-            ));
-        }
-    }
-    if let Some(best) = named.iter().map(|(t, _)| *t).min() {
-        let mut tier: Vec<Hit> = Vec::new();
-        for (t, h) in &named {
-            let stix = &kbs[h.kb].meta(h.node).stix_id;
-            if *t == best && !tier.iter().any(|o| &kbs[o.kb].meta(o.node).stix_id == stix) {
-                tier.push(*h);
+        impl DetailView for ShowView {
+            fn adjust(&self, detail: &mut Detail) {
+                match self {
+                    $(ShowView::$kind(v) => v.adjust(detail),)*
+                }
             }
         }
-        if tier.len() == 1 {
-            let all: Vec<Hit> = named.iter().map(|(_, h)| *h).collect();
-            return Ok(finish(kbs, key, tier[0], &all));
-        }
-        tier.sort_by(|a, b| {
-            cmp_ids(&kbs[a.kb].meta(a.node).id, &kbs[b.kb].meta(b.node).id).then(a.kb.cmp(&b.kb))
-        });
-        let list: Vec<String> = tier.iter().map(|&h| describe(kbs, h)).collect();
-        return Err(Error::NotFound(format!(
-            "'{key}' is ambiguous: it names {}; ask by ID",
-            list.join(", ")
-        )));
-    }
 
-    let suggestions = suggest::closest(key, kbs.iter().flat_map(|kb| kb.lookup_keys()), 3);
-    let what = kind.map_or("object", Kind::name);
-    Err(Error::NotFound(format!(
-        "no {what} '{key}' in {}{}",
-        labels(kbs),
-        suggest::did_you_mean(&suggestions)
-    )))
+        impl ShowView {
+            /// The common header.
+            pub fn header_mut(&mut self) -> &mut super::object::Header {
+                match self {
+                    $(ShowView::$kind(v) => &mut v.header,)*
+                }
+            }
+        }
+
+        /// The detail view of one object.
+        #[must_use]
+        pub fn view(kb: &KnowledgeBase, n: Node, vis: Visibility) -> ShowView {
+            match n.kind {
+                $(Kind::$kind => {
+                    let ($kb, $i, $vis) = (kb, n.index, vis);
+                    ShowView::$kind($new)
+                })*
+            }
+        }
+    };
 }
 
-fn finish(kbs: &[&KnowledgeBase], key: &str, chosen: Hit, all: &[Hit]) -> Resolved {
-    let stix = &kbs[chosen.kb].meta(chosen.node).stix_id;
-    let mut domains: Vec<String> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
-    for h in all {
-        let m = kbs[h.kb].meta(h.node);
-        if &m.stix_id == stix {
-            let d = kbs[h.kb].domain.short_name().to_string();
-            if !domains.contains(&d) {
-                domains.push(d);
-            }
-        } else if !seen.contains(&m.stix_id.as_str()) {
-            seen.push(&m.stix_id);
-            notes.push(describe(kbs, *h));
-        }
-    }
-    let notes = if notes.is_empty() {
-        Vec::new()
-    } else {
-        vec![format!(
-            "'{key}' also names {}; showing {}",
-            notes.join(", "),
-            describe(kbs, chosen)
-        )]
-    };
-    Resolved {
-        hit: chosen,
-        domains,
-        notes,
-    }
+show_views! {
+    Technique => TechniqueDetail: |kb, i, vis| technique_at(kb, i, vis),
+    Tactic => TacticDetail: |kb, i, vis| TacticDetail::new(kb, i, vis),
+    Group => GroupDetail: |kb, i, _vis| GroupDetail::new(kb, i),
+    Software => SoftwareDetail: |kb, i, _vis| SoftwareDetail::new(kb, i),
+    Campaign => CampaignDetail: |kb, i, _vis| CampaignDetail::new(kb, i),
+    Mitigation => MitigationDetail: |kb, i, _vis| MitigationDetail::new(kb, i),
+    DataSource => DataSourceDetail: |kb, i, _vis| DataSourceDetail::new(kb, i),
+    DataComponent => DataComponentDetail: |kb, i, _vis| DataComponentDetail::new(kb, i),
+    DetectionStrategy => DetectionStrategyDetail: |kb, i, _vis| DetectionStrategyDetail::new(kb, i),
+    Analytic => AnalyticDetail: |kb, i, _vis| AnalyticDetail::new(kb, i),
+    Asset => AssetDetail: |kb, i, _vis| AssetDetail::new(kb, i),
+    Matrix => MatrixDetail: |kb, i, _vis| MatrixDetail::new(kb, i),
 }
 
 /// Looks `key` up and builds the view; `domains` of the view include every loaded domain
@@ -294,18 +81,16 @@ pub fn show(
     key: &str,
     kind: Option<Kind>,
     vis: Visibility,
-    verbose: bool,
 ) -> Result<(ShowView, Vec<String>), Error> {
     let r = resolve(kbs, key, kind)?;
     let kb = &kbs[r.hit.kb];
-    let mut v = view(kb, r.hit.node, vis, verbose);
-    if let Some(h) = v.header_mut() {
-        let all = h
-            .domains
-            .iter()
-            .chain(&r.domains)
-            .filter_map(|d| Domain::from_any(d));
-        h.domains = domain_names(all.collect::<Vec<_>>());
-    }
+    let mut v = view(kb, r.hit.node, vis);
+    let h = v.header_mut();
+    let all = h
+        .domains
+        .iter()
+        .chain(&r.domains)
+        .filter_map(|d| Domain::from_any(d));
+    h.domains = domain_names(all.collect::<Vec<_>>());
     Ok((v, r.notes))
 }

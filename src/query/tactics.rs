@@ -6,7 +6,7 @@ use super::{Cell, TableRow};
 use crate::model::KnowledgeBase;
 
 /// One tactic with the number of active techniques and sub-techniques under it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct TacticRow {
     /// ATT&CK ID (`TA0002`).
     pub id: String,
@@ -51,8 +51,8 @@ pub fn tactics(kb: &KnowledgeBase) -> Vec<TacticRow> {
 }
 
 impl TableRow for TacticRow {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "Shortname", "Name", "Techniques", "Sub-techniques"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "Shortname", "Name", "Techniques", "Sub-techniques"]
     }
 
     fn cells(&self) -> Vec<Cell> {
@@ -62,28 +62,6 @@ impl TableRow for TacticRow {
             self.name.as_str().into(),
             self.technique_count.to_string().into(),
             self.subtechnique_count.to_string().into(),
-        ]
-    }
-
-    fn csv_headers() -> &'static [&'static str] {
-        &[
-            "id",
-            "shortname",
-            "name",
-            "description",
-            "technique_count",
-            "subtechnique_count",
-        ]
-    }
-
-    fn csv_record(&self) -> Vec<String> {
-        vec![
-            self.id.clone(),
-            self.shortname.clone(),
-            self.name.clone(),
-            self.description.clone(),
-            self.technique_count.to_string(),
-            self.subtechnique_count.to_string(),
         ]
     }
 }

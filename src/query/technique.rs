@@ -2,24 +2,19 @@
 
 use serde::Serialize;
 
-use super::object::{Extra, Procedure};
-use super::{Cell, DetailView, OptRef, Ref, Section, TableRow, join, opt, status_note, suggest};
+use super::layout::Detail;
+use super::list::Row;
+use super::object::{Header, Procedure, refs};
+use super::{Cell, DetailView, OptRef, Ref, TableRow, strings, suggest};
 use crate::error::Error;
-use crate::model::{
-    Kind, KnowledgeBase, Node, Rel, Technique, TechniqueId, Visibility, cmp_ids, text,
-};
+use crate::model::{Kind, KnowledgeBase, Node, Rel, Technique, TechniqueId, Visibility, cmp_ids};
 
 /// `attck technique <ID>`: everything about one technique.
 #[derive(Debug, Clone, Serialize)]
 pub struct TechniqueDetail {
-    /// ATT&CK ID (`T1059.001`).
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Domain: `enterprise`, `mobile` or `ics`.
-    pub domain: String,
-    /// ATT&CK version of the bundle (`18.1`), or null when unknown.
-    pub attack_version: Option<String>,
+    /// Common fields (`type` is always `technique`; see `is_subtechnique`).
+    #[serde(flatten)]
+    pub header: Header,
     /// True for sub-techniques.
     pub is_subtechnique: bool,
     /// The parent technique of a sub-technique.
@@ -30,25 +25,6 @@ pub struct TechniqueDetail {
     pub platforms: Vec<String>,
     /// Sub-techniques, sorted by ID.
     pub subtechniques: Vec<Ref>,
-    /// Description as published (Markdown).
-    pub description: String,
-    /// Page on attack.mitre.org.
-    pub url: Option<String>,
-    /// Creation time (RFC 3339).
-    pub created: Option<String>,
-    /// Last modification time (RFC 3339).
-    pub modified: Option<String>,
-    /// The object's own version.
-    pub version: Option<String>,
-    /// Replaced by another technique.
-    pub revoked: bool,
-    /// Withdrawn without replacement.
-    pub deprecated: bool,
-    /// The replacement of a revoked technique.
-    pub revoked_by: Option<Ref>,
-    /// Always `technique` (sub-techniques too; see `is_subtechnique`).
-    #[serde(rename = "type")]
-    pub kind: &'static str,
     /// Mitigations of the technique, sorted by ID.
     pub mitigations: Vec<Ref>,
     /// Groups that use the technique directly, sorted by ID.
@@ -68,9 +44,6 @@ pub struct TechniqueDetail {
     /// Procedure examples: how each group, software or campaign used it (the `uses`
     /// relationship descriptions), sorted by ID.
     pub procedures: Vec<Procedure>,
-    /// Show procedures (and the detection chain) in the table view.
-    #[serde(skip)]
-    pub verbose: bool,
 }
 
 fn to_ref(t: &Technique) -> Ref {
@@ -110,22 +83,13 @@ pub fn technique(
     Ok(technique_at(kb, i, vis))
 }
 
-fn sorted_refs(kb: &KnowledgeBase, kind: Kind, idx: &[u32]) -> Vec<Ref> {
-    let mut v: Vec<Ref> = idx
-        .iter()
-        .map(|&i| Ref::to(kb, Node::new(kind, i)))
-        .collect();
-    v.sort_by(|a, b| cmp_ids(&a.id, &b.id));
-    v.dedup();
-    v
-}
-
-/// The relationship fields of a technique's view (the rest left empty).
-fn relations(kb: &KnowledgeBase, i: u32) -> TechniqueDetail {
+/// The view of the technique at index `i` (any state), as `technique` would show it.
+#[must_use]
+pub fn technique_at(kb: &KnowledgeBase, i: u32, vis: Visibility) -> TechniqueDetail {
+    let t = &kb.techniques[i as usize];
     let n = Node::new(Kind::Technique, i);
-    let strategies = kb.sources(n, Rel::Detects, Kind::DetectionStrategy);
-    let components = &kb.techniques[i as usize].data_components;
-    let mut data_components: Vec<OptRef> = components
+    let mut data_components: Vec<OptRef> = t
+        .data_components
         .iter()
         .map(|&c| OptRef::to(kb, Node::new(Kind::DataComponent, c)))
         .collect();
@@ -154,256 +118,62 @@ fn relations(kb: &KnowledgeBase, i: u32) -> TechniqueDetail {
         .collect();
     procedures.sort_by(|a, b| cmp_ids(&a.id, &b.id));
     TechniqueDetail {
-        id: String::new(),
-        name: String::new(),
-        domain: String::new(),
-        attack_version: None,
-        is_subtechnique: false,
-        parent: None,
-        tactics: Vec::new(),
-        platforms: Vec::new(),
-        subtechniques: Vec::new(),
-        description: String::new(),
-        url: None,
-        created: None,
-        modified: None,
-        version: None,
-        revoked: false,
-        deprecated: false,
-        revoked_by: None,
-        kind: "technique",
-        mitigations: sorted_refs(
-            kb,
-            Kind::Mitigation,
-            &kb.sources(n, Rel::Mitigates, Kind::Mitigation),
-        ),
-        groups: sorted_refs(kb, Kind::Group, &kb.sources(n, Rel::Uses, Kind::Group)),
-        software: sorted_refs(
-            kb,
-            Kind::Software,
-            &kb.sources(n, Rel::Uses, Kind::Software),
-        ),
-        campaigns: sorted_refs(
-            kb,
-            Kind::Campaign,
-            &kb.sources(n, Rel::Uses, Kind::Campaign),
-        ),
-        detection_strategies: sorted_refs(kb, Kind::DetectionStrategy, &strategies),
-        data_components,
-        assets: sorted_refs(kb, Kind::Asset, &kb.targets(n, Rel::Targets, Kind::Asset)),
-        procedures,
-        verbose: false,
-    }
-}
-
-/// The view of the technique at index `i` (any state), as `technique` would show it.
-#[must_use]
-pub fn technique_at(kb: &KnowledgeBase, i: u32, vis: Visibility) -> TechniqueDetail {
-    let t = &kb.techniques[i as usize];
-    let subtechniques = t
-        .children
-        .iter()
-        .map(|&c| &kb.techniques[c as usize])
-        .filter(|c| vis.shows(&c.meta))
-        .map(to_ref)
-        .collect();
-    TechniqueDetail {
-        id: t.meta.id.to_string(),
-        name: t.meta.name.to_string(),
-        domain: kb.domain.short_name().to_string(),
-        attack_version: kb.attack_version.clone(),
+        header: Header::new(kb, n),
         is_subtechnique: t.is_subtechnique,
         parent: t.parent.map(|p| to_ref(&kb.techniques[p as usize])),
         tactics: tactic_names(kb, t),
-        platforms: crate::query::strings(&t.platforms),
-        subtechniques,
-        description: t.meta.description.to_string(),
-        url: t.meta.url.as_ref().map(ToString::to_string),
-        created: t.meta.created.as_ref().map(ToString::to_string),
-        modified: t.meta.modified.as_ref().map(ToString::to_string),
-        version: t.meta.version.as_ref().map(ToString::to_string),
-        revoked: t.meta.revoked,
-        deprecated: t.meta.deprecated,
-        revoked_by: if t.meta.revoked {
-            kb.replacement(t).map(to_ref)
-        } else {
-            None
-        },
-        kind: "technique",
-        ..relations(kb, i)
+        platforms: strings(&t.platforms),
+        subtechniques: t
+            .children
+            .iter()
+            .map(|&c| &kb.techniques[c as usize])
+            .filter(|c| vis.shows(&c.meta))
+            .map(to_ref)
+            .collect(),
+        mitigations: refs(
+            kb,
+            Kind::Mitigation,
+            kb.sources(n, Rel::Mitigates, Kind::Mitigation),
+        ),
+        groups: refs(kb, Kind::Group, kb.sources(n, Rel::Uses, Kind::Group)),
+        software: refs(kb, Kind::Software, kb.sources(n, Rel::Uses, Kind::Software)),
+        campaigns: refs(kb, Kind::Campaign, kb.sources(n, Rel::Uses, Kind::Campaign)),
+        detection_strategies: refs(
+            kb,
+            Kind::DetectionStrategy,
+            kb.sources(n, Rel::Detects, Kind::DetectionStrategy),
+        ),
+        data_components,
+        assets: refs(kb, Kind::Asset, kb.targets(n, Rel::Targets, Kind::Asset)),
+        procedures,
     }
 }
 
+/// The table says `sub-technique` as the type rather than in a row of its own, and lists the
+/// sub-techniques first, above the description.
 impl DetailView for TechniqueDetail {
-    fn title(&self) -> String {
-        let mut s = format!("{} {}", self.id, self.name);
-        if let Some(n) = status_note(self.revoked, self.deprecated) {
-            s.push_str(&format!(" [{}]", n.to_uppercase()));
+    fn adjust(&self, detail: &mut Detail) {
+        detail.remove("is_subtechnique");
+        if self.is_subtechnique
+            && let Some(t) = detail.field_mut("type")
+        {
+            *t = "sub-technique".into();
         }
-        s
-    }
-
-    fn fields(&self) -> Vec<(&'static str, Cell)> {
-        let mut f: Vec<(&'static str, Cell)> = vec![
-            ("ID", self.id.as_str().into()),
-            ("Name", self.name.as_str().into()),
-            (
-                "Type",
-                if self.is_subtechnique {
-                    "sub-technique"
-                } else {
-                    "technique"
-                }
-                .into(),
-            ),
-        ];
-        if self.revoked {
-            let by = self.revoked_by.as_ref().map_or_else(
-                || "revoked (no replacement named)".to_string(),
-                |r| format!("revoked, replaced by {} {}", r.id, r.name),
-            );
-            f.push(("Status", by.into()));
-        } else if self.deprecated {
-            f.push(("Status", "deprecated".into()));
+        if let Some(i) = detail
+            .sections
+            .iter()
+            .position(|s| s.key == "subtechniques")
+        {
+            let subs = detail.sections.remove(i);
+            detail.sections.insert(0, subs);
         }
-        if let Some(p) = &self.parent {
-            f.push(("Parent", format!("{} {}", p.id, p.name).into()));
-        }
-        f.push(("Tactics", self.tactics.join(", ").into()));
-        f.push(("Platforms", self.platforms.join(", ").into()));
-        f.push((
-            "Domain",
-            format!(
-                "{} {}",
-                self.domain,
-                self.attack_version
-                    .as_deref()
-                    .unwrap_or("(version unknown)")
-            )
-            .into(),
-        ));
-        if let Some(u) = &self.url {
-            f.push(("URL", u.as_str().into()));
-        }
-        f.push(("Version", opt(self.version.as_deref()).into()));
-        f.push(("Created", opt(self.created.as_deref()).into()));
-        f.push(("Modified", opt(self.modified.as_deref()).into()));
-        f
-    }
-
-    fn sections(&self) -> Vec<Section> {
-        let mut s = Vec::new();
-        if !self.subtechniques.is_empty() {
-            s.push(Section {
-                title: "Sub-techniques",
-                lines: self
-                    .subtechniques
-                    .iter()
-                    .map(|r| format!("{}  {}", r.id, r.name).into())
-                    .collect(),
-            });
-        }
-        s.push(Section {
-            title: "Description",
-            lines: vec![text::plain(&self.description).into()],
-        });
-        s.extend(self.relation_parts().sections);
-        s
-    }
-
-    fn csv_fields(&self) -> Vec<(&'static str, String)> {
-        let r = |r: &Option<Ref>| r.as_ref().map(|r| r.id.clone()).unwrap_or_default();
-        vec![
-            ("id", self.id.clone()),
-            ("name", self.name.clone()),
-            ("domain", self.domain.clone()),
-            ("attack_version", opt(self.attack_version.as_deref())),
-            ("is_subtechnique", self.is_subtechnique.to_string()),
-            ("parent", r(&self.parent)),
-            ("tactics", join(&self.tactics)),
-            ("platforms", join(&self.platforms)),
-            (
-                "subtechniques",
-                self.subtechniques
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-            ),
-            ("description", self.description.clone()),
-            ("url", opt(self.url.as_deref())),
-            ("created", opt(self.created.as_deref())),
-            ("modified", opt(self.modified.as_deref())),
-            ("version", opt(self.version.as_deref())),
-            ("revoked", self.revoked.to_string()),
-            ("deprecated", self.deprecated.to_string()),
-            ("revoked_by", r(&self.revoked_by)),
-        ]
-        .into_iter()
-        .chain(self.relation_parts().csv)
-        .collect()
     }
 }
 
-impl TechniqueDetail {
-    fn relation_parts(&self) -> Extra {
-        let mut e = Extra::default();
-        let list = |e: &mut Extra, title: &'static str, key: &'static str, refs: &[Ref]| {
-            if !refs.is_empty() {
-                e.sections.push(Section {
-                    title,
-                    lines: refs.iter().map(|r| r.line().into()).collect(),
-                });
-            }
-            e.csv.push((
-                key,
-                refs.iter()
-                    .map(|r| r.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-            ));
-        };
-        list(&mut e, "Mitigations", "mitigations", &self.mitigations);
-        list(&mut e, "Groups", "groups", &self.groups);
-        list(&mut e, "Software", "software", &self.software);
-        list(&mut e, "Campaigns", "campaigns", &self.campaigns);
-        list(
-            &mut e,
-            "Detection strategies",
-            "detection_strategies",
-            &self.detection_strategies,
-        );
-        if !self.data_components.is_empty() {
-            e.sections.push(Section {
-                title: "Data components",
-                lines: self
-                    .data_components
-                    .iter()
-                    .map(|r| r.line().into())
-                    .collect(),
-            });
-        }
-        e.csv.push((
-            "data_components",
-            self.data_components
-                .iter()
-                .map(OptRef::key)
-                .collect::<Vec<_>>()
-                .join(";"),
-        ));
-        list(&mut e, "Assets", "assets", &self.assets);
-        e.procedures(self.verbose, &self.procedures);
-        e
-    }
-}
-
-/// One technique in a list (`tactic`, and the base of a search hit).
-#[derive(Debug, Clone, Serialize)]
-pub struct TechniqueRow {
-    /// ATT&CK ID.
-    pub id: String,
-    /// Name.
-    pub name: String,
+/// A technique's own columns in a list (between the common `id`, `name` and `revoked`,
+/// `deprecated`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TechniqueFields {
     /// True for sub-techniques.
     pub is_subtechnique: bool,
     /// The parent's ATT&CK ID, for sub-techniques.
@@ -412,90 +182,204 @@ pub struct TechniqueRow {
     pub tactics: Vec<String>,
     /// Platforms.
     pub platforms: Vec<String>,
-    /// Revoked (shown only with `--include-revoked`).
-    pub revoked: bool,
-    /// Deprecated (shown only with `--include-deprecated`).
-    pub deprecated: bool,
 }
+
+/// One technique in a list (`tactic`, `list techniques`, and the base of a search hit).
+pub type TechniqueRow = Row<TechniqueFields>;
 
 impl TechniqueRow {
     /// The row for a technique.
     #[must_use]
     pub fn new(kb: &KnowledgeBase, t: &Technique) -> TechniqueRow {
-        TechniqueRow {
-            id: t.meta.id.to_string(),
-            name: t.meta.name.to_string(),
-            is_subtechnique: t.is_subtechnique,
-            parent: t
-                .parent
-                .map(|p| kb.techniques[p as usize].meta.id.clone())
-                .as_ref()
-                .map(ToString::to_string),
-            tactics: tactic_names(kb, t),
-            platforms: crate::query::strings(&t.platforms),
-            revoked: t.meta.revoked,
-            deprecated: t.meta.deprecated,
-        }
+        Row::of(
+            &t.meta,
+            TechniqueFields {
+                is_subtechnique: t.is_subtechnique,
+                parent: t
+                    .parent
+                    .map(|p| kb.techniques[p as usize].meta.id.to_string()),
+                tactics: tactic_names(kb, t),
+                platforms: strings(&t.platforms),
+            },
+        )
     }
 
-    pub(crate) fn id_cell(&self) -> Cell {
-        Cell::from(self.id.as_str())
-    }
-
+    /// The name, under its parent when it is a sub-technique.
     pub(crate) fn name_cell(&self) -> Cell {
         Cell {
-            text: self.name.clone(),
-            indent: u8::from(self.is_subtechnique),
-            note: status_note(self.revoked, self.deprecated),
-            ..Cell::default()
+            indent: u8::from(self.fields.is_subtechnique),
+            ..self.name_with_status()
         }
-    }
-
-    pub(crate) fn csv_base(&self) -> Vec<String> {
-        vec![
-            self.id.clone(),
-            self.name.clone(),
-            self.is_subtechnique.to_string(),
-            opt(self.parent.as_deref()),
-            join(&self.tactics),
-            join(&self.platforms),
-            self.revoked.to_string(),
-            self.deprecated.to_string(),
-        ]
     }
 }
 
-/// CSV columns of a technique row.
-pub const ROW_CSV_HEADERS: [&str; 8] = [
-    "id",
-    "name",
-    "is_subtechnique",
-    "parent",
-    "tactics",
-    "platforms",
-    "revoked",
-    "deprecated",
-];
-
 impl TableRow for TechniqueRow {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "Name", "Tactics", "Platforms"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "Name", "Tactics", "Platforms"]
     }
 
     fn cells(&self) -> Vec<Cell> {
         vec![
-            self.id_cell(),
+            self.id.as_str().into(),
             self.name_cell(),
-            self.tactics.join(", ").into(),
-            self.platforms.join(", ").into(),
+            self.fields.tactics.join(", ").into(),
+            self.fields.platforms.join(", ").into(),
         ]
     }
+}
 
-    fn csv_headers() -> &'static [&'static str] {
-        &ROW_CSV_HEADERS
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::flat;
+    use crate::query::layout;
+    use crate::query::sample::{self, ids};
+
+    fn view(kb: &KnowledgeBase, id: &str) -> TechniqueDetail {
+        technique(kb, &id.parse().unwrap(), Visibility::default()).unwrap()
     }
 
-    fn csv_record(&self) -> Vec<String> {
-        self.csv_base()
+    #[test]
+    fn a_technique_has_the_common_header_and_its_relations() {
+        let kb = sample::v2();
+        let t = view(kb, "T1059");
+        assert_eq!(t.header.id.as_deref(), Some("T1059"));
+        assert_eq!(t.header.kind, "technique");
+        assert_eq!(t.header.domain, "enterprise");
+        assert_eq!(t.header.domains, ["enterprise"]);
+        assert_eq!(t.header.attack_version.as_deref(), Some("2.0"));
+        assert_eq!(ids(&t.subtechniques), ["T1059.001", "T1059.004"]);
+        assert_eq!(t.tactics, ["execution"]);
+        assert_eq!(ids(&t.mitigations), ["M1901"]);
+        assert_eq!(ids(&t.detection_strategies), ["DET0901"]);
+        let dc: Vec<Option<&str>> = t.data_components.iter().map(|c| c.id.as_deref()).collect();
+        assert_eq!(dc, [Some("DC0901"), Some("DC0902")]);
+
+        let s = view(kb, "T1059.001");
+        assert!(s.is_subtechnique);
+        assert_eq!(s.parent.as_ref().map(|p| p.id.as_str()), Some("T1059"));
+        assert_eq!(ids(&s.groups), ["G0902"]);
+        assert_eq!(ids(&s.software), ["S0901"]);
+        assert_eq!(ids(&s.campaigns), ["C0901"]);
+        let users: Vec<(&str, &str)> = s
+            .procedures
+            .iter()
+            .map(|p| (p.id.as_str(), p.kind))
+            .collect();
+        assert_eq!(
+            users,
+            [
+                ("C0901", "campaign"),
+                ("G0902", "group"),
+                ("S0901", "software")
+            ]
+        );
+
+        let r = view(kb, "T1168");
+        assert!(r.header.revoked);
+        assert_eq!(
+            r.header.revoked_by.as_ref().map(|p| p.id.as_str()),
+            Some("T1053")
+        );
+    }
+
+    #[test]
+    fn unknown_ids_are_not_found_with_suggestions() {
+        let e = technique(
+            sample::v2(),
+            &"T1058".parse().unwrap(),
+            Visibility::default(),
+        )
+        .unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("no technique T1058"), "{msg}");
+        assert!(msg.contains("T1059"), "{msg}");
+    }
+
+    #[test]
+    fn the_table_says_sub_technique_and_lists_sub_techniques_first() {
+        let kb = sample::v2();
+        let d = layout::detail(&view(kb, "T1059.001"), false).unwrap();
+        let row = |k: &str| {
+            d.fields
+                .iter()
+                .find(|f| f.key == k)
+                .map(|f| f.value.text.clone())
+        };
+        assert_eq!(row("type").as_deref(), Some("sub-technique"));
+        assert_eq!(row("parent").as_deref(), Some("T1059 Scripted Launch"));
+        assert_eq!(row("is_subtechnique"), None);
+        assert_eq!(row("domain").as_deref(), Some("enterprise 2.0"));
+        let d = layout::detail(&view(kb, "T1059"), false).unwrap();
+        let keys: Vec<&str> = d.sections.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "subtechniques",
+                "description",
+                "mitigations",
+                "detection_strategies",
+                "data_components"
+            ]
+        );
+        let labels: Vec<&str> = d.fields.iter().map(|f| f.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "ID",
+                "Name",
+                "Type",
+                "Tactics",
+                "Platforms",
+                "Domain",
+                "URL",
+                "Version",
+                "Created",
+                "Modified"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_csv_record_has_the_header_first() {
+        let r = flat::record(&view(sample::v2(), "T1059.001")).unwrap();
+        let keys: Vec<&str> = r.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys[..5], ["id", "name", "type", "domain", "domains"]);
+        let cell = |k: &str| r.iter().find(|(key, _)| key == k).unwrap().1.as_str();
+        assert_eq!(cell("type"), "technique");
+        assert_eq!(cell("parent"), "T1059");
+        assert_eq!(cell("procedures"), "C0901;G0902;S0901");
+        assert_eq!(cell("revoked_by"), "");
+    }
+
+    #[test]
+    fn rows_share_the_base_and_indent_sub_techniques() {
+        let kb = sample::v2();
+        let t = kb.technique("T1543.002").unwrap();
+        let row = TechniqueRow::new(kb, t);
+        assert_eq!(row.id, "T1543.002");
+        assert_eq!(row.fields.parent.as_deref(), Some("T1543"));
+        assert_eq!(row.fields.tactics, ["persistence"]);
+        let cells = row.cells();
+        assert_eq!(cells.len(), TechniqueRow::headers().len());
+        assert_eq!(cells[1].indent, 1);
+        let keys: Vec<String> = flat::record(&row)
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "id",
+                "name",
+                "is_subtechnique",
+                "parent",
+                "tactics",
+                "platforms",
+                "revoked",
+                "deprecated"
+            ]
+        );
     }
 }

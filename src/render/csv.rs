@@ -1,9 +1,12 @@
-//! CSV (RFC 4180): a header row of JSON field names, lists joined with `;`.
+//! CSV (RFC 4180): a header row of JSON field names, then the views flattened by
+//! [`flat::record`] (lists joined with `;`, references as their IDs, null empty).
 
 use std::io::{self, Write};
 
 use super::sanitize;
-use crate::query::{DetailView, Report, TableRow};
+use serde::Serialize;
+
+use crate::query::{DetailView, Report, TableRow, flat};
 
 fn field(s: &str) -> String {
     let s = sanitize(s, true);
@@ -19,30 +22,37 @@ fn record(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
     writeln!(out, "{}", line.join(","))
 }
 
-pub(super) fn list<T: TableRow>(out: &mut dyn Write, rows: &[T]) -> io::Result<()> {
-    let h: Vec<String> = T::csv_headers().iter().map(ToString::to_string).collect();
-    record(out, &h)?;
-    for r in rows {
-        record(out, &r.csv_record())?;
+/// Writes records under a header row of their field names; `T::default()` names the columns
+/// when there are no records.
+fn records<T: Serialize + Default>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
+    let mut first = true;
+    for item in items {
+        let (keys, cells): (Vec<String>, Vec<String>) = flat::record(item)?.into_iter().unzip();
+        if std::mem::take(&mut first) {
+            record(out, &keys)?;
+        }
+        record(out, &cells)?;
+    }
+    if first {
+        let keys: Vec<String> = flat::record(&T::default())?
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        record(out, &keys)?;
     }
     Ok(())
+}
+
+pub(super) fn list<T: TableRow>(out: &mut dyn Write, rows: &[T]) -> io::Result<()> {
+    records(out, rows)
 }
 
 pub(super) fn report<R: Report>(out: &mut dyn Write, item: &R) -> io::Result<()> {
-    let h: Vec<String> = R::csv_headers().iter().map(ToString::to_string).collect();
-    record(out, &h)?;
-    for r in item.csv_records() {
-        record(out, &r)?;
-    }
-    Ok(())
+    records(out, &item.records())
 }
 
 pub(super) fn detail<T: DetailView>(out: &mut dyn Write, item: &T) -> io::Result<()> {
-    let (h, v): (Vec<String>, Vec<String>) = item
-        .csv_fields()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .unzip();
+    let (h, v): (Vec<String>, Vec<String>) = flat::record(item)?.into_iter().unzip();
     record(out, &h)?;
     record(out, &v)
 }

@@ -5,7 +5,8 @@
 use std::io::{self, Write};
 
 use super::sanitize;
-use crate::query::{Block, Cell, DetailView, Grid, Report, Shade, TableRow};
+use crate::query::layout::Detail;
+use crate::query::{Block, Cell, Grid, Report, Shade, TableRow};
 
 const STYLE: &str = r#"
 :root { --ink: #1f2328; --muted: #656d76; --line: #d0d7de; --head: #24364b;
@@ -199,20 +200,20 @@ fn grid(out: &mut dyn Write, g: &Grid) -> io::Result<()> {
 pub(super) fn list<T: TableRow>(out: &mut dyn Write, rows: &[T]) -> io::Result<()> {
     start(out, "attck")?;
     let cells: Vec<Vec<Cell>> = rows.iter().map(TableRow::cells).collect();
-    table(out, T::headers(), &cells)?;
+    table(out, &T::headers(), &cells)?;
     end(out)
 }
 
-pub(super) fn detail<T: DetailView>(out: &mut dyn Write, item: &T) -> io::Result<()> {
-    start(out, &item.title())?;
+pub(super) fn detail(out: &mut dyn Write, item: &Detail) -> io::Result<()> {
+    start(out, &item.title)?;
     let rows: Vec<Vec<Cell>> = item
-        .fields()
-        .into_iter()
-        .map(|(k, v)| vec![Cell::from(k), v])
+        .fields
+        .iter()
+        .map(|f| vec![Cell::from(f.label.as_str()), f.value.clone()])
         .collect();
     table(out, &["Field", "Value"], &rows)?;
-    for s in item.sections() {
-        writeln!(out, "<h2>{}</h2>", esc(s.title))?;
+    for s in &item.sections {
+        writeln!(out, "<h2>{}</h2>", esc(&s.title))?;
         for l in &s.lines {
             for para in sanitize(&l.text, true).split("\n\n") {
                 writeln!(out, "<p>{}</p>", esc(para.trim()))?;

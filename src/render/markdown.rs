@@ -3,7 +3,8 @@
 use std::io::{self, Write};
 
 use super::{bar, sanitize};
-use crate::query::{Block, Cell, DetailView, Grid, Report, Shade, TableRow};
+use crate::query::layout::Detail;
+use crate::query::{Block, Cell, Grid, Report, Shade, TableRow};
 
 fn escape(s: &str) -> String {
     sanitize(s, false).replace('|', "\\|")
@@ -38,15 +39,15 @@ pub(super) fn list<T: TableRow>(out: &mut dyn Write, rows: &[T]) -> io::Result<(
     Ok(())
 }
 
-pub(super) fn detail<T: DetailView>(out: &mut dyn Write, item: &T) -> io::Result<()> {
-    writeln!(out, "## {}", sanitize(&item.title(), false))?;
+pub(super) fn detail(out: &mut dyn Write, item: &Detail) -> io::Result<()> {
+    writeln!(out, "## {}", sanitize(&item.title, false))?;
     writeln!(out)?;
     row(out, &["Field".to_string(), "Value".to_string()])?;
     row(out, &["---".to_string(), "---".to_string()])?;
-    for (k, v) in item.fields() {
-        row(out, &[k.to_string(), cell(&v)])?;
+    for f in &item.fields {
+        row(out, &[f.label.clone(), cell(&f.value)])?;
     }
-    for s in item.sections() {
+    for s in &item.sections {
         writeln!(out)?;
         writeln!(out, "### {}", s.title)?;
         writeln!(out)?;

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::query::{DetailView, Report, TableRow};
+use crate::query::{DetailView, Report, TableRow, layout};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,6 +39,8 @@ pub struct Options {
     pub color: bool,
     /// Fit tables to this many columns; `None` never truncates or wraps.
     pub width: Option<usize>,
+    /// Show procedure examples in detail tables (`--procedures`, `-v`).
+    pub procedures: bool,
 }
 
 /// Writes a list view.
@@ -56,12 +58,12 @@ pub fn list<T: TableRow>(out: &mut dyn Write, rows: &[T], opts: &Options) -> io:
 /// Writes a single-object view.
 pub fn detail<T: DetailView>(out: &mut dyn Write, item: &T, opts: &Options) -> io::Result<()> {
     match opts.format {
-        Format::Table => table::detail(out, item, opts),
+        Format::Table => table::detail(out, &layout::detail(item, opts.procedures)?, opts),
         Format::Json => json::one(out, item),
         Format::Jsonl => json::one_line(out, item),
         Format::Csv => csv::detail(out, item),
-        Format::Markdown => markdown::detail(out, item),
-        Format::Html => html::detail(out, item),
+        Format::Markdown => markdown::detail(out, &layout::detail(item, opts.procedures)?),
+        Format::Html => html::detail(out, &layout::detail(item, opts.procedures)?),
     }
 }
 

@@ -7,7 +7,8 @@ use tabled::settings::peaker::PriorityMax;
 use tabled::settings::{Style, Width};
 
 use super::{Options, bar, sanitize};
-use crate::query::{Block, Cell, DetailView, Grid, Report, Shade, TableRow};
+use crate::query::layout::Detail;
+use crate::query::{Block, Cell, Grid, Report, Shade, TableRow};
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;33m";
@@ -122,19 +123,11 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-pub(super) fn detail<T: DetailView>(
-    out: &mut dyn Write,
-    item: &T,
-    opts: &Options,
-) -> io::Result<()> {
-    writeln!(
-        out,
-        "{}",
-        header(&sanitize(&item.title(), false), opts.color)
-    )?;
+pub(super) fn detail(out: &mut dyn Write, item: &Detail, opts: &Options) -> io::Result<()> {
+    writeln!(out, "{}", header(&sanitize(&item.title, false), opts.color))?;
     let mut b = Builder::default();
-    for (k, v) in item.fields() {
-        b.push_record([header(k, opts.color), cell(&v, opts.color)]);
+    for f in &item.fields {
+        b.push_record([header(&f.label, opts.color), cell(&f.value, opts.color)]);
     }
     let mut table = b.build();
     table.with(Style::blank());
@@ -146,9 +139,9 @@ pub(super) fn detail<T: DetailView>(
         );
     }
     writeln!(out, "{table}")?;
-    for s in item.sections() {
+    for s in &item.sections {
         writeln!(out)?;
-        writeln!(out, "{}", header(s.title, opts.color))?;
+        writeln!(out, "{}", header(&s.title, opts.color))?;
         for l in &s.lines {
             let text = sanitize(&l.text, true);
             let pad = "  ".repeat(1 + usize::from(l.indent));

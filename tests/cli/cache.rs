@@ -404,9 +404,8 @@ fn every_object_of_every_real_bundle_reads_back_identically() {
         for kind in Kind::ALL {
             assert_eq!(kb.count(kind), back.count(kind), "{file} {kind}");
             for n in kb.nodes(kind) {
-                let a = serde_json::to_string(&view(&kb, n, Visibility::default(), true)).unwrap();
-                let b =
-                    serde_json::to_string(&view(&back, n, Visibility::default(), true)).unwrap();
+                let a = serde_json::to_string(&view(&kb, n, Visibility::default())).unwrap();
+                let b = serde_json::to_string(&view(&back, n, Visibility::default())).unwrap();
                 assert_eq!(a, b, "{file} {n:?}");
             }
         }

@@ -17,6 +17,7 @@ pub struct Technique {
     pub id: String,
     pub name: String,
     pub domain: String,
+    pub domains: Vec<String>,
     pub attack_version: Option<String>,
     pub is_subtechnique: bool,
     pub parent: Option<Ref>,
@@ -215,4 +216,122 @@ pub struct CoverageInput {
 pub struct RevokedId {
     pub id: String,
     pub replaced_by: Option<String>,
+}
+
+/// `attck attribute -f json`: an array of these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Candidate {
+    pub rank: usize,
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub score: f64,
+    pub observed_share: f64,
+    pub profile_share: f64,
+    pub profile_size: usize,
+    pub matched: Vec<Matched>,
+    pub missing: Vec<Item>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Matched {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub weight: f64,
+    pub relation: String,
+    pub credit: f64,
+    pub via: Option<String>,
+}
+
+/// `attck next -f json`: an array of these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suggestion {
+    pub rank: usize,
+    pub id: String,
+    pub name: String,
+    pub tactics: Vec<String>,
+    pub score: f64,
+    pub used_by: usize,
+    pub neighbours: usize,
+    pub threshold: usize,
+    pub observed: usize,
+    pub actors_using: usize,
+    pub linked: Vec<Link>,
+    pub evidence: String,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub strength: f64,
+}
+
+/// `attck compare -f json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comparison {
+    pub domain: String,
+    pub attack_version: Option<String>,
+    pub sides: Vec<CompareSide>,
+    pub jaccard: f64,
+    pub pairs: Vec<ComparePair>,
+    pub shared: Vec<Ref>,
+    pub only: Vec<CompareOnly>,
+    pub partly_shared: Vec<ComparePartly>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CompareSide {
+    pub label: String,
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub techniques: usize,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ComparePair {
+    pub a: String,
+    pub b: String,
+    pub shared: usize,
+    pub union: usize,
+    pub jaccard: f64,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CompareOnly {
+    pub side: String,
+    pub techniques: Vec<Ref>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ComparePartly {
+    pub id: String,
+    pub name: String,
+    pub sides: Vec<String>,
 }

@@ -3,7 +3,8 @@
 //! These load each bundle once per test process through `real_kb`.
 
 use attck_explorer::model::{Kind, KnowledgeBase, Node, Rel, Visibility};
-use attck_explorer::query::show::{ShowView, resolve, show, view};
+use attck_explorer::query::resolve::resolve;
+use attck_explorer::query::show::{ShowView, show, view};
 use attck_explorer::query::{detects, list};
 
 use crate::common::real_kb;
@@ -171,7 +172,7 @@ fn technique_relationship_fields() {
     );
     assert_eq!(kb.sources(ps, Rel::Uses, Kind::Campaign).len(), 16);
     assert_eq!(kb.sources(ps, Rel::Uses, Kind::Software).len(), 112 + 12);
-    let ShowView::Technique(v) = view(&kb, ps, Visibility::default(), false) else {
+    let ShowView::Technique(v) = view(&kb, ps, Visibility::default()) else {
         panic!("T1059.001 is a technique");
     };
     assert_eq!(v.groups.len(), 83);
@@ -194,7 +195,7 @@ fn technique_relationship_fields() {
         16
     );
     // 17.1: data components detect techniques directly, and have no IDs.
-    let ShowView::Technique(v) = view(&kb, node(&kb, "T1059"), Visibility::default(), false) else {
+    let ShowView::Technique(v) = view(&kb, node(&kb, "T1059"), Visibility::default()) else {
         panic!()
     };
     assert!(v.detection_strategies.is_empty());
@@ -207,8 +208,7 @@ fn detection_chain_18() {
     let Some(kb) = real_kb("enterprise-attack-18.1.json") else {
         return;
     };
-    let ShowView::DetectionStrategy(d) =
-        view(&kb, node(&kb, "DET0516"), Visibility::default(), false)
+    let ShowView::DetectionStrategy(d) = view(&kb, node(&kb, "DET0516"), Visibility::default())
     else {
         panic!("DET0516 is a detection strategy")
     };
@@ -226,7 +226,7 @@ fn detection_chain_18() {
             .collect::<Vec<_>>(),
         ["AN1428", "AN1429", "AN1430", "AN1431", "AN1432"]
     );
-    let ShowView::Analytic(a) = view(&kb, node(&kb, "AN0001"), Visibility::default(), false) else {
+    let ShowView::Analytic(a) = view(&kb, node(&kb, "AN0001"), Visibility::default()) else {
         panic!("AN0001 is an analytic")
     };
     assert_eq!(a.platforms, ["IaaS"]);
@@ -283,22 +283,15 @@ fn colliding_ids_are_type_aware() {
         .count();
     assert_eq!(shared, 224);
     let kbs = [&*kb];
-    let (v, notes) = show(&kbs, "T1033", None, Visibility::default(), false).unwrap();
+    let (v, notes) = show(&kbs, "T1033", None, Visibility::default()).unwrap();
     assert!(matches!(v, ShowView::Technique(_)));
     assert_eq!(notes.len(), 1);
     assert!(notes[0].contains("mitigation, deprecated"), "{notes:?}");
-    let (v, _) = show(
-        &kbs,
-        "T1033",
-        Some(Kind::Mitigation),
-        Visibility::default(),
-        false,
-    )
-    .unwrap();
+    let (v, _) = show(&kbs, "T1033", Some(Kind::Mitigation), Visibility::default()).unwrap();
     let ShowView::Mitigation(m) = v else { panic!() };
     assert!(m.header.deprecated);
     // Names: an exact name beats an alias, else ambiguity lists the candidates.
-    let e = show(&kbs, "Carbanak", None, Visibility::default(), false).unwrap_err();
+    let e = show(&kbs, "Carbanak", None, Visibility::default()).unwrap_err();
     let msg = e.to_string();
     assert!(msg.contains("G0008") && msg.contains("S0030"), "{msg}");
     assert_eq!(kb.meta(node(&kb, "Mimikatz")).id, "S0002");
@@ -355,7 +348,7 @@ fn every_object_of_every_bundle_shows_and_is_found_by_its_id() {
         let kbs: &[&attck_explorer::model::KnowledgeBase] = &[&*kb];
         for kind in Kind::ALL {
             for n in kb.nodes(kind) {
-                let v = view(&kb, n, Visibility::default(), true);
+                let v = view(&kb, n, Visibility::default());
                 let json = serde_json::to_value(&v).expect("views serialise");
                 assert_eq!(json["type"], kind.name(), "{file} {n:?}");
                 let id = &kb.meta(n).id;
@@ -396,7 +389,7 @@ fn technique_list_filters_combine() {
     );
     for r in &rows {
         assert!(used.contains(&r.id));
-        assert!(r.tactics.iter().any(|t| t == "persistence"));
-        assert!(r.platforms.iter().any(|p| p == "Windows"));
+        assert!(r.fields.tactics.iter().any(|t| t == "persistence"));
+        assert!(r.fields.platforms.iter().any(|p| p == "Windows"));
     }
 }

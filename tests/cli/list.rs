@@ -86,23 +86,107 @@ fn rows_carry_the_key_fields() {
     assert_eq!(v[0]["analytics"], serde_json::json!(["AN0901", "AN0902"]));
 }
 
+/// The first field of every CSV record (quoted fields may hold commas and line breaks).
+fn csv_first_column(csv: &str) -> Vec<String> {
+    let (mut out, mut field, mut quoted, mut first) = (Vec::new(), String::new(), false, true);
+    for c in csv.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted && first => {
+                out.push(std::mem::take(&mut field));
+                first = false;
+            }
+            '\n' if !quoted => {
+                if first {
+                    out.push(std::mem::take(&mut field));
+                }
+                field.clear();
+                first = true;
+            }
+            c if first => field.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every format lists exactly the active objects of the sample (README of `data/sample`), in
+/// order: the same IDs in the table, JSON, JSON Lines, CSV and Markdown.
 #[test]
 fn every_format_renders_every_type() {
-    for kind in [
-        "techniques",
-        "tactics",
-        "groups",
-        "software",
-        "mitigations",
-        "campaigns",
-        "data-components",
-        "detection-strategies",
-        "analytics",
+    for (kind, want) in [
+        (
+            "techniques",
+            &[
+                "T1027",
+                "T1053",
+                "T1053.003",
+                "T1059",
+                "T1059.001",
+                "T1059.004",
+                "T1082",
+                "T1497",
+                "T1543",
+                "T1543.002",
+                "T1595",
+                "T1652",
+            ][..],
+        ),
+        (
+            "tactics",
+            &["TA0043", "TA0002", "TA0003", "TA0005", "TA0007"],
+        ),
+        ("groups", &["G0902", "G0903", "G0904"]),
+        ("software", &["S0901", "S0902", "S0903", "S0904"]),
+        ("mitigations", &["M1901", "M1902"]),
+        ("campaigns", &["C0901", "C0902", "C0903"]),
+        ("data-components", &["DC0901", "DC0902", "DC0903"]),
+        ("detection-strategies", &["DET0901", "DET0902", "DET0903"]),
+        ("analytics", &["AN0901", "AN0902", "AN0903", "AN0904"]),
     ] {
         for f in ["table", "json", "jsonl", "csv", "markdown"] {
             let r = sample(&["list", kind, "-f", f]);
             assert_eq!(r.code, 0, "{kind} {f}: {}", r.stderr);
             assert!(!r.stdout.is_empty(), "{kind} {f}");
+            let listed: Vec<String> = match f {
+                "json" => r
+                    .json::<Vec<Value>>()
+                    .iter()
+                    .map(|v| v["id"].as_str().unwrap().to_string())
+                    .collect(),
+                "jsonl" => r
+                    .stdout
+                    .lines()
+                    .map(|l| {
+                        let v: Value = serde_json::from_str(l).unwrap();
+                        v["id"].as_str().unwrap().to_string()
+                    })
+                    .collect(),
+                "csv" => csv_first_column(&r.stdout).into_iter().skip(1).collect(),
+                "markdown" => r
+                    .stdout
+                    .lines()
+                    .skip(2)
+                    .map(|l| {
+                        l.split(" | ")
+                            .next()
+                            .unwrap()
+                            .trim_start_matches("| ")
+                            .to_string()
+                    })
+                    .collect(),
+                _ => r
+                    .stdout
+                    .lines()
+                    .filter_map(|l| {
+                        l.split('│')
+                            .nth(1)
+                            .map(|c| c.trim().to_string())
+                            .filter(|c| want.contains(&c.as_str()))
+                    })
+                    .collect(),
+            };
+            assert_eq!(listed, want, "{kind} {f}:\n{}", r.stdout);
         }
     }
     let csv = sample(&["list", "groups", "-f", "csv"]).stdout;

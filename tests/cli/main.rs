@@ -1,7 +1,10 @@
 //! Integration tests: the real `attck` binary, one module per command or concern.
 
+mod analysis_real;
+mod attribute;
 mod cache;
 mod common;
+mod compare;
 mod completions;
 mod contract;
 mod coverage;
@@ -20,6 +23,7 @@ mod list;
 mod map;
 mod matrix;
 mod navigator;
+mod next;
 mod properties;
 mod readme;
 mod real_data;

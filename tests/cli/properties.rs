@@ -335,8 +335,8 @@ proptest! {
             for r in &parsed {
                 let id: attck_explorer::model::TechniqueId = r.id.parse().unwrap();
                 let detail = attck_explorer::query::technique::technique(&kb, &id, vis).unwrap();
-                prop_assert_eq!(&detail.id, &r.id);
-                prop_assert_eq!(&detail.name, &expected[&r.id].0);
+                prop_assert_eq!(detail.header.id.as_ref(), Some(&r.id));
+                prop_assert_eq!(&detail.header.name, &expected[&r.id].0);
                 prop_assert_eq!(&r.name, &expected[&r.id].0);
                 let json = json_of(|o, opts| render::detail(o, &detail, opts));
                 let t: contract::Technique = serde_json::from_slice(&json).unwrap();

@@ -1,8 +1,35 @@
 //! Snapshots of every command in every format on the hand-written samples (our own text).
 
+use std::sync::OnceLock;
+
 use crate::common::{sample, sample_dir};
 
 const FORMATS: [&str; 6] = ["table", "json", "jsonl", "csv", "markdown", "html"];
+
+/// What stands for the style block in the HTML snapshots.
+const STYLE: &str = "<style>[the style block: snapshot html_style]</style>";
+
+/// An HTML page's `<style>` element and the page with [`STYLE`] in its place.
+fn split_style(page: &str) -> (&str, String) {
+    let start = page.find("<style>").expect("the page has a style block");
+    let end = page[start..]
+        .find("</style>")
+        .expect("the style block ends")
+        + start
+        + 8;
+    let style = &page[start..end];
+    (style, page.replacen(style, STYLE, 1))
+}
+
+/// The style block every HTML page carries (of `tactics -f html`).
+fn style() -> &'static str {
+    static STYLE_BLOCK: OnceLock<String> = OnceLock::new();
+    STYLE_BLOCK.get_or_init(|| {
+        let r = sample(&["tactics", "-f", "html"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        split_style(&r.stdout).0.to_string()
+    })
+}
 
 fn snap(name: &str, args: &[&str]) {
     for f in FORMATS {
@@ -12,8 +39,24 @@ fn snap(name: &str, args: &[&str]) {
         assert!(r.code == 0, "{name} {f}: {}", r.stderr);
         // Paths into this checkout differ between machines.
         let dir = sample_dir().display().to_string();
-        insta::assert_snapshot!(format!("{name}__{f}"), r.stdout.replace(&dir, "[sample]"));
+        let mut out = r.stdout.replace(&dir, "[sample]");
+        if f == "html" {
+            // The style block is the same on every page: snapshotted once (`html_style`).
+            let (page_style, page) = split_style(&out);
+            assert_eq!(
+                page_style,
+                style(),
+                "{name}: a page with another style block"
+            );
+            out = page;
+        }
+        insta::assert_snapshot!(format!("{name}__{f}"), out);
     }
+}
+
+#[test]
+fn html_style() {
+    insta::assert_snapshot!("html_style", style());
 }
 
 #[test]

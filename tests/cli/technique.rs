@@ -142,7 +142,7 @@ fn every_format_renders() {
     assert_eq!(jsonl.stdout.lines().count(), 1);
     let csv = sample(&["technique", "T1059", "-f", "csv"]);
     assert!(csv.stdout.starts_with(
-        "id,name,domain,attack_version,is_subtechnique,parent,tactics,platforms,subtechniques,"
+        "id,name,type,domain,domains,attack_version,description,url,created,modified,version,revoked,deprecated,revoked_by,is_subtechnique,parent,tactics,platforms,subtechniques,"
     ));
     assert!(csv.stdout.contains("T1059.001;T1059.004"));
 }

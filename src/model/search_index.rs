@@ -19,7 +19,7 @@
 //! | `HEAD` | word, technique and procedure counts |
 //! | `WORD_OFF`, `WORD_POOL` | the sorted words: `words + 1` offsets into the pool |
 //! | `POST_OFF + f` | per field `f`, `words + 1` offsets (in entries) into its postings |
-//! | `POSTINGS + f` | per field, (document, occurrences) pairs sorted by word, then document |
+//! | `POSTINGS + f` | per field, (document `u32`, occurrences `u8`) pairs sorted by word, then document |
 //! | `TECH_LENS` | per technique: name, description and linked-name lengths in words, and the total length of its procedures |
 //! | `LINKED_OFF`, `LINKED_POOL` | per technique, its linked names |
 //! | `PROC_OFF` | per technique, `techniques + 1` offsets: its procedures are a range |
@@ -76,6 +76,9 @@ const PROC_OFF: usize = TECH_LENS + 3;
 const PROCS: usize = TECH_LENS + 4;
 const PARTS: usize = TECH_LENS + 5;
 
+/// Bytes per posting: the document, then its occurrences (at most 255 are counted: BM25 has
+/// long saturated by then).
+const POSTING: usize = 5;
 /// `u32`s per technique in `TECH_LENS`.
 const TECH_WIDTH: usize = 4;
 /// `u32`s per procedure in `PROCS`.
@@ -270,17 +273,17 @@ impl<'a> Index<'a> {
             self.at(POST_OFF + f, w + 1) as usize,
         );
         let bytes = a
-            .checked_mul(8)
-            .zip(b.checked_mul(8))
+            .checked_mul(POSTING)
+            .zip(b.checked_mul(POSTING))
             .and_then(|(a, b)| self.parts[POSTINGS + f].get(a..b))
             .unwrap_or(&[]);
         let docs = self.documents(field);
         bytes
-            .chunks_exact(8)
+            .chunks_exact(POSTING)
             .map(|c| {
                 (
                     u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
-                    u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
+                    u32::from(c[4]),
                 )
             })
             .filter(move |&(d, _)| (d as usize) < docs)
@@ -409,6 +412,7 @@ impl Builder {
                 id
             };
             scratch.push(id);
+            true
         });
         let len = self.scratch.len() as u32;
         self.scratch.sort_unstable();
@@ -524,7 +528,7 @@ pub fn build(kb: &KnowledgeBase) -> Vec<u8> {
             put(&mut post_off[f], counts[f]);
             for &(doc, n) in &b.postings[f][id as usize] {
                 put(&mut postings[f], doc);
-                put(&mut postings[f], n);
+                postings[f].push(u8::try_from(n).unwrap_or(u8::MAX));
                 counts[f] += 1;
             }
         }

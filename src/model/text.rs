@@ -54,9 +54,10 @@ fn link_len(s: &str) -> Option<usize> {
 }
 
 /// Calls `f(start, end, word)` for every word of `text`, exactly as [`words`] yields them,
-/// lower-casing into one reused buffer (ASCII byte by byte): indexing every description and
-/// procedure example this way costs a fraction of collecting [`words`].
-pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+/// lower-casing into one reused buffer (ASCII a run at a time), until `f` returns false:
+/// indexing every description and procedure example this way costs a fraction of collecting
+/// [`words`].
+pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str) -> bool) {
     let bytes = text.as_bytes();
     let mut word = String::new();
     let mut i = 0;
@@ -100,7 +101,9 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
                 i += c.len_utf8();
             }
         }
-        f(start, i, &word);
+        if !f(start, i, &word) {
+            return;
+        }
     }
 }
 
@@ -165,7 +168,10 @@ mod tests {
             "\u{10400}X mixed\u{1F600}emoji",
         ] {
             let mut got = Vec::new();
-            each_word(s, |a, b, w| got.push((a, b, w.to_string())));
+            each_word(s, |a, b, w| {
+                got.push((a, b, w.to_string()));
+                true
+            });
             let want: Vec<_> = words(s).map(|(a, b, w)| (a, b, w.into_owned())).collect();
             assert_eq!(got, want, "{s}");
         }

@@ -495,30 +495,48 @@ fn snippet(
 const WINDOW_BEFORE: usize = 4 * SNIPPET_BEFORE;
 const WINDOW_AFTER: usize = 3 * SNIPPET_LEN;
 
-/// Where the query first matches in a text: the first term occurrence to end.
-fn first_match(plain: &str, query: &Query) -> Option<(usize, usize)> {
-    let mut seen: Words = Vec::new();
-    for w in text::words(plain) {
-        seen.push(w);
+/// Where the query's terms occur in a text, in order of their ends (only the first with
+/// `first_only`). Words are read into a few reused buffers, not collected.
+fn matches(plain: &str, query: &Query, first_only: bool) -> Vec<(usize, usize)> {
+    let longest = query.terms.iter().map(Vec::len).max().unwrap_or(1);
+    // The last `longest` words, oldest first.
+    let mut recent: std::collections::VecDeque<(usize, usize, String)> =
+        std::collections::VecDeque::with_capacity(longest);
+    let mut found = Vec::new();
+    text::each_word(plain, |a, b, w| {
+        let mut slot = if recent.len() == longest {
+            recent.pop_front().unwrap_or_default()
+        } else {
+            (0, 0, String::new())
+        };
+        slot.0 = a;
+        slot.1 = b;
+        slot.2.clear();
+        slot.2.push_str(w);
+        recent.push_back(slot);
         for t in &query.terms {
-            if t.len() <= seen.len() {
-                let at = seen.len() - t.len();
+            if t.len() <= recent.len() {
+                let at = recent.len() - t.len();
                 if t.iter()
                     .enumerate()
-                    .all(|(j, q)| seen[at + j].2.starts_with(q.as_str()))
+                    .all(|(j, q)| recent[at + j].2.starts_with(q.as_str()))
                 {
-                    return Some((seen[at].0, seen[seen.len() - 1].1));
+                    found.push((recent[at].0, b));
+                    if first_only {
+                        return false;
+                    }
                 }
             }
         }
-    }
-    None
+        true
+    });
+    found
 }
 
 /// The snippet of a plain text around the query's first match (its start when none), with
 /// every match inside it marked.
 fn snippet_of(plain: &str, query: &Query) -> (String, Vec<(usize, usize)>) {
-    let first = first_match(plain, query);
+    let first = matches(plain, query, true).first().copied();
     let anchor = first.map_or(0, |f| f.0);
     // The window begins and ends at whitespace, so no word is cut in two.
     let mut lo = anchor.saturating_sub(WINDOW_BEFORE);
@@ -540,13 +558,9 @@ fn snippet_of(plain: &str, query: &Query) -> (String, Vec<(usize, usize)>) {
         .filter(|_| hi < plain.len())
         .unwrap_or(hi);
     let part = &plain[lo..hi];
-    let words: Words = text::words(part).collect();
-    let mut marks: Vec<(usize, usize)> = query
-        .terms
-        .iter()
-        .flat_map(|t| occurrences(&words, t))
-        .collect();
+    let mut marks = matches(part, query, false);
     marks.sort_unstable();
+    marks.dedup();
     snippet(
         part,
         first.map(|(a, b)| (a - lo, b - lo)),

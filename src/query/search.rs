@@ -188,7 +188,9 @@ impl NameMatch {
             return NameMatch::default();
         }
         let flat = &r.flat;
-        let exact = name.len() == flat.len() && name.iter().zip(flat).all(|(n, q)| n.2 == *q);
+        let exact = (name.len() == flat.len() && name.iter().zip(flat).all(|(n, q)| n.2 == *q))
+            || name.iter().map(|w| w.2.len()).sum::<usize>() == r.joined.len()
+                && name.iter().map(|w| &*w.2).collect::<String>() == r.joined;
         let phrase = !flat.is_empty()
             && name.len() >= flat.len()
             && (0..=name.len() - flat.len()).any(|i| {
@@ -304,6 +306,9 @@ struct Ranker<'q> {
     query: &'q Query,
     /// The query read as one phrase.
     flat: Vec<String>,
+    /// The query's words run together: a name equal to it ignoring punctuation and spaces
+    /// (`side-loading` and `sideloading`) is the query.
+    joined: String,
     /// Distinct words.
     words: Vec<String>,
     /// For each term, its words' positions in `words`.
@@ -334,6 +339,7 @@ impl<'q> Ranker<'q> {
         let n = words.len();
         Ranker {
             query,
+            joined: flat.concat(),
             flat,
             words,
             terms,
@@ -889,8 +895,29 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
         (0..self.ev.m).all(|w| fields.iter().any(|tf| tf[w] > 0))
     }
 
+    /// Whether one of technique `i`'s names, its words run together, is the query's words
+    /// run together (`Side-Loading` for `sideloading`).
+    fn named_joined(&self, i: u32) -> bool {
+        let t = &self.kb.techniques[i as usize];
+        let full = t.parent.map(|p| {
+            format!(
+                "{} {}",
+                self.kb.techniques[p as usize].meta.name, t.meta.name
+            )
+        });
+        std::iter::once(t.meta.name.as_str())
+            .chain(full.as_deref())
+            .chain(
+                self.former_of(i)
+                    .into_iter()
+                    .map(|f| self.kb.techniques[f as usize].meta.name.as_str()),
+            )
+            .any(|name| joined_equals(name, &self.r.joined))
+    }
+
     fn rank(&self, i: u32) -> Option<Ranked> {
-        if !self.could_match(i) {
+        let joined = self.named_joined(i);
+        if !joined && !self.could_match(i) {
             return None;
         }
         let t = &self.kb.techniques[i as usize];
@@ -905,7 +932,15 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
                 .map(|&f| text::words(&self.kb.techniques[f as usize].meta.name).collect())
                 .collect(),
         };
-        let found = self.find(i, &names)?;
+        let found = match self.find(i, &names) {
+            Some(f) => f,
+            // Its name, run together, is the query: found in the name, word for word or not.
+            None if joined => Found {
+                name: true,
+                ..Found::default()
+            },
+            None => return None,
+        };
         let own = NameMatch::of(&names.own, &self.r);
         let par = names
             .parent
@@ -915,7 +950,8 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
         let former = NameMatch::best(names.former.iter().map(|n| NameMatch::of(n, &self.r)));
         let full_exact = names.parent.as_ref().is_some_and(|parent| {
             let full: Vec<&str> = parent.iter().chain(&names.own).map(|w| &*w.2).collect();
-            full.len() == self.r.flat.len() && full.iter().zip(&self.r.flat).all(|(a, b)| a == b)
+            (full.len() == self.r.flat.len() && full.iter().zip(&self.r.flat).all(|(a, b)| a == b))
+                || full.concat() == self.r.joined
         });
         let mut tier = own.level.tier();
         if full_exact {
@@ -1014,6 +1050,16 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
             snippet_marks,
         }
     }
+}
+
+/// Whether `name`'s letters and digits, lower-cased, are `joined`.
+fn joined_equals(name: &str, joined: &str) -> bool {
+    let mut want = joined.chars();
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .all(|c| want.next() == Some(c))
+        && want.next().is_none()
 }
 
 /// A technique's names, as words.
@@ -1704,6 +1750,16 @@ mod tests {
         assert_eq!(level("Remote Process Injection", &pi), NameLevel::Phrase);
         assert_eq!(level("Injection of a Process", &pi), NameLevel::AllTerms);
         assert_eq!(level("Process Hollowing", &pi), NameLevel::Partial);
+        // Spaces and punctuation do not matter either: the words run together are the query.
+        assert_eq!(
+            level("DLL Side-Loading", &["dll", "sideloading"]),
+            NameLevel::Exact
+        );
+        assert_eq!(level("ProcessInjection", &pi), NameLevel::Exact);
+        assert_eq!(
+            level("Side Loading Plus", &["sideloading"]),
+            NameLevel::Partial
+        );
         // A quoted phrase must stay a phrase to count as every term.
         assert_eq!(
             level("Injection of a Process", &["\"process injection\""]),
@@ -1777,6 +1833,11 @@ mod tests {
         assert_eq!(tier(h[1].score), 5);
         assert_eq!(h[1].matched_in, ["parent", "description"]);
         assert!(h[2].matched_in.contains(&"parent"));
+        // Run together, the name is still the query, even though no word matches alone.
+        let h = find(&["scriptedlaunch"]);
+        assert_eq!(ids(&h), ["T1059"]);
+        assert_eq!(tier(h[0].score), 6);
+        assert_eq!(h[0].matched_in, ["name"]);
         // "Timed Job Planting: Recurring Table Entry" is the sub-technique's full name.
         let h = find(&["timed", "job", "planting", "recurring", "table", "entry"]);
         assert_eq!(h[0].row.id, "T1053.003");

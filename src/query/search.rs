@@ -874,13 +874,12 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
 
     /// Ranks technique `i`, if it matches.
     /// The revoked techniques technique `i` replaced.
-    fn former_of(&self, i: u32) -> Vec<u32> {
+    fn former_of(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
         let lo = self.former.partition_point(|&(r, _)| r < i);
         self.former[lo..]
             .iter()
-            .take_while(|&&(r, _)| r == i)
+            .take_while(move |&&(r, _)| r == i)
             .map(|&(_, f)| f)
-            .collect()
     }
 
     /// Whether every word of every term occurs somewhere in technique `i` (a cheap test
@@ -891,7 +890,7 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
             .map(|f| self.ev.tf(f, i))
             .to_vec();
         fields.extend(parent.map(|p| self.ev.tf(NAME, p)));
-        fields.extend(self.former_of(i).iter().map(|&f| self.ev.tf(NAME, f)));
+        fields.extend(self.former_of(i).map(|f| self.ev.tf(NAME, f)));
         (0..self.ev.m).all(|w| fields.iter().any(|tf| tf[w] > 0))
     }
 
@@ -899,20 +898,12 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
     /// run together (`Side-Loading` for `sideloading`).
     fn named_joined(&self, i: u32) -> bool {
         let t = &self.kb.techniques[i as usize];
-        let full = t.parent.map(|p| {
-            format!(
-                "{} {}",
-                self.kb.techniques[p as usize].meta.name, t.meta.name
-            )
-        });
-        std::iter::once(t.meta.name.as_str())
-            .chain(full.as_deref())
-            .chain(
-                self.former_of(i)
-                    .into_iter()
-                    .map(|f| self.kb.techniques[f as usize].meta.name.as_str()),
-            )
-            .any(|name| joined_equals(name, &self.r.joined))
+        let name = |j: u32| self.kb.techniques[j as usize].meta.name.as_str();
+        let joined = self.r.joined.as_str();
+        joined_equals(&[&t.meta.name], joined)
+            || t.parent
+                .is_some_and(|p| joined_equals(&[name(p), &t.meta.name], joined))
+            || self.former_of(i).any(|f| joined_equals(&[name(f)], joined))
     }
 
     fn rank(&self, i: u32) -> Option<Ranked> {
@@ -928,8 +919,7 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
                 .map(|p| text::words(&self.kb.techniques[p as usize].meta.name).collect()),
             former: self
                 .former_of(i)
-                .iter()
-                .map(|&f| text::words(&self.kb.techniques[f as usize].meta.name).collect())
+                .map(|f| text::words(&self.kb.techniques[f as usize].meta.name).collect())
                 .collect(),
         };
         let found = match self.find(i, &names) {
@@ -1052,10 +1042,12 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
     }
 }
 
-/// Whether `name`'s letters and digits, lower-cased, are `joined`.
-fn joined_equals(name: &str, joined: &str) -> bool {
+/// Whether the letters and digits of `parts`, lower-cased and run together, are `joined`.
+fn joined_equals(parts: &[&str], joined: &str) -> bool {
     let mut want = joined.chars();
-    name.chars()
+    parts
+        .iter()
+        .flat_map(|p| p.chars())
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .all(|c| want.next() == Some(c))

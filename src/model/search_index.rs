@@ -195,12 +195,16 @@ pub struct Index<'a> {
     words: usize,
     techniques: usize,
     procedures: usize,
+    /// How many objects of each kind the knowledge base holds (in [`Kind::ALL`] order): a
+    /// procedure naming an object outside them is not read.
+    counts: [usize; 12],
 }
 
 impl<'a> Index<'a> {
-    /// Reads the part table; malformed bytes give an empty index.
+    /// Reads the part table; malformed bytes give an empty index. Counts are never more
+    /// than the parts hold, nor than `counts` (the knowledge base's, in [`Kind::ALL`] order).
     #[must_use]
-    pub fn new(bytes: &'a [u8]) -> Index<'a> {
+    pub fn new(bytes: &'a [u8], counts: [usize; 12]) -> Index<'a> {
         let mut parts: [&[u8]; PARTS] = [&[]; PARTS];
         if u32_at(bytes, 0).is_some_and(|n| n as usize == PARTS) {
             for (i, part) in parts.iter_mut().enumerate() {
@@ -213,11 +217,15 @@ impl<'a> Index<'a> {
             }
         }
         let head = |i: usize| u32_at(parts[HEAD], 4 * i).unwrap_or(0) as usize;
+        let entries = |part: usize, width: usize| parts[part].len() / (4 * width);
         Index {
-            words: head(0),
-            techniques: head(1),
-            procedures: head(2),
+            words: head(0).min(entries(WORD_OFF, 1).saturating_sub(1)),
+            techniques: head(1)
+                .min(entries(TECH_LENS, TECH_WIDTH))
+                .min(counts[kind_at(Kind::Technique)]),
+            procedures: head(2).min(entries(PROCS, PROC_WIDTH)),
             parts,
+            counts,
         }
     }
 
@@ -315,21 +323,25 @@ impl<'a> Index<'a> {
         a.min(n)..b.min(n).max(a.min(n))
     }
 
-    /// Procedure example `p`.
+    /// Procedure example `p`, if its technique and its source (a group, software or
+    /// campaign) are in the knowledge base.
     #[must_use]
     pub fn procedure(&self, p: u32) -> Option<Procedure> {
         let base = (p as usize).checked_mul(PROC_WIDTH)?;
         if p as usize >= self.procedures {
             return None;
         }
-        Some(Procedure {
+        let kind = *Kind::ALL.get(self.at(PROCS, base + 2) as usize)?;
+        let procedure = Procedure {
             text: self.at(PROCS, base),
             technique: self.at(PROCS, base + 1),
-            source: Node::new(
-                *Kind::ALL.get(self.at(PROCS, base + 2) as usize)?,
-                self.at(PROCS, base + 3),
-            ),
-        })
+            source: Node::new(kind, self.at(PROCS, base + 3)),
+        };
+        let fits = |k: Kind, i: u32| (i as usize) < self.counts[kind_at(k)];
+        (matches!(kind, Kind::Group | Kind::Software | Kind::Campaign)
+            && fits(kind, procedure.source.index)
+            && fits(Kind::Technique, procedure.technique))
+        .then_some(procedure)
     }
 
     /// The linked names of a technique, joined by [`LINKED_SEPARATOR`].
@@ -572,7 +584,7 @@ impl KnowledgeBase {
     /// cache load).
     #[must_use]
     pub fn search_index(&self) -> Index<'_> {
-        Index::new(self.search.bytes(|| build(self)))
+        Index::new(self.search.bytes(|| build(self)), self.counts())
     }
 }
 
@@ -635,7 +647,7 @@ mod tests {
             &[16, 0, 0, 0, 255, 255, 255, 255][..],
             &[1, 2, 3][..],
         ] {
-            let ix = Index::new(bytes);
+            let ix = Index::new(bytes, [1000; 12]);
             assert_eq!(ix.techniques(), 0);
             assert!(ix.words_starting("a").is_empty());
             assert!(ix.procedure(0).is_none());
@@ -644,7 +656,7 @@ mod tests {
         let kb = sample();
         let full = build(&kb);
         for cut in [10, full.len() / 3, full.len() / 2, full.len() - 3] {
-            let ix = Index::new(&full[..cut]);
+            let ix = Index::new(&full[..cut], kb.counts());
             for w in ix.words_starting("") {
                 for f in Field::ALL {
                     let _ = ix.postings(f, w).count();
@@ -652,6 +664,40 @@ mod tests {
             }
             for t in 0..ix.techniques() as u32 {
                 let _ = (ix.linked_names(t), ix.procedures_of(t));
+            }
+        }
+    }
+
+    #[test]
+    fn damaged_bytes_never_name_objects_outside_the_knowledge_base() {
+        let kb = sample();
+        let full = build(&kb);
+        let counts = kb.counts();
+        // A small deterministic generator: every run damages the same bytes.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..200 {
+            let mut bytes = full.clone();
+            for _ in 0..8 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let at = (x as usize) % bytes.len();
+                bytes[at] = (x >> 32) as u8;
+            }
+            let ix = Index::new(&bytes, counts);
+            assert!(ix.techniques() <= kb.techniques.len());
+            for p in 0..ix.procedures() as u32 {
+                if let Some(pr) = ix.procedure(p) {
+                    assert!((pr.technique as usize) < kb.techniques.len());
+                    assert!((pr.source.index as usize) < kb.count(pr.source.kind));
+                }
+            }
+            for w in ix.words_starting("") {
+                for f in Field::ALL {
+                    for (doc, _) in ix.postings(f, w) {
+                        assert!((doc as usize) < ix.documents(f));
+                    }
+                }
             }
         }
     }

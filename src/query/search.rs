@@ -632,9 +632,10 @@ const LINKED: usize = 2;
 const PROCEDURES: usize = 3;
 
 impl Evidence {
-    fn gather(ix: &Index, r: &Ranker) -> Evidence {
+    /// The evidence over `n` techniques (the knowledge base's; a damaged index may describe
+    /// fewer, never more).
+    fn gather(ix: &Index, r: &Ranker, n: usize) -> Evidence {
         let m = r.words.len();
-        let n = ix.techniques();
         let mut tf: [Vec<u32>; 4] = std::array::from_fn(|_| vec![0; n * m]);
         let mut procedures: HashMap<u32, Vec<u32>> = HashMap::new();
         for (wi, w) in r.words.iter().enumerate() {
@@ -645,7 +646,9 @@ impl Evidence {
                     (Field::Linked, LINKED),
                 ] {
                     for (doc, f) in ix.postings(field, word) {
-                        tf[slot][doc as usize * m + wi] += f;
+                        if let Some(c) = tf[slot].get_mut(doc as usize * m + wi) {
+                            *c += f;
+                        }
                     }
                 }
                 for (p, f) in ix.postings(Field::Procedure, word) {
@@ -754,8 +757,8 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
     fn new(kb: &'a KnowledgeBase, query: &'q Query) -> TechniqueSearch<'a, 'q> {
         let ix = kb.search_index();
         let mut r = Ranker::new(query);
-        let ev = Evidence::gather(&ix, &r);
-        let n = ix.techniques();
+        let n = kb.techniques.len();
+        let ev = Evidence::gather(&ix, &r, n);
         let rarity: [Vec<f64>; 4] =
             std::array::from_fn(|f| ev.df(f, n).into_iter().map(|df| idf(n, df)).collect());
         // A word's rarity among names and descriptions weighs it in name coverage.

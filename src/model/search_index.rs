@@ -9,7 +9,7 @@
 //! finds every indexed word it starts, through one range of the sorted dictionary.
 //!
 //! The index is one byte string read in place: after a cache load it is a section of the
-//! memory-mapped file (checked by its CRC-32 on first use), after a parse it is built on
+//! memory-mapped file (checked by its section checksum on first use), after a parse it is built on
 //! first use. Every read is bounds-checked, so malformed bytes read as fewer words, never a
 //! panic. Layout (little-endian `u32`s): the part count, then an (offset, length) pair per
 //! part, then the parts:
@@ -112,8 +112,8 @@ impl SearchIndex {
         SearchIndex(Inner::Unbuilt(OnceLock::new()))
     }
 
-    /// An index in a cache section `(bytes, crc)`, accepted on first use if the CRC matches;
-    /// otherwise `rebuild` supplies it (from the bundle).
+    /// An index in a cache section `(bytes, checksum)`, accepted on first use if its section
+    /// checksum matches; otherwise `rebuild` supplies it (from the bundle).
     #[must_use]
     pub fn encoded(
         section: (&'static [u8], u32),
@@ -139,7 +139,9 @@ impl SearchIndex {
                 fallback,
                 rebuild,
             } => {
-                if *checked.get_or_init(|| crc32fast::hash(section) == *crc) {
+                if *checked
+                    .get_or_init(|| super::cache::section_checksum("search", section) == *crc)
+                {
                     section
                 } else {
                     fallback.get_or_init(|| rebuild().unwrap_or_default())

@@ -200,6 +200,7 @@ fn searches_through_the_cache_answer_as_a_parse_does() {
         path: "/t".into(),
         size: 1,
         mtime_ns: 1,
+        ..SourceId::default()
     };
     let bytes = encode(&kb, id.clone(), "x".into()).expect("encodes");
     let back: KnowledgeBase =

@@ -97,7 +97,7 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str) -> bool) {
                 let Some(c) = text[i..].chars().next().filter(|c| c.is_alphanumeric()) else {
                     break;
                 };
-                word.extend(c.to_lowercase());
+                word.extend(c.to_lowercase().map(fold));
                 i += c.len_utf8();
             }
         }
@@ -107,7 +107,32 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str) -> bool) {
     }
 }
 
-/// Splits text into lower-case alphanumeric words with their byte ranges in `text`.
+/// A lower-case Latin letter without its accent (`ä` → `a`, `ç` → `c`), so a word typed
+/// without accents finds the word written with them (`doppelganging`, "Doppelgänging");
+/// every other character as it is.
+#[must_use]
+pub fn fold(c: char) -> char {
+    match c {
+        'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
+        'ď' | 'đ' => 'd',
+        'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
+        'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => 'i',
+        'ł' => 'l',
+        'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
+        'ò'..='ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => 'o',
+        'ś' | 'ŝ' | 'ş' | 'š' => 's',
+        'ţ' | 'ť' => 't',
+        'ù'..='ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        _ => c,
+    }
+}
+
+/// Splits text into lower-case alphanumeric words with their byte ranges in `text`; Latin
+/// letters lose their accents (see [`fold`]).
 pub fn words(text: &str) -> impl Iterator<Item = (usize, usize, Cow<'_, str>)> + '_ {
     let mut iter = text.char_indices().peekable();
     std::iter::from_fn(move || {
@@ -133,7 +158,7 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, usize, Cow<'_, str>)> +
         let word = if plain_lower {
             Cow::Borrowed(raw)
         } else {
-            Cow::Owned(raw.chars().flat_map(char::to_lowercase).collect())
+            Cow::Owned(raw.chars().flat_map(char::to_lowercase).map(fold).collect())
         };
         Some((start, end, word))
     })
@@ -156,6 +181,22 @@ mod tests {
     fn brackets_that_are_not_links_stay() {
         assert_eq!(plain("a [b] (c) d"), "a [b] (c) d");
         assert_eq!(plain("unterminated [x](y"), "unterminated [x](y");
+    }
+
+    #[test]
+    fn accents_are_folded_away() {
+        let w: Vec<String> = words("Process Doppelgänging, CAFÉ naïve Łódź")
+            .map(|(_, _, w)| w.into_owned())
+            .collect();
+        assert_eq!(w, ["process", "doppelganging", "cafe", "naive", "lodz"]);
+        let mut each = Vec::new();
+        each_word("Doppelgänging", |_, _, w| {
+            each.push(w.to_string());
+            true
+        });
+        assert_eq!(each, ["doppelganging"]);
+        // Other scripts are untouched.
+        assert_eq!(words("ΣΑΣ").next().unwrap().2, "σασ");
     }
 
     #[test]

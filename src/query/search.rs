@@ -1053,6 +1053,7 @@ fn joined_equals(parts: &[&str], joined: &str) -> bool {
         .flat_map(|p| p.chars())
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
+        .map(text::fold)
         .all(|c| want.next() == Some(c))
         && want.next().is_none()
 }

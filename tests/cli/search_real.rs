@@ -135,6 +135,13 @@ fn names_rank_first() {
         ("create account", "T1136"),
         ("dll side-loading", "T1574.001"),
         ("disabling security tools", "T1562.001"),
+        // Typed without the accent of "Process Doppelgänging".
+        ("process doppelganging", "T1055.013"),
+        // Tools and behaviours: found through procedure examples and linked names too.
+        ("kerberoasting", "T1558.003"),
+        ("rundll32", "T1218.011"),
+        ("lsass", "T1003.001"),
+        ("psexec", "T1569.002"),
     ] {
         let words: Vec<&str> = query.split(' ').collect();
         let Some(ids) = first_ids(&words, 1) else {

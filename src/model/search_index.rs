@@ -5,7 +5,7 @@
 //! *linked names* (the groups, software and campaigns that use it, the detection strategies
 //! that detect it and their analytics, joined by `; `). For each procedure example (the
 //! description of a `uses` relationship from a group, software or campaign to a technique):
-//! its plain text. Words are [`text::words`](super::text::words) tokens, so a query word
+//! its plain text. Words are [`text::words`] tokens, so a query word
 //! finds every indexed word it starts, through one range of the sorted dictionary.
 //!
 //! The index is one byte string read in place: after a cache load it is a section of the

@@ -3,44 +3,46 @@
 use anyhow::{Result, bail};
 
 use super::{Ctx, Outcome};
-use crate::cli::{KindArg, SearchArgs};
+use crate::cli::{KindArg, SearchArgs, SearchType};
 use crate::model::Kind;
 use crate::model::KnowledgeBase;
 use crate::query::search::{Query, SearchOptions};
 use crate::query::tactic::{TechniqueFilter, resolve_tactic};
 use crate::{query, render};
 
-/// Searches techniques and prints the ranked hits.
+/// Searches techniques (or procedure examples, or other types) and prints the ranked hits.
+/// An empty result is still a document in the structured formats; the hint saying why goes
+/// to stderr in every format.
 pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
     let q = Query::parse(&args.words);
     if q.is_empty() {
         bail!("the search has no words to look for (letters or digits)");
     }
     let kinds: Vec<Kind> = match args.kind {
-        None | Some(KindArg(Some(Kind::Technique))) => Vec::new(),
-        Some(KindArg(None)) => Kind::ALL.to_vec(),
-        Some(KindArg(Some(k))) => vec![k],
+        None | Some(SearchType::Procedure | SearchType::Kind(KindArg(Some(Kind::Technique)))) => {
+            Vec::new()
+        }
+        Some(SearchType::Kind(KindArg(None))) => Kind::ALL.to_vec(),
+        Some(SearchType::Kind(KindArg(Some(k)))) => vec![k],
     };
     if !kinds.is_empty() && (args.tactic.is_some() || !args.platform.is_empty()) {
-        bail!("--tactic and --platform filter technique searches only (--type technique)");
+        bail!(
+            "--tactic and --platform filter technique and procedure searches only (--type technique or procedure)"
+        );
     }
     let kb = ctx.knowledge_base()?;
     Ctx::check_platforms(kb, &args.platform)?;
+    let words = args.words.join(" ");
+    let table = ctx.settings.render.format == render::Format::Table;
     if !kinds.is_empty() {
         let hits =
             query::search::search_objects(kb, &q, &kinds, ctx.settings.visibility, args.limit);
-        // An empty result is still a document in the structured formats; the hint goes to
-        // stderr in every format.
-        if !hits.is_empty() || ctx.settings.render.format != render::Format::Table {
-            let caption = format!("Search for {} in {}", args.words.join(" "), kb.label());
+        if !hits.is_empty() || !table {
+            let caption = format!("Search for {words} in {}", kb.label());
             render::list_titled(ctx.out, &hits, Some(&caption), &ctx.settings.render)?;
         }
         if hits.is_empty() {
-            ctx.warn(&format!(
-                "nothing in {} matches {}",
-                kb.label(),
-                args.words.join(" ")
-            ))?;
+            ctx.warn(&format!("nothing in {} matches {words}", kb.label()))?;
         }
         return Ok(Outcome::from_count(hits.len()));
     }
@@ -58,17 +60,27 @@ pub fn run(ctx: &mut Ctx, args: &SearchArgs) -> Result<Outcome> {
         tactic,
         limit: args.limit,
     };
+    if args.kind == Some(SearchType::Procedure) {
+        let hits = query::search::search_procedures(kb, &q, &opts);
+        if !hits.is_empty() || !table {
+            let caption = format!("Procedure examples matching {words} in {}", kb.label());
+            render::list_titled(ctx.out, &hits, Some(&caption), &ctx.settings.render)?;
+        }
+        if hits.is_empty() {
+            ctx.warn(&format!(
+                "no procedure example in {} matches {words}",
+                kb.label()
+            ))?;
+        }
+        return Ok(Outcome::from_count(hits.len()));
+    }
     let hits = query::search::search(kb, &q, &opts);
-    if !hits.is_empty() || ctx.settings.render.format != render::Format::Table {
-        let caption = format!(
-            "Techniques matching {} in {}",
-            args.words.join(" "),
-            kb.label()
-        );
+    if !hits.is_empty() || !table {
+        let caption = format!("Techniques matching {words} in {}", kb.label());
         render::list_titled(ctx.out, &hits, Some(&caption), &ctx.settings.render)?;
     }
     if hits.is_empty() {
-        let msg = blame_filters(kb, &q, &opts, &args.words.join(" "));
+        let msg = blame_filters(kb, &q, &opts, &words);
         ctx.warn(&msg)?;
     }
     Ok(Outcome::from_count(hits.len()))

@@ -1,21 +1,30 @@
 //! `attck attribute`: which groups (or campaigns, or software) behave most like an
 //! observation of techniques and software, each with its evidence.
 //!
-//! The score of a candidate `c` for an observation `O` is
+//! Both sides are first closed under capability: a piece of software, observed or in a
+//! candidate's profile, brings the techniques it is known to use (see
+//! [`Behaviour::with_capabilities`]). The similarity of a set of items `S` to the observation
+//! `O` is
 //!
 //! ```text
-//! score(c) = D / (W_O^0.8 × W_c^0.2), clamped to [0, 1]
-//! D   = Σ over observed items o of weight(o) × credit(o, c)
-//! W_O = Σ over observed items of weight(o);  W_c = Σ over c's profile of weight(p)
+//! sim(S, e) = D / (W_O^(1-e) × W_S^e), clamped to [0, 1]
+//! D   = Σ over observed items o of weight(o) × credit(o, S)
+//! W_O = Σ over observed items of weight(o);  W_S = Σ over S of weight(s)
 //! ```
 //!
-//! `weight` is the rarity of an item among the candidates' profiles (see
-//! [`Weights`]); `credit` is 1 for an item the candidate has, 0.5 when it has the parent (or a
-//! sub-technique) of an observed technique, 0.25 when it has a sibling sub-technique, else 0.
-//! `D / W_O` is the share of the observation the candidate explains; dividing by a small power
-//! of the profile's own weight keeps a candidate from winning by being large (a profile holding
-//! every technique explains everything and scores low). A score of 1 means the candidate's
-//! profile is exactly the observation.
+//! `weight` is the rarity of an item among the candidates' profiles (see [`Weights`]);
+//! `credit` is 1 for an item `S` has, 0.5 when it has the parent (or a sub-technique) of an
+//! observed technique, 0.25 when it has a sibling sub-technique, else 0. `D / W_O` is the share
+//! of the observation `S` explains; dividing by a small power of `S`'s own weight keeps a
+//! candidate from winning by being large (a profile holding every technique explains
+//! everything and scores low). `sim` is 1 when `S` is exactly the observation.
+//!
+//! A candidate's score is the similarity of its whole profile, `sim(P, 0.2)`. A group is also
+//! known from separate records (its own reported uses, and each campaign attributed to it):
+//! its score is the greater of `sim(P, 0.2)` and `sim(R, 0.3)` for its closest record `R`. An
+//! observation of one intrusion often resembles one past operation more than the sum of all a
+//! group was ever seen doing; the record's stronger size discount keeps a single large record
+//! from winning by size. The evidence is shown against whichever of the two gave the score.
 
 use serde::Serialize;
 
@@ -32,9 +41,13 @@ use crate::model::{Kind, KnowledgeBase, Node, cmp_ids};
 /// sub-technique or sibling).
 pub const PARTIAL_COLOR: &str = "#d4e9b5";
 
-/// How much the candidate's profile weight counts against it (the observation's counts the
-/// rest, `1 - PROFILE_EXPONENT`).
+/// How much a candidate's whole profile weight counts against it (the observation's counts
+/// the rest, `1 - PROFILE_EXPONENT`).
 pub const PROFILE_EXPONENT: f64 = 0.2;
+
+/// How much a single record's weight counts against it: more than a whole profile's, since a
+/// record is matched alone and a large one would otherwise win by size.
+pub const RECORD_EXPONENT: f64 = 0.3;
 
 /// An observed item, as shown in evidence.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -48,16 +61,20 @@ pub struct Item {
     pub kind: &'static str,
     /// Rarity weight among the candidates (higher: fewer candidates use it).
     pub weight: f64,
+    /// The observed piece of software that brings this technique into the observation (null
+    /// when it was observed itself).
+    pub implied_by: Option<String>,
 }
 
 impl Item {
-    fn new(kb: &KnowledgeBase, n: Node, w: &Weights) -> Item {
+    fn new(kb: &KnowledgeBase, n: Node, w: &Weights, implied_by: Option<Node>) -> Item {
         let (id, name) = kb.id_and_name(n);
         Item {
             id: id.to_string(),
             name: name.to_string(),
             kind: n.kind.name(),
             weight: round4(w.weight(n)),
+            implied_by: implied_by.map(|s| kb.id_and_name(s).0.to_string()),
         }
     }
 }
@@ -74,6 +91,37 @@ pub struct Matched {
     pub credit: f64,
     /// The candidate's item that earned partial credit (null for `same`).
     pub via: Option<String>,
+    /// The candidate's piece of software through which it has the item (or `via`): null when
+    /// it is known to use it itself.
+    pub through: Option<String>,
+}
+
+/// What a candidate's score, shares and evidence were computed against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// Its whole profile.
+    #[default]
+    Profile,
+    /// Its closest record (see [`Record`]).
+    Record,
+}
+
+/// A group's record closest to the observation: its own reported uses, or one campaign
+/// attributed to it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Record {
+    /// The campaign's ATT&CK ID, or the group's own for what it is reported to use itself.
+    pub id: String,
+    /// The campaign's name, or the group's.
+    pub name: String,
+    /// `campaign`, or `group` for the group's own reported uses.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Its similarity to the observation, from 0 to 1 (see the module documentation).
+    pub score: f64,
+    /// Items (techniques and software) in it, the techniques its software brings included.
+    pub size: usize,
 }
 
 /// One ranked candidate: `attck attribute -f json` is an array of these.
@@ -89,22 +137,31 @@ pub struct Candidate {
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// How well its known behaviour matches the observation, from 0 to 1 (see the module
-    /// documentation); comparable between candidates of one run, not between runs.
+    /// documentation): the greater of `profile_score` and the closest record's score.
+    /// Comparable between candidates of one run, not between runs.
     pub score: f64,
-    /// Share of the observation's weight it accounts for (0 to 1).
+    /// Whether the score, the shares and the evidence below come from the whole profile or
+    /// from the closest record.
+    pub basis: Basis,
+    /// The similarity of its whole profile.
+    pub profile_score: f64,
+    /// A group's record closest to the observation (null for campaigns and software).
+    pub record: Option<Record>,
+    /// Share of the observation's weight the basis accounts for (0 to 1).
     pub observed_share: f64,
-    /// Share of its own profile's weight the observation accounts for (0 to 1).
+    /// Share of the basis's own weight the observation accounts for (0 to 1).
     pub profile_share: f64,
-    /// Items (techniques and software) in its profile.
+    /// Items (techniques and software) in its profile, the techniques its software brings
+    /// included.
     pub profile_size: usize,
-    /// The observed items it accounts for, the most telling (weight × credit) first.
+    /// The observed items the basis accounts for, the most telling (weight × credit) first.
     pub matched: Vec<Matched>,
-    /// The observed items it has nothing of, the rarest first.
+    /// The observed items the basis has nothing of, the rarest first.
     pub missing: Vec<Item>,
     /// The candidate (`None` only in an empty row's default).
     #[serde(skip)]
     pub node: Option<Node>,
-    /// Its profile (for the layer).
+    /// The items of the basis (for the layer).
     #[serde(skip)]
     pub profile: Vec<Node>,
 }
@@ -127,6 +184,66 @@ pub struct Attribution {
     pub considered: usize,
     /// Candidates sharing anything with the observation (before `top`).
     pub matching: usize,
+    /// The observation as scored: the observed items and the techniques their software
+    /// brings, sorted.
+    pub observed: Vec<Node>,
+    /// How many of those techniques only the observed software brings.
+    pub implied: usize,
+}
+
+/// A set of items as held (`own`, sorted) and closed under capability (`all`).
+#[derive(Debug, Clone)]
+struct Items {
+    own: Vec<Node>,
+    all: Vec<Node>,
+}
+
+impl Items {
+    fn new(behaviour: &Behaviour, own: Vec<Node>) -> Items {
+        let all = behaviour.with_capabilities(&own);
+        Items { own, all }
+    }
+}
+
+/// A candidate and what it is known for.
+struct Actor {
+    node: Node,
+    profile: Items,
+    /// Its records (groups only): the record's key (the group or a campaign) and its items.
+    records: Vec<(Node, Items)>,
+}
+
+/// How well a set of items fits the observation.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    /// The similarity, rounded as shown (so equal scores tie exactly and go by ID).
+    score: f64,
+    /// The weight of the observation accounted for.
+    d: f64,
+    /// The set's own weight.
+    w: f64,
+}
+
+/// `sim(set, exponent)` of the module documentation.
+fn fit(
+    kb: &KnowledgeBase,
+    weights: &Weights,
+    observed: &[Node],
+    w_obs: f64,
+    set: &[Node],
+    exponent: f64,
+) -> Fit {
+    let d: f64 = observed
+        .iter()
+        .filter_map(|&o| best_match(kb, o, set).map(|m| weights.weight(o) * m.relation.credit()))
+        .sum();
+    let w: f64 = set.iter().map(|&p| weights.weight(p)).sum();
+    let score = if d > 0.0 {
+        round4((d / (w_obs.powf(1.0 - exponent) * w.powf(exponent))).min(1.0))
+    } else {
+        0.0
+    };
+    Fit { score, d, w }
 }
 
 /// Ranks the candidates of `opts.kind` against the observed items (techniques and software,
@@ -134,30 +251,45 @@ pub struct Attribution {
 #[must_use]
 pub fn attribute(behaviour: &Behaviour, observed: &[Node], opts: &AttributeOptions) -> Attribution {
     let kb = behaviour.kb();
-    let candidates: Vec<(Node, Vec<Node>)> = behaviour
+    let actors: Vec<Actor> = behaviour
         .actors(opts.kind)
-        .map(|n| (n, behaviour.profile(n)))
+        .map(|node| Actor {
+            node,
+            profile: Items::new(behaviour, behaviour.profile(node)),
+            records: behaviour
+                .records(node)
+                .into_iter()
+                .map(|(r, own)| (r, Items::new(behaviour, own)))
+                .collect(),
+        })
         .collect();
-    let weights = Weights::over(kb, candidates.iter().map(|(_, p)| p.as_slice()));
-    let w_obs: f64 = observed.iter().map(|&o| weights.weight(o)).sum();
+    let weights = Weights::over(kb, actors.iter().map(|a| a.profile.all.as_slice()));
+    let seen = Items::new(behaviour, observed.to_vec());
+    let w_obs: f64 = seen.all.iter().map(|&o| weights.weight(o)).sum();
     // Scores first (cheap); the evidence only for the candidates kept.
-    let mut scored: Vec<(f64, f64, f64, usize)> = Vec::new();
-    for (at, (_, profile)) in candidates.iter().enumerate() {
-        let d: f64 = observed
-            .iter()
-            .filter_map(|&o| {
-                best_match(kb, o, profile).map(|m| weights.weight(o) * m.relation.credit())
-            })
-            .sum();
-        if d <= 0.0 {
+    let mut scored: Vec<(f64, Fit, Option<(usize, Fit)>, usize)> = Vec::new();
+    for (at, actor) in actors.iter().enumerate() {
+        let whole = fit(
+            kb,
+            &weights,
+            &seen.all,
+            w_obs,
+            &actor.profile.all,
+            PROFILE_EXPONENT,
+        );
+        if whole.d <= 0.0 {
             continue;
         }
-        let w_c: f64 = profile.iter().map(|&p| weights.weight(p)).sum();
-        // Rounded as shown, so equal scores tie exactly and go by ID.
-        let score = round4(
-            (d / (w_obs.powf(1.0 - PROFILE_EXPONENT) * w_c.powf(PROFILE_EXPONENT))).min(1.0),
-        );
-        scored.push((score, d, w_c, at));
+        // The closest record; the first (own uses, then campaigns in ID order) among equals.
+        let mut nearest: Option<(usize, Fit)> = None;
+        for (i, (_, items)) in actor.records.iter().enumerate() {
+            let f = fit(kb, &weights, &seen.all, w_obs, &items.all, RECORD_EXPONENT);
+            if nearest.is_none_or(|(_, n)| f.score > n.score) {
+                nearest = Some((i, f));
+            }
+        }
+        let score = nearest.map_or(whole.score, |(_, n)| n.score.max(whole.score));
+        scored.push((score, whole, nearest, at));
     }
     // Candidates are in ID order, so a stable sort by score leaves ties in ID order.
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -166,52 +298,81 @@ pub fn attribute(behaviour: &Behaviour, observed: &[Node], opts: &AttributeOptio
     let ranked = scored
         .into_iter()
         .enumerate()
-        .map(|(i, (score, d, w_c, at))| {
-            let (node, profile) = &candidates[at];
-            let (matched, missing) = evidence(kb, &weights, observed, profile);
-            let (id, name) = kb.id_and_name(*node);
+        .map(|(i, (score, whole, nearest, at))| {
+            let actor = &actors[at];
+            // The record is the basis only when it scores strictly better.
+            let (basis, items, f) = match nearest {
+                Some((r, n)) if n.score > whole.score => {
+                    (Basis::Record, &actor.records[r].1, n)
+                }
+                _ => (Basis::Profile, &actor.profile, whole),
+            };
+            let (matched, missing) = evidence(behaviour, &weights, &seen, items);
+            let (id, name) = kb.id_and_name(actor.node);
             Candidate {
                 rank: i + 1,
                 id: id.to_string(),
                 name: name.to_string(),
-                kind: node.kind.name(),
+                kind: actor.node.kind.name(),
                 score,
-                observed_share: round4((d / w_obs).min(1.0)),
-                profile_share: round4((d / w_c).min(1.0)),
-                profile_size: profile.len(),
+                basis,
+                profile_score: whole.score,
+                record: nearest.map(|(r, n)| {
+                    let (key, items) = &actor.records[r];
+                    let (id, name) = kb.id_and_name(*key);
+                    Record {
+                        id: id.to_string(),
+                        name: name.to_string(),
+                        kind: key.kind.name(),
+                        score: n.score,
+                        size: items.all.len(),
+                    }
+                }),
+                observed_share: round4((f.d / w_obs).min(1.0)),
+                profile_share: round4((f.d / f.w).min(1.0)),
+                profile_size: actor.profile.all.len(),
                 matched,
                 missing,
-                node: Some(*node),
-                profile: profile.clone(),
+                node: Some(actor.node),
+                profile: items.all.clone(),
             }
         })
         .collect();
+    let implied = seen.all.len() - seen.own.len();
     Attribution {
         candidates: ranked,
-        considered: candidates.len(),
+        considered: actors.len(),
         matching,
+        observed: seen.all,
+        implied,
     }
 }
 
-/// What of the observation a profile accounts for, the most telling first, and what it lacks,
-/// the rarest first.
+/// What of the observation a set of items accounts for, the most telling first, and what it
+/// lacks, the rarest first; each item says which observed software brought it, each match
+/// which of the candidate's software brought what matched.
 fn evidence(
-    kb: &KnowledgeBase,
+    behaviour: &Behaviour,
     weights: &Weights,
-    observed: &[Node],
-    profile: &[Node],
+    seen: &Items,
+    items: &Items,
 ) -> (Vec<Matched>, Vec<Item>) {
+    let kb = behaviour.kb();
     let mut matched = Vec::new();
     let mut missing = Vec::new();
-    for &o in observed {
-        match best_match(kb, o, profile) {
+    for &o in &seen.all {
+        let item = Item::new(kb, o, weights, behaviour.brought_by(o, &seen.own));
+        match best_match(kb, o, &items.all) {
             Some(m) => matched.push(Matched {
-                item: Item::new(kb, o, weights),
+                item,
                 relation: m.relation,
                 credit: m.relation.credit(),
                 via: (m.relation != Relation::Same).then(|| kb.id_and_name(m.via).0.to_string()),
+                through: behaviour
+                    .brought_by(m.via, &items.own)
+                    .map(|s| kb.id_and_name(s).0.to_string()),
             }),
-            None => missing.push(Item::new(kb, o, weights)),
+            None => missing.push(item),
         }
     }
     matched.sort_by(|a, b| {
@@ -277,33 +438,55 @@ pub fn layer(
         },
     );
     layer.description = format!(
-        "Observed techniques ({inputs}) against what {who} is known to use in {}: score {:.3}, {} of {} observed items matched. Written by attck.",
+        "Observed techniques ({inputs}) against what {who} is known to use ({}) in {}: score {:.3}, {} of {} observed items matched. Written by attck.",
+        top.scope(),
         kb.label(),
         top.score,
         top.matched.len(),
         top.matched.len() + top.missing.len()
     );
+    let by_id = |id: &str| top.matched.iter().find(|m| m.item.id == id);
+    let implied = |id: &str| {
+        top.matched
+            .iter()
+            .map(|m| &m.item)
+            .chain(&top.missing)
+            .find(|i| i.id == id)
+            .and_then(|i| i.implied_by.as_deref())
+            .map(|s| format!(" (implied by observed {s})"))
+            .unwrap_or_default()
+    };
     for e in &mut layer.techniques {
         let Some(&t) = kb.techniques_with_id(&e.technique_id).first() else {
             continue;
         };
-        let node = Node::new(Kind::Technique, t);
         let (score, color, comment) = if seen.binary_search(&t).is_ok() {
-            match best_match(kb, node, &top.profile) {
-                Some(m) if m.relation == Relation::Same => {
-                    (1.0, COVERED_COLOR, format!("Observed; used by {who}"))
+            let observed = format!("Observed{}", implied(&e.technique_id));
+            match by_id(&e.technique_id) {
+                Some(m) => {
+                    let through = m
+                        .through
+                        .as_deref()
+                        .map(|s| format!(" through {s}"))
+                        .unwrap_or_default();
+                    match &m.via {
+                        None => (
+                            1.0,
+                            COVERED_COLOR,
+                            format!("{observed}; used by {who}{through}"),
+                        ),
+                        Some(via) => (
+                            m.credit,
+                            PARTIAL_COLOR,
+                            format!(
+                                "{observed}; {who} uses its {} {via}{through} ({} credit)",
+                                m.relation.name(),
+                                m.credit
+                            ),
+                        ),
+                    }
                 }
-                Some(m) => (
-                    m.relation.credit(),
-                    PARTIAL_COLOR,
-                    format!(
-                        "Observed; {who} uses its {} {} ({} credit)",
-                        m.relation.name(),
-                        kb.id_and_name(m.via).0,
-                        m.relation.credit()
-                    ),
-                ),
-                None => (0.0, GAP_COLOR, format!("Observed; not known for {who}")),
+                None => (0.0, GAP_COLOR, format!("{observed}; not known for {who}")),
             }
         } else {
             (0.0, DEFAULT_COLOR, format!("Known for {who}; not observed"))
@@ -342,6 +525,10 @@ pub fn layer(
             value: format!("{:.3}", top.score),
         },
         Metadata {
+            name: "scored on".to_string(),
+            value: top.scope(),
+        },
+        Metadata {
             name: "inputs".to_string(),
             value: inputs.to_string(),
         },
@@ -350,12 +537,47 @@ pub fn layer(
 }
 
 impl Matched {
-    /// `T1059.003`, or `T1059.003 (via T1059)` for partial credit.
+    /// `T1059.003`, annotated with how it matched: `T1059.003 (via T1059)` for partial credit,
+    /// `T1105 (through S0002)` when the candidate has it through its software,
+    /// `T1105 (implied by S0154)` when the observed software brought it into the observation.
     #[must_use]
     pub fn label(&self) -> String {
-        match &self.via {
-            Some(v) => format!("{} (via {v})", self.item.id),
-            None => self.item.id.clone(),
+        let notes: Vec<String> = [
+            self.item.implied_by.as_ref().map(|s| format!("implied by {s}")),
+            self.via.as_ref().map(|v| format!("via {v}")),
+            self.through.as_ref().map(|s| format!("through {s}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if notes.is_empty() {
+            self.item.id.clone()
+        } else {
+            format!("{} ({})", self.item.id, notes.join(", "))
+        }
+    }
+}
+
+impl Candidate {
+    /// What the score was computed against, in words: `its whole profile`, `its own reported
+    /// uses` or a campaign (`C0024 SolarWinds Compromise`).
+    #[must_use]
+    pub fn scope(&self) -> String {
+        match (&self.basis, &self.record) {
+            (Basis::Record, Some(r)) if r.kind == Kind::Group.name() => {
+                "its own reported uses".to_string()
+            }
+            (Basis::Record, Some(r)) => format!("{} {}", r.id, r.name),
+            _ => "its whole profile".to_string(),
+        }
+    }
+
+    /// The table's short form of [`Candidate::scope`]: `profile`, `own uses` or a campaign ID.
+    fn basis_cell(&self) -> String {
+        match (&self.basis, &self.record) {
+            (Basis::Record, Some(r)) if r.kind == Kind::Group.name() => "own uses".to_string(),
+            (Basis::Record, Some(r)) => r.id.clone(),
+            _ => "profile".to_string(),
         }
     }
 }
@@ -379,7 +601,16 @@ fn first(items: &[String]) -> String {
 
 impl TableRow for Candidate {
     fn headers() -> Vec<&'static str> {
-        vec!["Rank", "ID", "Name", "Type", "Score", "Matched", "Missing"]
+        vec![
+            "Rank",
+            "ID",
+            "Name",
+            "Type",
+            "Score",
+            "Scored on",
+            "Matched",
+            "Missing",
+        ]
     }
 
     fn cells(&self) -> Vec<Cell> {
@@ -398,6 +629,7 @@ impl TableRow for Candidate {
                 bar: Some((self.score.clamp(0.0, 1.0) * 1000.0).round() as u16),
                 ..Cell::default()
             },
+            self.basis_cell().into(),
             format!("{} of {observed}: {}", self.matched.len(), first(&matched)).into(),
             first(&missing).into(),
         ]

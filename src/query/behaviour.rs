@@ -9,6 +9,13 @@
 //! it use; a campaign's is what it uses; a piece of software's is the techniques it uses plus
 //! itself (so observing a tool is evidence for that tool). Objects the user excludes are left
 //! out everywhere: they are no actor, no item of any profile, and no campaign of any group.
+//!
+//! Two further views serve attribution. *Capabilities*: whoever uses a piece of software can do
+//! what the software does, so [`Behaviour::with_capabilities`] adds to a set of items the
+//! techniques of each piece of software in it, and [`Behaviour::brought_by`] says which piece
+//! of software brought a technique in. *Records*: a group is known from separate reports, its
+//! own uses and each campaign attributed to it ([`Behaviour::records`]), and an observation of
+//! one intrusion is more like one of them than like their union.
 
 use serde::Serialize;
 
@@ -154,6 +161,72 @@ impl<'a> Behaviour<'a> {
         items.sort_unstable();
         items.dedup();
         items
+    }
+
+    /// The techniques a piece of software uses (excluded ones left out): what using it brings.
+    pub fn capabilities(&self, software: Node) -> impl Iterator<Item = Node> + '_ {
+        let of: &[Node] = if software.kind == Kind::Software {
+            self.direct(software)
+        } else {
+            &[]
+        };
+        of.iter()
+            .copied()
+            .filter(move |&t| t.kind == Kind::Technique && !self.is_excluded(t))
+    }
+
+    /// `items` (sorted) with the techniques of each piece of software among them added, sorted
+    /// and unique: a profile or an observation closed under what its software can do.
+    #[must_use]
+    pub fn with_capabilities(&self, items: &[Node]) -> Vec<Node> {
+        let mut out = items.to_vec();
+        for &s in items.iter().filter(|n| n.kind == Kind::Software) {
+            out.extend(self.capabilities(s));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// How `items` (sorted, before [`Behaviour::with_capabilities`]) come to hold `item`:
+    /// `None` when they hold it themselves (or not at all), else the first piece of software
+    /// among them, in ID order, that uses it.
+    #[must_use]
+    pub fn brought_by(&self, item: Node, items: &[Node]) -> Option<Node> {
+        if item.kind != Kind::Technique || items.binary_search(&item).is_ok() {
+            return None;
+        }
+        items
+            .iter()
+            .copied()
+            .filter(|n| n.kind == Kind::Software)
+            .find(|&s| self.capabilities(s).any(|t| t == item))
+    }
+
+    /// A group's records: what it is reported to use itself (keyed by the group) and what each
+    /// campaign attributed to it uses (keyed by the campaign), excluded objects left out, empty
+    /// records dropped. Each record's items are sorted and unique. Other actors have none.
+    #[must_use]
+    pub fn records(&self, group: Node) -> Vec<(Node, Vec<Node>)> {
+        if group.kind != Kind::Group {
+            return Vec::new();
+        }
+        let own = std::iter::once(group);
+        let campaigns = self
+            .campaigns_of(group.index)
+            .into_iter()
+            .map(|c| Node::new(Kind::Campaign, c));
+        own.chain(campaigns)
+            .filter_map(|r| {
+                let items: Vec<Node> = self
+                    .direct(r)
+                    .iter()
+                    .copied()
+                    .filter(|&i| !self.is_excluded(i))
+                    .collect();
+                (!items.is_empty()).then_some((r, items))
+            })
+            .collect()
     }
 
     /// The techniques of an actor's profile, as technique indexes (sorted).

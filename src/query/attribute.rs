@@ -8,16 +8,23 @@
 //!
 //! ```text
 //! sim(S, e) = D / (W_O^(1-e) × W_S^e), clamped to [0, 1]
-//! D   = Σ over observed items o of weight(o) × credit(o, S)
+//! D   = Σ over observed items o of what o earns against S
 //! W_O = Σ over observed items of weight(o);  W_S = Σ over S of weight(s)
 //! ```
 //!
-//! `weight` is the rarity of an item among the candidates' profiles (see [`Weights`]);
-//! `credit` is 1 for an item `S` has, 0.5 when it has the parent (or a sub-technique) of an
-//! observed technique, 0.25 when it has a sibling sub-technique, else 0. `D / W_O` is the share
-//! of the observation `S` explains; dividing by a small power of `S`'s own weight keeps a
-//! candidate from winning by being large (a profile holding every technique explains
-//! everything and scores low). `sim` is 1 when `S` is exactly the observation.
+//! `weight` is the rarity of an item among the candidates' profiles (see [`Weights`]). An
+//! observed item `S` has (itself, or through its software) earns its weight. Otherwise an
+//! observed technique earns partial credit when `S` has its parent or one of its
+//! sub-techniques (0.5) or a sibling sub-technique (0.25), times the weight of the technique's
+//! family (what the two share is the family, not the technique, so it weighs as rare as the
+//! family is), and only between items reported on both sides: the technique observed itself,
+//! not brought by observed software, and the relative reported for the candidate itself, not
+//! brought by its software. A capability is already one inference; a family resemblance on
+//! top of it would be a second, and with software's detailed mappings nearly every large
+//! profile touches nearly every family. `D / W_O` is the share of the observation `S`
+//! explains; dividing by a small power of `S`'s own weight keeps a candidate from winning by
+//! being large (a profile holding every technique explains everything and scores low). `sim`
+//! is 1 when `S` is exactly the observation.
 //!
 //! A candidate's score is the similarity of its whole profile, `sim(P, 0.2)`. A group is also
 //! known from separate records (its own reported uses, and each campaign attributed to it):
@@ -28,7 +35,7 @@
 
 use serde::Serialize;
 
-use super::behaviour::{Behaviour, Relation, Weights, best_match, round4};
+use super::behaviour::{Behaviour, Match, Relation, Weights, best_match, round4};
 use super::layer::{
     COVERED_COLOR, DEFAULT_COLOR, GAP_COLOR, LayerOptions, LegendItem, Metadata, NavigatorLayer,
     from_selection,
@@ -89,6 +96,9 @@ pub struct Matched {
     pub relation: Relation,
     /// 1, 0.5 or 0.25.
     pub credit: f64,
+    /// What it adds to the score's `D`: its weight for `same`, else the credit times the weight
+    /// of its technique family (what a partial match shares).
+    pub earned: f64,
     /// The candidate's item that earned partial credit (null for `same`).
     pub via: Option<String>,
     /// The candidate's piece of software through which it has the item (or `via`): null when
@@ -224,20 +234,53 @@ struct Fit {
     w: f64,
 }
 
+/// How an observed item `o` matches a set of items, and the weight it earns: its own weight
+/// for the item itself (held or brought by software), or for partial credit the credit times
+/// its family's weight, only between items reported on both sides (`o` observed itself, the
+/// relative the set's own).
+fn earn(
+    kb: &KnowledgeBase,
+    weights: &Weights,
+    o: Node,
+    seen: &Items,
+    set: &Items,
+) -> Option<(Match, f64)> {
+    if let Some(m) = best_match(kb, o, &set.all).filter(|m| m.relation == Relation::Same) {
+        return Some((m, weights.weight(o)));
+    }
+    if seen.own.binary_search(&o).is_err() {
+        return None;
+    }
+    best_match(kb, o, &set.own).map(|m| (m, m.relation.credit() * weights.family_weight(o)))
+}
+
+/// A candidate's score and where it came from.
+struct Scored {
+    /// The greater of the two below.
+    score: f64,
+    /// Its whole profile's fit.
+    whole: Fit,
+    /// Its closest record (its index among the actor's records) and that record's fit.
+    nearest: Option<(usize, Fit)>,
+    /// The actor's index.
+    at: usize,
+}
+
 /// `sim(set, exponent)` of the module documentation.
 fn fit(
     kb: &KnowledgeBase,
     weights: &Weights,
-    observed: &[Node],
+    seen: &Items,
     w_obs: f64,
-    set: &[Node],
+    set: &Items,
     exponent: f64,
 ) -> Fit {
-    let d: f64 = observed
+    let d: f64 = seen
+        .all
         .iter()
-        .filter_map(|&o| best_match(kb, o, set).map(|m| weights.weight(o) * m.relation.credit()))
+        .filter_map(|&o| earn(kb, weights, o, seen, set).map(|(_, e)| e))
         .sum();
-    let w: f64 = set.iter().map(|&p| weights.weight(p)).sum();
+    let w: f64 = set.all.iter().map(|&p| weights.weight(p)).sum();
     let score = if d > 0.0 {
         round4((d / (w_obs.powf(1.0 - exponent) * w.powf(exponent))).min(1.0))
     } else {
@@ -267,44 +310,46 @@ pub fn attribute(behaviour: &Behaviour, observed: &[Node], opts: &AttributeOptio
     let seen = Items::new(behaviour, observed.to_vec());
     let w_obs: f64 = seen.all.iter().map(|&o| weights.weight(o)).sum();
     // Scores first (cheap); the evidence only for the candidates kept.
-    let mut scored: Vec<(f64, Fit, Option<(usize, Fit)>, usize)> = Vec::new();
+    let mut scored: Vec<Scored> = Vec::new();
     for (at, actor) in actors.iter().enumerate() {
-        let whole = fit(
-            kb,
-            &weights,
-            &seen.all,
-            w_obs,
-            &actor.profile.all,
-            PROFILE_EXPONENT,
-        );
+        let whole = fit(kb, &weights, &seen, w_obs, &actor.profile, PROFILE_EXPONENT);
         if whole.d <= 0.0 {
             continue;
         }
         // The closest record; the first (own uses, then campaigns in ID order) among equals.
         let mut nearest: Option<(usize, Fit)> = None;
         for (i, (_, items)) in actor.records.iter().enumerate() {
-            let f = fit(kb, &weights, &seen.all, w_obs, &items.all, RECORD_EXPONENT);
+            let f = fit(kb, &weights, &seen, w_obs, items, RECORD_EXPONENT);
             if nearest.is_none_or(|(_, n)| f.score > n.score) {
                 nearest = Some((i, f));
             }
         }
         let score = nearest.map_or(whole.score, |(_, n)| n.score.max(whole.score));
-        scored.push((score, whole, nearest, at));
+        scored.push(Scored {
+            score,
+            whole,
+            nearest,
+            at,
+        });
     }
     // Candidates are in ID order, so a stable sort by score leaves ties in ID order.
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score));
     let matching = scored.len();
     scored.truncate(opts.top);
     let ranked = scored
         .into_iter()
         .enumerate()
-        .map(|(i, (score, whole, nearest, at))| {
+        .map(|(i, sc)| {
+            let Scored {
+                score,
+                whole,
+                nearest,
+                at,
+            } = sc;
             let actor = &actors[at];
             // The record is the basis only when it scores strictly better.
             let (basis, items, f) = match nearest {
-                Some((r, n)) if n.score > whole.score => {
-                    (Basis::Record, &actor.records[r].1, n)
-                }
+                Some((r, n)) if n.score > whole.score => (Basis::Record, &actor.records[r].1, n),
                 _ => (Basis::Profile, &actor.profile, whole),
             };
             let (matched, missing) = evidence(behaviour, &weights, &seen, items);
@@ -362,11 +407,12 @@ fn evidence(
     let mut missing = Vec::new();
     for &o in &seen.all {
         let item = Item::new(kb, o, weights, behaviour.brought_by(o, &seen.own));
-        match best_match(kb, o, &items.all) {
-            Some(m) => matched.push(Matched {
+        match earn(kb, weights, o, seen, items) {
+            Some((m, earned)) => matched.push(Matched {
                 item,
                 relation: m.relation,
                 credit: m.relation.credit(),
+                earned: round4(earned),
                 via: (m.relation != Relation::Same).then(|| kb.id_and_name(m.via).0.to_string()),
                 through: behaviour
                     .brought_by(m.via, &items.own)
@@ -376,8 +422,8 @@ fn evidence(
         }
     }
     matched.sort_by(|a, b| {
-        (b.item.weight * b.credit)
-            .total_cmp(&(a.item.weight * a.credit))
+        b.earned
+            .total_cmp(&a.earned)
             .then_with(|| cmp_ids(&a.item.id, &b.item.id))
     });
     missing.sort_by(|a, b| {
@@ -543,7 +589,10 @@ impl Matched {
     #[must_use]
     pub fn label(&self) -> String {
         let notes: Vec<String> = [
-            self.item.implied_by.as_ref().map(|s| format!("implied by {s}")),
+            self.item
+                .implied_by
+                .as_ref()
+                .map(|s| format!("implied by {s}")),
             self.via.as_ref().map(|v| format!("via {v}")),
             self.through.as_ref().map(|s| format!("through {s}")),
         ]
@@ -614,9 +663,45 @@ impl TableRow for Candidate {
     }
 
     fn cells(&self) -> Vec<Cell> {
-        let matched: Vec<String> = self.matched.iter().map(Matched::label).collect();
-        let missing: Vec<String> = self.missing.iter().map(|m| m.id.clone()).collect();
-        let observed = self.matched.len() + self.missing.len();
+        // What was observed itself, item by item; what observed software brought, counted per
+        // piece of software (JSON and CSV list it all).
+        let stated = |i: &Item| i.implied_by.is_none();
+        let matched: Vec<String> = self
+            .matched
+            .iter()
+            .filter(|m| stated(&m.item))
+            .map(Matched::label)
+            .collect();
+        let missing: Vec<String> = self
+            .missing
+            .iter()
+            .filter(|i| stated(i))
+            .map(|m| m.id.clone())
+            .collect();
+        let observed = matched.len() + missing.len();
+        let mut text = format!("{} of {observed}: {}", matched.len(), first(&matched));
+        let mut brought: Vec<(&str, usize, usize)> = Vec::new();
+        for (item, hit) in self
+            .matched
+            .iter()
+            .map(|m| (&m.item, true))
+            .chain(self.missing.iter().map(|i| (i, false)))
+        {
+            let Some(s) = item.implied_by.as_deref() else {
+                continue;
+            };
+            match brought.iter_mut().find(|b| b.0 == s) {
+                Some(b) => {
+                    b.1 += usize::from(hit);
+                    b.2 += 1;
+                }
+                None => brought.push((s, usize::from(hit), 1)),
+            }
+        }
+        brought.sort_by(|a, b| cmp_ids(a.0, b.0));
+        for (s, hit, all) in brought {
+            text.push_str(&format!("; {hit} of {all} techniques {s} brings"));
+        }
         vec![
             self.rank.to_string().into(),
             self.id.as_str().into(),
@@ -630,7 +715,7 @@ impl TableRow for Candidate {
                 ..Cell::default()
             },
             self.basis_cell().into(),
-            format!("{} of {observed}: {}", self.matched.len(), first(&matched)).into(),
+            text.into(),
             first(&missing).into(),
         ]
     }
@@ -665,69 +750,225 @@ mod tests {
         a.candidates.iter().map(|c| c.id.as_str()).collect()
     }
 
+    fn find<'a>(a: &'a Attribution, id: &str) -> &'a Candidate {
+        a.candidates.iter().find(|c| c.id == id).unwrap()
+    }
+
+    /// Weight of an item in `df` of the sample's three group profiles.
+    fn w(df: u32) -> f64 {
+        (4.0 / f64::from(df + 1)).ln() + 1.0
+    }
+
+    /// `sim` of the module documentation.
+    fn sim(d: f64, w_obs: f64, w_set: f64, e: f64) -> f64 {
+        round4((d / (w_obs.powf(1.0 - e) * w_set.powf(e))).min(1.0))
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    // Group profiles in the sample, closed under capability (the software's techniques in
+    // brackets): G0902 {S0901 [T1027, T1059.001, T1543], T1053.003, T1059.001, T1082,
+    // T1543.002}, records G0902 itself and C0901 {S0901 [..], T1059.001, T1082};
+    // G0903 {S0903 [T1082], T1027, T1059.004, T1497}, records G0903 and C0902 {S0903 [T1082],
+    // T1497}; G0904 {S0904 [T1082, T1652], T1652}, records G0904 and C0903 (the same items).
+    // Among the three: T1082 is in all (weight w(3)), T1027 in two (w(2)), every other item in
+    // one (w(1)); the T1059 family is in two (G0902, G0903).
+
     #[test]
     fn scores_follow_the_formula() {
         let kb = kb();
-        // Groups: G0902 {S0901, T1053.003, T1059.001, T1082, T1543.002},
-        // G0903 {S0903, T1027, T1059.004, T1497}, G0904 {S0904, T1652}. Observed: T1059.001 and
-        // T1082, both only in G0902's profile: df 1 of 3, weight ln(4/2) + 1 each.
         let a = rank(&kb, &["T1059.001", "T1082"], &[], Kind::Group);
         assert_eq!(a.considered, 3);
+        assert_eq!(ids(&a), ["G0902", "G0903", "G0904"]);
+        let w_obs = w(1) + w(3);
+        // G0902 has both itself; its profile: T1027, five rare items, T1082.
         let top = &a.candidates[0];
-        assert_eq!(top.id, "G0902");
-        let w1 = 2f64.ln() + 1.0;
-        // G0902's profile: five items, each in one profile of three.
-        let d = 2.0 * w1;
-        let expected = d / ((2.0 * w1).powf(0.8) * (5.0 * w1).powf(0.2));
-        assert!((top.score - round4(expected)).abs() < 1e-9, "{}", top.score);
-        assert!((top.observed_share - 1.0).abs() < 1e-9);
-        assert!((top.profile_share - 0.4).abs() < 1e-9);
-        assert_eq!(top.profile_size, 5);
+        let w_p = w(2) + 5.0 * w(1) + w(3);
+        assert!(
+            close(top.score, sim(w_obs, w_obs, w_p, 0.2)),
+            "{}",
+            top.score
+        );
+        assert_eq!(top.basis, Basis::Profile);
+        assert!(close(top.profile_score, top.score));
+        // Its closest record is C0901 (T1027, T1059.001, T1082, T1543, S0901), scored with the
+        // record exponent; the profile still scores higher, so the evidence is the profile's.
+        let r = top.record.as_ref().unwrap();
+        assert_eq!((r.id.as_str(), r.kind, r.size), ("C0901", "campaign", 5));
+        let w_r = w(2) + 3.0 * w(1) + w(3);
+        assert!(close(r.score, sim(w_obs, w_obs, w_r, 0.3)), "{}", r.score);
+        assert!(r.score < top.score);
+        assert!(close(top.observed_share, 1.0));
+        assert!(close(top.profile_share, round4(w_obs / w_p)));
+        assert_eq!(top.profile_size, 7);
         assert!(top.missing.is_empty());
-        // G0903 has T1059.004, a sibling of T1059.001: a quarter of its weight.
-        let g3 = &a.candidates[1];
-        assert_eq!(g3.id, "G0903");
-        assert_eq!(g3.matched.len(), 1);
-        assert_eq!(g3.matched[0].relation, Relation::Sibling);
-        assert_eq!(g3.matched[0].via.as_deref(), Some("T1059.004"));
+        // G0903: T1059.004, a sibling of T1059.001, earns a quarter of the T1059 family's
+        // weight (in two profiles), not of T1059.001's (in one); T1082 comes through S0903.
+        let g3 = find(&a, "G0903");
+        let by: Vec<(&str, Relation, Option<&str>, Option<&str>)> = g3
+            .matched
+            .iter()
+            .map(|m| {
+                (
+                    m.item.id.as_str(),
+                    m.relation,
+                    m.via.as_deref(),
+                    m.through.as_deref(),
+                )
+            })
+            .collect();
         assert_eq!(
-            g3.missing.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            by,
+            [
+                ("T1082", Relation::Same, None, Some("S0903")),
+                ("T1059.001", Relation::Sibling, Some("T1059.004"), None),
+            ]
+        );
+        let sibling = &g3.matched[1];
+        assert!(close(sibling.earned, round4(0.25 * w(2))));
+        assert!(sibling.earned < 0.25 * w(1));
+        let d = 0.25 * w(2) + w(3);
+        let w_g3 = w(2) + 3.0 * w(1) + w(3);
+        assert!(close(g3.score, sim(d, w_obs, w_g3, 0.2)), "{}", g3.score);
+        assert!(close(g3.observed_share, round4(d / w_obs)));
+        // G0904 has T1082 through S0904 only.
+        let g4 = find(&a, "G0904");
+        assert_eq!(g4.matched[0].through.as_deref(), Some("S0904"));
+        assert_eq!(g4.missing.len(), 1);
+        assert_eq!(a.matching, 3);
+    }
+
+    #[test]
+    fn software_brings_its_techniques_to_its_users() {
+        let kb = kb();
+        // T1543 is used by NightCrate (S0901) alone, which G0902 uses: a full match through it,
+        // where without capabilities G0902 would earn only half for its T1543.002.
+        let a = rank(&kb, &["T1543"], &[], Kind::Group);
+        assert_eq!(ids(&a), ["G0902"]);
+        let m = &a.candidates[0].matched[0];
+        assert_eq!(
+            (m.relation, m.via.as_deref(), m.through.as_deref()),
+            (Relation::Same, None, Some("S0901"))
+        );
+        assert!(close(m.credit, 1.0));
+        assert!(close(m.earned, round4(w(1))));
+        assert_eq!(m.label(), "T1543 (through S0901)");
+    }
+
+    #[test]
+    fn observed_software_brings_its_techniques() {
+        let kb = kb();
+        // No group uses Tallow (S0902); it uses T1053.003 (G0902's), T1059.004 and T1497
+        // (G0903's), which the observation now holds.
+        let a = rank(&kb, &["S0902"], &[], Kind::Group);
+        assert_eq!(a.implied, 3);
+        assert_eq!(a.observed.len(), 4);
+        assert_eq!(ids(&a), ["G0903", "G0902"]);
+        let g3 = &a.candidates[0];
+        let matched: Vec<(&str, Option<&str>)> = g3
+            .matched
+            .iter()
+            .map(|m| (m.item.id.as_str(), m.item.implied_by.as_deref()))
+            .collect();
+        assert_eq!(
+            matched,
+            [("T1059.004", Some("S0902")), ("T1497", Some("S0902"))]
+        );
+        assert_eq!(g3.matched[0].label(), "T1059.004 (implied by S0902)");
+        // S0902 itself is observed, not implied; no group profile holds it.
+        assert!(
+            g3.missing
+                .iter()
+                .any(|i| i.id == "S0902" && i.implied_by.is_none())
+        );
+        // G0902 has T1053.003. T1059.004 came from software, so G0902's own T1059.001 (a
+        // sibling) earns nothing: a family resemblance counts only between reported items.
+        let g2 = &a.candidates[1];
+        assert_eq!(g2.matched.len(), 1);
+        assert_eq!(g2.matched[0].item.id, "T1053.003");
+        assert!(g2.missing.iter().any(|i| i.id == "T1059.004"));
+    }
+
+    #[test]
+    fn partial_credit_needs_the_relative_reported_for_the_candidate() {
+        let kb = kb();
+        // C0901 has T1543 only through NightCrate: no parent credit for T1543.002.
+        let a = rank(&kb, &["T1543.002", "T1082"], &[], Kind::Campaign);
+        let c1 = find(&a, "C0901");
+        assert_eq!(
+            c1.matched
+                .iter()
+                .map(|m| m.item.id.as_str())
+                .collect::<Vec<_>>(),
             ["T1082"]
         );
-        assert!((g3.observed_share - round4(0.25 / 2.0)).abs() < 1e-9);
-        // G0904 shares nothing and is left out.
-        assert_eq!(ids(&a), ["G0902", "G0903"]);
-        assert_eq!(a.matching, 2);
+        assert_eq!(c1.missing[0].id, "T1543.002");
+        // Campaigns have no records.
+        assert!(a.candidates.iter().all(|c| c.record.is_none()));
+    }
+
+    #[test]
+    fn the_closest_record_scores_a_group() {
+        let kb = kb();
+        // Sweeper (bringing T1082) and T1497: exactly C0902, G0903's campaign.
+        let a = rank(&kb, &["S0903", "T1497"], &[], Kind::Group);
+        assert_eq!(ids(&a), ["G0903", "G0904", "G0902"]);
+        let top = &a.candidates[0];
+        assert!(close(top.score, 1.0));
+        assert_eq!(top.basis, Basis::Record);
+        let r = top.record.as_ref().unwrap();
+        assert_eq!((r.id.as_str(), r.kind, r.size), ("C0902", "campaign", 3));
+        assert!(close(r.score, 1.0));
+        assert_eq!(top.scope(), "C0902 Frostbite Relay");
+        // Its whole profile also holds T1027 and T1059.004.
+        let w_obs = w(3) + 2.0 * w(1);
+        let w_p = w(2) + 3.0 * w(1) + w(3);
+        assert!(close(top.profile_score, sim(w_obs, w_obs, w_p, 0.2)));
+        assert!(top.profile_score < 1.0);
+        assert!(close(top.profile_share, 1.0));
+        assert!(top.missing.is_empty());
+        // Without the campaign, the group's own uses are its only record.
+        let a = rank(&kb, &["S0903", "T1497"], &["C0902"], Kind::Group);
+        let top = &a.candidates[0];
+        assert_eq!(top.id, "G0903");
+        assert!(top.score < 1.0);
+        assert_eq!(top.record.as_ref().unwrap().id, "G0903");
     }
 
     #[test]
     fn an_exact_profile_scores_one_and_ranks_first() {
         let kb = kb();
         let a = rank(&kb, &["S0904", "T1652"], &[], Kind::Group);
-        assert_eq!(ids(&a), ["G0904"]);
-        assert!((a.candidates[0].score - 1.0).abs() < 1e-9);
+        assert_eq!(ids(&a)[0], "G0904");
+        assert!(close(a.candidates[0].score, 1.0));
+        assert_eq!(a.candidates[0].basis, Basis::Profile);
     }
 
     #[test]
     fn rare_evidence_outweighs_common_evidence() {
         let kb = kb();
-        // Each observed item is in one group profile only (T1082: G0902; S0903 and T1497:
-        // G0903), so each weighs the same and G0903 accounts for twice as much.
+        // S0903 and T1497 are G0903's alone; T1082, in every profile, ranks the others.
         let a = rank(&kb, &["T1082", "S0903", "T1497"], &[], Kind::Group);
-        assert_eq!(ids(&a), ["G0903", "G0902"]);
+        assert_eq!(ids(&a)[0], "G0903");
     }
 
     #[test]
     fn exclusions_remove_candidates_and_campaign_evidence() {
         let kb = kb();
         let a = rank(&kb, &["T1059.001", "T1082"], &["G0902"], Kind::Group);
-        assert_eq!(ids(&a), ["G0903"]);
+        assert_eq!(ids(&a), ["G0903", "G0904"]);
         assert_eq!(a.considered, 2);
-        // Campaigns as candidates: C0901 uses T1059.001, T1082 and S0901.
+        // An excluded piece of software brings nothing: G0904 keeps T1082 through S0904 only.
+        let a = rank(&kb, &["T1082"], &["S0904"], Kind::Group);
+        assert!(a.candidates.iter().all(|c| c.id != "G0904"));
+        // Campaigns as candidates: C0901 uses T1059.001 and T1082, the others T1082 through
+        // their software.
         let c = rank(&kb, &["T1059.001", "T1082"], &[], Kind::Campaign);
-        assert_eq!(ids(&c), ["C0901"]);
+        assert_eq!(ids(&c)[0], "C0901");
         let c = rank(&kb, &["T1059.001", "T1082"], &["C0901"], Kind::Campaign);
-        assert!(c.candidates.is_empty());
+        assert!(c.candidates.iter().all(|x| x.id != "C0901"));
         assert_eq!(c.considered, 2);
     }
 
@@ -735,7 +976,8 @@ mod tests {
     fn software_candidates_match_themselves() {
         let kb = kb();
         let a = rank(&kb, &["S0902"], &[], Kind::Software);
-        assert_eq!(ids(&a), ["S0902"]);
+        assert_eq!(ids(&a)[0], "S0902");
+        assert!(close(a.candidates[0].score, 1.0));
         // Tallow uses T1053.003, T1059.004, T1497; NightCrate T1027, T1059.001, T1543.
         let a = rank(&kb, &["T1053.003", "T1497"], &[], Kind::Software);
         assert_eq!(ids(&a)[0], "S0902");
@@ -761,5 +1003,23 @@ mod tests {
         assert_eq!(ids(&one), ["S0903"]);
         assert_eq!(one.matching, 2);
         assert_eq!(one.candidates[0].rank, 1);
+    }
+
+    #[test]
+    fn table_cells_count_what_software_brought() {
+        let kb = kb();
+        let a = rank(&kb, &["S0902", "T1082"], &[], Kind::Group);
+        let g3 = find(&a, "G0903");
+        let cells = g3.cells();
+        // G0903's own uses hold what its whole profile does; the observation outweighs them, so
+        // the record exponent scores them higher than the profile exponent does.
+        assert_eq!(g3.basis, Basis::Record);
+        assert_eq!(cells[5].text, "own uses");
+        assert_eq!(g3.scope(), "its own reported uses");
+        assert_eq!(
+            cells[6].text,
+            "1 of 2: T1082 (through S0903); 2 of 3 techniques S0902 brings"
+        );
+        assert_eq!(cells[7].text, "S0902");
     }
 }

@@ -10,6 +10,11 @@ const V: &str = "18.1";
 /// The campaign's techniques as `attck layer` writes them, plus its software by ID, observed
 /// with the campaign excluded: the group it is attributed to ranks among the first five.
 fn true_group_in_top_5(campaign: &str, software: &str, group: &str) -> Option<()> {
+    true_group_in_top_5_by(campaign, software, group).map(|_| ())
+}
+
+/// [`true_group_in_top_5`], returning the group's row.
+fn true_group_in_top_5_by(campaign: &str, software: &str, group: &str) -> Option<Candidate> {
     let dir = tempfile::tempdir().unwrap();
     let layer = dir.path().join("c.json");
     let l = real(&[
@@ -45,7 +50,7 @@ fn true_group_in_top_5(campaign: &str, software: &str, group: &str) -> Option<()
     );
     assert!(c.windows(2).all(|w| w[0].score >= w[1].score));
     assert!(c.iter().all(|x| (0.0..=1.0).contains(&x.score)));
-    Some(())
+    c.into_iter().find(|x| x.id == group)
 }
 
 #[test]
@@ -63,6 +68,25 @@ fn campaigns_point_at_their_groups() {
     }
     true_group_in_top_5("C0040", "S0154,S0160,S1158,S1159", "G0096");
     true_group_in_top_5("C0044", "S1169", "G0049");
+}
+
+#[test]
+fn a_group_is_found_through_its_closest_campaign() {
+    // Python: TEMP.Veles (G0088) has two campaigns, C0030 and C0032, both with Mimikatz
+    // (S0002) and 10 and 17 techniques. With C0032 excluded, C0030 is what points at G0088.
+    let Some(g) = true_group_in_top_5_by("C0032", "S0002", "G0088") else {
+        return;
+    };
+    assert_eq!(g.basis, "record");
+    let r = g.record.unwrap();
+    assert_eq!((r.id.as_str(), r.kind.as_str()), ("C0030", "campaign"));
+    assert!((g.score - r.score).abs() < 1e-9 && g.score > g.profile_score);
+    // Mimikatz's techniques came with it: some matched item was implied by it.
+    assert!(
+        g.matched
+            .iter()
+            .any(|m| m.implied_by.as_deref() == Some("S0002"))
+    );
 }
 
 #[test]

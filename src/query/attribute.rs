@@ -35,7 +35,7 @@
 
 use serde::Serialize;
 
-use super::behaviour::{Behaviour, Match, Relation, Weights, best_match, round4};
+use super::behaviour::{Behaviour, Match, Relation, Weights, best_match_in, round4};
 use super::layer::{
     COVERED_COLOR, DEFAULT_COLOR, GAP_COLOR, LayerOptions, LegendItem, Metadata, NavigatorLayer,
     from_selection,
@@ -201,26 +201,108 @@ pub struct Attribution {
     pub implied: usize,
 }
 
-/// A set of items as held (`own`, sorted) and closed under capability (`all`).
-#[derive(Debug, Clone)]
-struct Items {
-    own: Vec<Node>,
-    all: Vec<Node>,
+/// A [`Marks`] bit: the item is in the set, closed under capability.
+const HELD: u8 = 1;
+/// A [`Marks`] bit: the item is reported for the set itself (not only brought by software).
+const OWN: u8 = 2;
+
+/// Which items one set holds, so that every observed item is tested against it in constant
+/// time: loaded with a set's own items (and closed under capability), read, then loaded with
+/// the next.
+struct Marks {
+    techniques: Vec<u8>,
+    software: Vec<u8>,
+    /// What is loaded: the set closed under capability, each item once, in no order.
+    loaded: Vec<Node>,
 }
 
-impl Items {
-    fn new(behaviour: &Behaviour, own: Vec<Node>) -> Items {
-        let all = behaviour.with_capabilities(&own);
-        Items { own, all }
+impl Marks {
+    fn new(kb: &KnowledgeBase) -> Marks {
+        Marks {
+            techniques: vec![0; kb.techniques.len()],
+            software: vec![0; kb.count(Kind::Software)],
+            loaded: Vec::new(),
+        }
+    }
+
+    fn slot(&mut self, n: Node) -> Option<&mut u8> {
+        match n.kind {
+            Kind::Technique => self.techniques.get_mut(n.index as usize),
+            Kind::Software => self.software.get_mut(n.index as usize),
+            _ => None,
+        }
+    }
+
+    fn get(&self, n: Node) -> u8 {
+        match n.kind {
+            Kind::Technique => self.techniques.get(n.index as usize),
+            Kind::Software => self.software.get(n.index as usize),
+            _ => None,
+        }
+        .copied()
+        .unwrap_or(0)
+    }
+
+    fn mark(&mut self, n: Node, bits: u8) {
+        let fresh = match self.slot(n) {
+            Some(f) => {
+                let fresh = *f == 0;
+                *f |= bits;
+                fresh
+            }
+            None => false,
+        };
+        if fresh {
+            self.loaded.push(n);
+        }
+    }
+
+    /// Loads a set's own items, and the techniques of its software.
+    fn load(&mut self, behaviour: &Behaviour, own: &[Node]) {
+        self.clear();
+        for &i in own {
+            self.mark(i, HELD | OWN);
+        }
+        for &s in own.iter().filter(|n| n.kind == Kind::Software) {
+            for t in behaviour.capabilities(s) {
+                self.mark(t, HELD);
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        let mut loaded = std::mem::take(&mut self.loaded);
+        for &n in &loaded {
+            if let Some(f) = self.slot(n) {
+                *f = 0;
+            }
+        }
+        loaded.clear();
+        self.loaded = loaded;
+    }
+
+    /// The loaded set, sorted.
+    fn sorted(&self) -> Vec<Node> {
+        let mut v = self.loaded.clone();
+        v.sort_unstable();
+        v
     }
 }
 
-/// A candidate and what it is known for.
+/// The observation: what was observed (sorted), and that with the techniques its software
+/// brings (sorted), each marked whether it was observed itself.
+struct Seen {
+    own: Vec<Node>,
+    all: Vec<Node>,
+    stated: Vec<bool>,
+}
+
+/// A candidate and what it is known for (its own items, sorted, before capability).
 struct Actor {
     node: Node,
-    profile: Items,
+    profile: Vec<Node>,
     /// Its records (groups only): the record's key (the group or a campaign) and its items.
-    records: Vec<(Node, Items)>,
+    records: Vec<(Node, Vec<Node>)>,
 }
 
 /// How well a set of items fits the observation.
@@ -232,9 +314,11 @@ struct Fit {
     d: f64,
     /// The set's own weight.
     w: f64,
+    /// Items in the set, closed under capability.
+    size: usize,
 }
 
-/// How an observed item `o` matches a set of items, and the weight it earns: its own weight
+/// How an observed item `o` matches the loaded set, and the weight it earns: its own weight
 /// for the item itself (held or brought by software), or for partial credit the credit times
 /// its family's weight, only between items reported on both sides (`o` observed itself, the
 /// relative the set's own).
@@ -242,16 +326,21 @@ fn earn(
     kb: &KnowledgeBase,
     weights: &Weights,
     o: Node,
-    seen: &Items,
-    set: &Items,
+    stated: bool,
+    marks: &Marks,
 ) -> Option<(Match, f64)> {
-    if let Some(m) = best_match(kb, o, &set.all).filter(|m| m.relation == Relation::Same) {
+    if marks.get(o) & HELD != 0 {
+        let m = Match {
+            relation: Relation::Same,
+            via: o,
+        };
         return Some((m, weights.weight(o)));
     }
-    if seen.own.binary_search(&o).is_err() {
+    if !stated {
         return None;
     }
-    best_match(kb, o, &set.own).map(|m| (m, m.relation.credit() * weights.family_weight(o)))
+    best_match_in(kb, o, |n| marks.get(n) & OWN != 0)
+        .map(|m| (m, m.relation.credit() * weights.family_weight(o)))
 }
 
 /// A candidate's score and where it came from.
@@ -266,27 +355,90 @@ struct Scored {
     at: usize,
 }
 
-/// `sim(set, exponent)` of the module documentation.
-fn fit(
-    kb: &KnowledgeBase,
-    weights: &Weights,
-    seen: &Items,
+/// Everything scoring reads, and the scratch marks.
+struct Scorer<'b, 'a> {
+    behaviour: &'b Behaviour<'a>,
+    weights: Weights,
+    seen: Seen,
     w_obs: f64,
-    set: &Items,
-    exponent: f64,
-) -> Fit {
-    let d: f64 = seen
-        .all
-        .iter()
-        .filter_map(|&o| earn(kb, weights, o, seen, set).map(|(_, e)| e))
-        .sum();
-    let w: f64 = set.all.iter().map(|&p| weights.weight(p)).sum();
-    let score = if d > 0.0 {
-        round4((d / (w_obs.powf(1.0 - exponent) * w.powf(exponent))).min(1.0))
-    } else {
-        0.0
-    };
-    Fit { score, d, w }
+    marks: Marks,
+}
+
+impl Scorer<'_, '_> {
+    /// `sim(set, exponent)` of the module documentation, for a set's own items.
+    fn fit(&mut self, own: &[Node], exponent: f64) -> Fit {
+        let kb = self.behaviour.kb();
+        self.marks.load(self.behaviour, own);
+        let w: f64 = self
+            .marks
+            .loaded
+            .iter()
+            .map(|&p| self.weights.weight(p))
+            .sum();
+        let d: f64 = self
+            .seen
+            .all
+            .iter()
+            .zip(&self.seen.stated)
+            .filter_map(|(&o, &stated)| earn(kb, &self.weights, o, stated, &self.marks))
+            .map(|(_, e)| e)
+            .sum();
+        let score = if d > 0.0 {
+            round4((d / (self.w_obs.powf(1.0 - exponent) * w.powf(exponent))).min(1.0))
+        } else {
+            0.0
+        };
+        Fit {
+            score,
+            d,
+            w,
+            size: self.marks.loaded.len(),
+        }
+    }
+
+    /// What of the observation a set accounts for, the most telling first, and what it lacks,
+    /// the rarest first; each item says which observed software brought it, each match which
+    /// of the candidate's software brought what matched. Leaves the set loaded.
+    fn evidence(&mut self, own: &[Node]) -> (Vec<Matched>, Vec<Item>) {
+        let b = self.behaviour;
+        let kb = b.kb();
+        self.marks.load(b, own);
+        let mut matched = Vec::new();
+        let mut missing = Vec::new();
+        for (&o, &stated) in self.seen.all.iter().zip(&self.seen.stated) {
+            let implied_by = if stated {
+                None
+            } else {
+                b.brought_by(o, &self.seen.own)
+            };
+            let item = Item::new(kb, o, &self.weights, implied_by);
+            match earn(kb, &self.weights, o, stated, &self.marks) {
+                Some((m, earned)) => matched.push(Matched {
+                    item,
+                    relation: m.relation,
+                    credit: m.relation.credit(),
+                    earned: round4(earned),
+                    via: (m.relation != Relation::Same)
+                        .then(|| kb.id_and_name(m.via).0.to_string()),
+                    through: b
+                        .brought_by(m.via, own)
+                        .map(|s| kb.id_and_name(s).0.to_string()),
+                }),
+                None => missing.push(item),
+            }
+        }
+        matched.sort_by(|a, b| {
+            b.earned
+                .total_cmp(&a.earned)
+                .then_with(|| cmp_ids(&a.item.id, &b.item.id))
+        });
+        missing.sort_by(|a, b| {
+            b.weight
+                .total_cmp(&a.weight)
+                .then_with(|| cmp_ids(&a.id, &b.id))
+        });
+        (matched, missing)
+    }
 }
 
 /// Ranks the candidates of `opts.kind` against the observed items (techniques and software,
@@ -298,28 +450,45 @@ pub fn attribute(behaviour: &Behaviour, observed: &[Node], opts: &AttributeOptio
         .actors(opts.kind)
         .map(|node| Actor {
             node,
-            profile: Items::new(behaviour, behaviour.profile(node)),
-            records: behaviour
-                .records(node)
-                .into_iter()
-                .map(|(r, own)| (r, Items::new(behaviour, own)))
-                .collect(),
+            profile: behaviour.profile(node),
+            records: behaviour.records(node),
         })
         .collect();
-    let weights = Weights::over(kb, actors.iter().map(|a| a.profile.all.as_slice()));
-    let seen = Items::new(behaviour, observed.to_vec());
-    let w_obs: f64 = seen.all.iter().map(|&o| weights.weight(o)).sum();
+    let mut marks = Marks::new(kb);
+    let mut weights = Weights::none(kb);
+    for a in &actors {
+        marks.load(behaviour, &a.profile);
+        weights.count(&marks.loaded);
+    }
+    marks.load(behaviour, observed);
+    let all = marks.sorted();
+    let stated = all
+        .iter()
+        .map(|o| observed.binary_search(o).is_ok())
+        .collect();
+    let w_obs: f64 = all.iter().map(|&o| weights.weight(o)).sum();
+    let mut sc = Scorer {
+        behaviour,
+        weights,
+        seen: Seen {
+            own: observed.to_vec(),
+            all,
+            stated,
+        },
+        w_obs,
+        marks,
+    };
     // Scores first (cheap); the evidence only for the candidates kept.
     let mut scored: Vec<Scored> = Vec::new();
     for (at, actor) in actors.iter().enumerate() {
-        let whole = fit(kb, &weights, &seen, w_obs, &actor.profile, PROFILE_EXPONENT);
+        let whole = sc.fit(&actor.profile, PROFILE_EXPONENT);
         if whole.d <= 0.0 {
             continue;
         }
         // The closest record; the first (own uses, then campaigns in ID order) among equals.
         let mut nearest: Option<(usize, Fit)> = None;
         for (i, (_, items)) in actor.records.iter().enumerate() {
-            let f = fit(kb, &weights, &seen, w_obs, items, RECORD_EXPONENT);
+            let f = sc.fit(items, RECORD_EXPONENT);
             if nearest.is_none_or(|(_, n)| f.score > n.score) {
                 nearest = Some((i, f));
             }
@@ -339,20 +508,20 @@ pub fn attribute(behaviour: &Behaviour, observed: &[Node], opts: &AttributeOptio
     let ranked = scored
         .into_iter()
         .enumerate()
-        .map(|(i, sc)| {
+        .map(|(i, best)| {
             let Scored {
                 score,
                 whole,
                 nearest,
                 at,
-            } = sc;
+            } = best;
             let actor = &actors[at];
             // The record is the basis only when it scores strictly better.
             let (basis, items, f) = match nearest {
                 Some((r, n)) if n.score > whole.score => (Basis::Record, &actor.records[r].1, n),
                 _ => (Basis::Profile, &actor.profile, whole),
             };
-            let (matched, missing) = evidence(behaviour, &weights, &seen, items);
+            let (matched, missing) = sc.evidence(items);
             let (id, name) = kb.id_and_name(actor.node);
             Candidate {
                 rank: i + 1,
@@ -363,75 +532,33 @@ pub fn attribute(behaviour: &Behaviour, observed: &[Node], opts: &AttributeOptio
                 basis,
                 profile_score: whole.score,
                 record: nearest.map(|(r, n)| {
-                    let (key, items) = &actor.records[r];
-                    let (id, name) = kb.id_and_name(*key);
+                    let (id, name) = kb.id_and_name(actor.records[r].0);
                     Record {
                         id: id.to_string(),
                         name: name.to_string(),
-                        kind: key.kind.name(),
+                        kind: actor.records[r].0.kind.name(),
                         score: n.score,
-                        size: items.all.len(),
+                        size: n.size,
                     }
                 }),
                 observed_share: round4((f.d / w_obs).min(1.0)),
                 profile_share: round4((f.d / f.w).min(1.0)),
-                profile_size: actor.profile.all.len(),
+                profile_size: whole.size,
                 matched,
                 missing,
                 node: Some(actor.node),
-                profile: items.all.clone(),
+                profile: sc.marks.sorted(),
             }
         })
         .collect();
-    let implied = seen.all.len() - seen.own.len();
+    let Seen { all, stated, .. } = sc.seen;
     Attribution {
         candidates: ranked,
         considered: actors.len(),
         matching,
-        observed: seen.all,
-        implied,
+        implied: stated.iter().filter(|s| !**s).count(),
+        observed: all,
     }
-}
-
-/// What of the observation a set of items accounts for, the most telling first, and what it
-/// lacks, the rarest first; each item says which observed software brought it, each match
-/// which of the candidate's software brought what matched.
-fn evidence(
-    behaviour: &Behaviour,
-    weights: &Weights,
-    seen: &Items,
-    items: &Items,
-) -> (Vec<Matched>, Vec<Item>) {
-    let kb = behaviour.kb();
-    let mut matched = Vec::new();
-    let mut missing = Vec::new();
-    for &o in &seen.all {
-        let item = Item::new(kb, o, weights, behaviour.brought_by(o, &seen.own));
-        match earn(kb, weights, o, seen, items) {
-            Some((m, earned)) => matched.push(Matched {
-                item,
-                relation: m.relation,
-                credit: m.relation.credit(),
-                earned: round4(earned),
-                via: (m.relation != Relation::Same).then(|| kb.id_and_name(m.via).0.to_string()),
-                through: behaviour
-                    .brought_by(m.via, &items.own)
-                    .map(|s| kb.id_and_name(s).0.to_string()),
-            }),
-            None => missing.push(item),
-        }
-    }
-    matched.sort_by(|a, b| {
-        b.earned
-            .total_cmp(&a.earned)
-            .then_with(|| cmp_ids(&a.item.id, &b.item.id))
-    });
-    missing.sort_by(|a, b| {
-        b.weight
-            .total_cmp(&a.weight)
-            .then_with(|| cmp_ids(&a.id, &b.id))
-    });
-    (matched, missing)
 }
 
 /// The top candidate's overlap with the observation as a Navigator layer: observed techniques

@@ -291,7 +291,16 @@ pub struct Match {
 /// sub-techniques, else a sibling. `None` when nothing of its family is there.
 #[must_use]
 pub fn best_match(kb: &KnowledgeBase, item: Node, set: &[Node]) -> Option<Match> {
-    let has = |n: Node| set.binary_search(&n).is_ok();
+    best_match_in(kb, item, |n| set.binary_search(&n).is_ok())
+}
+
+/// [`best_match`] in the set of items for which `has` is true.
+#[must_use]
+pub fn best_match_in(
+    kb: &KnowledgeBase,
+    item: Node,
+    has: impl Fn(Node) -> bool,
+) -> Option<Match> {
     if has(item) {
         return Some(Match {
             relation: Relation::Same,
@@ -357,37 +366,47 @@ pub struct Weights {
 impl Weights {
     /// Counts, for each item and each technique family, how many of the profiles hold it.
     pub fn over<'p>(kb: &KnowledgeBase, profiles: impl IntoIterator<Item = &'p [Node]>) -> Weights {
+        let mut w = Weights::none(kb);
+        for p in profiles {
+            w.count(p);
+        }
+        w
+    }
+
+    /// Weights over no profile yet (see [`Weights::count`]).
+    #[must_use]
+    pub fn none(kb: &KnowledgeBase) -> Weights {
         let count = kb.techniques.len();
         #[allow(clippy::cast_possible_truncation)] // technique indexes are u32
         let family_of: Vec<u32> = (0..count as u32).map(|t| family(kb, t)).collect();
-        let mut w = Weights {
+        Weights {
             n: 0,
             techniques: vec![0; count],
             software: vec![0; kb.count(Kind::Software)],
             families: vec![0; count],
             family_of,
-        };
-        let mut seen: Vec<u32> = Vec::new();
-        for p in profiles {
-            w.n += 1;
-            seen.clear();
-            for &i in p {
-                if let Some(c) = w.count_mut(i) {
-                    *c += 1;
-                }
-                if i.kind == Kind::Technique
-                    && let Some(&f) = w.family_of.get(i.index as usize)
-                {
-                    seen.push(f);
-                }
+        }
+    }
+
+    /// Counts one more profile (its items unique, in any order).
+    pub fn count(&mut self, profile: &[Node]) {
+        self.n += 1;
+        let mut families: Vec<u32> = Vec::new();
+        for &i in profile {
+            if let Some(c) = self.count_mut(i) {
+                *c += 1;
             }
-            seen.sort_unstable();
-            seen.dedup();
-            for &f in &seen {
-                w.families[f as usize] += 1;
+            if i.kind == Kind::Technique
+                && let Some(&f) = self.family_of.get(i.index as usize)
+            {
+                families.push(f);
             }
         }
-        w
+        families.sort_unstable();
+        families.dedup();
+        for f in families {
+            self.families[f as usize] += 1;
+        }
     }
 
     fn count_mut(&mut self, item: Node) -> Option<&mut u32> {

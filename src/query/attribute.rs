@@ -21,7 +21,9 @@
 //! not brought by observed software, and the relative reported for the candidate itself, not
 //! brought by its software. A capability is already one inference; a family resemblance on
 //! top of it would be a second, and with software's detailed mappings nearly every large
-//! profile touches nearly every family. `D / W_O` is the share of the observation `S`
+//! profile touches nearly every family. A family resemblance is one piece of evidence, so in
+//! each observed family partial credit counts once (the member earning most) and not at all
+//! when a member matched exactly. `D / W_O` is the share of the observation `S`
 //! explains; dividing by a small power of `S`'s own weight keeps a candidate from winning by
 //! being large (a profile holding every technique explains everything and scores low). `sim`
 //! is 1 when `S` is exactly the observation.
@@ -35,7 +37,7 @@
 
 use serde::Serialize;
 
-use super::behaviour::{Behaviour, Match, Relation, Weights, best_match_in, round4};
+use super::behaviour::{Behaviour, Match, Relation, Weights, best_match_in, family, round4};
 use super::layer::{
     COVERED_COLOR, DEFAULT_COLOR, GAP_COLOR, LayerOptions, LegendItem, Metadata, NavigatorLayer,
     from_selection,
@@ -295,6 +297,40 @@ struct Seen {
     own: Vec<Node>,
     all: Vec<Node>,
     stated: Vec<bool>,
+    /// For each item of `all`, the slot of its technique family among the observation's
+    /// families (`None` for software).
+    family: Vec<Option<usize>>,
+    /// How many technique families the observation touches.
+    families: usize,
+}
+
+impl Seen {
+    fn new(kb: &KnowledgeBase, own: &[Node], all: Vec<Node>) -> Seen {
+        let stated = all.iter().map(|o| own.binary_search(o).is_ok()).collect();
+        let mut seen_families: Vec<u32> = Vec::new();
+        let family = all
+            .iter()
+            .map(|o| {
+                (o.kind == Kind::Technique).then(|| {
+                    let f = family(kb, o.index);
+                    seen_families
+                        .iter()
+                        .position(|&x| x == f)
+                        .unwrap_or_else(|| {
+                            seen_families.push(f);
+                            seen_families.len() - 1
+                        })
+                })
+            })
+            .collect();
+        Seen {
+            own: own.to_vec(),
+            all,
+            stated,
+            family,
+            families: seen_families.len(),
+        }
+    }
 }
 
 /// A candidate and what it is known for (its own items, sorted, before capability).
@@ -362,12 +398,14 @@ struct Scorer<'b, 'a> {
     seen: Seen,
     w_obs: f64,
     marks: Marks,
+    /// Scratch, per observed family: whether a member matched exactly, and the observed item
+    /// (its position in `seen.all`) whose partial credit counts, with that credit.
+    families: Vec<(bool, Option<(usize, f64)>)>,
 }
 
 impl Scorer<'_, '_> {
     /// `sim(set, exponent)` of the module documentation, for a set's own items.
     fn fit(&mut self, own: &[Node], exponent: f64) -> Fit {
-        let kb = self.behaviour.kb();
         self.marks.load(self.behaviour, own);
         let w: f64 = self
             .marks
@@ -375,14 +413,7 @@ impl Scorer<'_, '_> {
             .iter()
             .map(|&p| self.weights.weight(p))
             .sum();
-        let d: f64 = self
-            .seen
-            .all
-            .iter()
-            .zip(&self.seen.stated)
-            .filter_map(|(&o, &stated)| earn(kb, &self.weights, o, stated, &self.marks))
-            .map(|(_, e)| e)
-            .sum();
+        let d: f64 = self.earnings().into_iter().flatten().map(|(_, e)| e).sum();
         let score = if d > 0.0 {
             round4((d / (self.w_obs.powf(1.0 - exponent) * w.powf(exponent))).min(1.0))
         } else {
@@ -396,6 +427,46 @@ impl Scorer<'_, '_> {
         }
     }
 
+    /// What each observed item (in `seen.all` order) earns against the loaded set, and how it
+    /// matched (see [`earn`]). A family resemblance is one piece of evidence: in each technique
+    /// family of the observation, partial credit counts once, for the member earning most (the
+    /// first among equals), and not at all when a member of the family matched exactly (which
+    /// already shows the family shared). The other partial matches earn 0.
+    fn earnings(&mut self) -> Vec<Option<(Match, f64)>> {
+        let kb = self.behaviour.kb();
+        let seen = &self.seen;
+        let mut out: Vec<Option<(Match, f64)>> = seen
+            .all
+            .iter()
+            .zip(&seen.stated)
+            .map(|(&o, &stated)| earn(kb, &self.weights, o, stated, &self.marks))
+            .collect();
+        self.families.clear();
+        self.families.resize(seen.families, (false, None));
+        for (i, e) in out.iter().enumerate() {
+            let (Some((m, earned)), Some(f)) = (e, seen.family[i]) else {
+                continue;
+            };
+            let slot = &mut self.families[f];
+            if m.relation == Relation::Same {
+                slot.0 = true;
+            } else if slot.1.is_none_or(|(_, best)| *earned > best) {
+                slot.1 = Some((i, *earned));
+            }
+        }
+        for (i, e) in out.iter_mut().enumerate() {
+            if let (Some((m, earned)), Some(f)) = (e.as_mut(), seen.family[i])
+                && m.relation != Relation::Same
+            {
+                let (exact, counted) = self.families[f];
+                if exact || counted.is_none_or(|(at, _)| at != i) {
+                    *earned = 0.0;
+                }
+            }
+        }
+        out
+    }
+
     /// What of the observation a set accounts for, the most telling first, and what it lacks,
     /// the rarest first; each item says which observed software brought it, each match which
     /// of the candidate's software brought what matched. Leaves the set loaded.
@@ -403,16 +474,17 @@ impl Scorer<'_, '_> {
         let b = self.behaviour;
         let kb = b.kb();
         self.marks.load(b, own);
+        let earnings = self.earnings();
         let mut matched = Vec::new();
         let mut missing = Vec::new();
-        for (&o, &stated) in self.seen.all.iter().zip(&self.seen.stated) {
+        for ((&o, &stated), earned) in self.seen.all.iter().zip(&self.seen.stated).zip(earnings) {
             let implied_by = if stated {
                 None
             } else {
                 b.brought_by(o, &self.seen.own)
             };
             let item = Item::new(kb, o, &self.weights, implied_by);
-            match earn(kb, &self.weights, o, stated, &self.marks) {
+            match earned {
                 Some((m, earned)) => matched.push(Matched {
                     item,
                     relation: m.relation,
@@ -461,22 +533,16 @@ pub fn attribute(behaviour: &Behaviour, observed: &[Node], opts: &AttributeOptio
         weights.count(&marks.loaded);
     }
     marks.load(behaviour, observed);
-    let all = marks.sorted();
-    let stated = all
-        .iter()
-        .map(|o| observed.binary_search(o).is_ok())
-        .collect();
+    let seen = Seen::new(kb, observed, marks.sorted());
+    let all = &seen.all;
     let w_obs: f64 = all.iter().map(|&o| weights.weight(o)).sum();
     let mut sc = Scorer {
         behaviour,
         weights,
-        seen: Seen {
-            own: observed.to_vec(),
-            all,
-            stated,
-        },
+        seen,
         w_obs,
         marks,
+        families: Vec::new(),
     };
     // Scores first (cheap); the evidence only for the candidates kept.
     let mut scored: Vec<Scored> = Vec::new();
@@ -1016,6 +1082,51 @@ mod tests {
         assert_eq!(g2.matched.len(), 1);
         assert_eq!(g2.matched[0].item.id, "T1053.003");
         assert!(g2.missing.iter().any(|i| i.id == "T1059.004"));
+    }
+
+    #[test]
+    fn a_family_resemblance_counts_once() {
+        let kb = kb();
+        // G0903 is known for T1059.004 alone in the T1059 family. Observed T1059 (a
+        // sub-technique of it held: half credit) and T1059.001 (a sibling held: a quarter):
+        // one resemblance, so only the larger credit counts.
+        let a = rank(&kb, &["T1059", "T1059.001"], &[], Kind::Group);
+        let g3 = find(&a, "G0903");
+        let earned: Vec<(&str, Relation, f64)> = g3
+            .matched
+            .iter()
+            .map(|m| (m.item.id.as_str(), m.relation, m.earned))
+            .collect();
+        // The T1059 family is in two of the three profiles; T1059 itself in none.
+        assert_eq!(
+            earned,
+            [
+                ("T1059", Relation::Child, round4(0.5 * w(2))),
+                ("T1059.001", Relation::Sibling, 0.0),
+            ]
+        );
+        let w_obs = w(0) + w(1);
+        let w_g3 = w(2) + 3.0 * w(1) + w(3);
+        assert!(close(g3.profile_score, sim(0.5 * w(2), w_obs, w_g3, 0.2)));
+        // With T1059.004 observed too, G0903 matches a member of the family exactly, which
+        // already shows the family shared: the partial matches earn nothing.
+        let a = rank(&kb, &["T1059", "T1059.001", "T1059.004"], &[], Kind::Group);
+        let g3 = find(&a, "G0903");
+        let earned: Vec<(&str, Relation, f64)> = g3
+            .matched
+            .iter()
+            .map(|m| (m.item.id.as_str(), m.relation, m.earned))
+            .collect();
+        assert_eq!(
+            earned,
+            [
+                ("T1059.004", Relation::Same, round4(w(1))),
+                ("T1059", Relation::Child, 0.0),
+                ("T1059.001", Relation::Sibling, 0.0),
+            ]
+        );
+        let w_obs = w(0) + 2.0 * w(1);
+        assert!(close(g3.profile_score, sim(w(1), w_obs, w_g3, 0.2)));
     }
 
     #[test]

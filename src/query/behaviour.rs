@@ -296,11 +296,7 @@ pub fn best_match(kb: &KnowledgeBase, item: Node, set: &[Node]) -> Option<Match>
 
 /// [`best_match`] in the set of items for which `has` is true.
 #[must_use]
-pub fn best_match_in(
-    kb: &KnowledgeBase,
-    item: Node,
-    has: impl Fn(Node) -> bool,
-) -> Option<Match> {
+pub fn best_match_in(kb: &KnowledgeBase, item: Node, has: impl Fn(Node) -> bool) -> Option<Match> {
     if has(item) {
         return Some(Match {
             relation: Relation::Same,

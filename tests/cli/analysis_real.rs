@@ -176,3 +176,73 @@ fn next_after_a_phishing_foothold() {
             .all(|x| x.tactics.iter().any(|t| t == "persistence"))
     );
 }
+
+#[test]
+fn a_family_resemblance_counts_once() {
+    // Python: C0049 (no software) observes T1078, T1078.002, T1078.003 and T1552, T1552.001;
+    // Volt Typhoon (G1017) uses T1078, T1078.002, T1552 and T1552.004 itself, not T1078.003
+    // or T1552.001.
+    let dir = tempfile::tempdir().unwrap();
+    let layer = dir.path().join("c.json");
+    let Some(l) = real(&[
+        "--attack-version",
+        V,
+        "layer",
+        "--campaign",
+        "C0049",
+        "-o",
+        layer.to_str().unwrap(),
+    ]) else {
+        return;
+    };
+    assert_eq!(l.code, 0, "{}", l.stderr);
+    let r = real(&[
+        "--attack-version",
+        V,
+        "attribute",
+        layer.to_str().unwrap(),
+        "--exclude",
+        "C0049",
+        "--top",
+        "30",
+        "-f",
+        "json",
+    ])
+    .unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c: Vec<Candidate> = r.json();
+    assert_eq!(c.len(), 30);
+    let family = |id: &str| id.split('.').next().unwrap().to_string();
+    let mut partials = 0;
+    for x in &c {
+        let techniques = x.matched.iter().filter(|m| m.kind == "technique");
+        let mut earning: Vec<String> = Vec::new();
+        for m in techniques.clone().filter(|m| m.relation != "same") {
+            partials += 1;
+            let exact = techniques
+                .clone()
+                .any(|e| e.relation == "same" && family(&e.id) == family(&m.id));
+            if exact {
+                assert!(m.earned == 0.0, "{}: {} earned {}", x.id, m.id, m.earned);
+            } else if m.earned > 0.0 {
+                earning.push(family(&m.id));
+            }
+        }
+        let n = earning.len();
+        earning.sort();
+        earning.dedup();
+        assert_eq!(n, earning.len(), "{}: a family earned twice", x.id);
+    }
+    assert!(partials > 0);
+    let g = c.iter().find(|x| x.id == "G1017").expect("G1017 among 30");
+    let by = |id: &str| g.matched.iter().find(|m| m.id == id).unwrap();
+    for (id, via) in [("T1078.003", "T1078"), ("T1552.001", "T1552")] {
+        let m = by(id);
+        assert_eq!(
+            (m.relation.as_str(), m.via.as_deref()),
+            ("parent", Some(via))
+        );
+        assert!(m.earned == 0.0, "{id}: {}", m.earned);
+        assert_eq!(by(via).relation, "same");
+    }
+}

@@ -173,7 +173,9 @@ fn http(env: &dyn Env) -> Result<HttpConfig> {
             .ok()
             .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 3600.0)
             .ok_or_else(|| {
-                anyhow!("ATTCK_HTTP_TIMEOUT_SECS='{v}' is not a number of seconds (0 to 3600)")
+                anyhow!(
+                    "ATTCK_HTTP_TIMEOUT_SECS='{v}' is not a number of seconds above 0 and at most 3600"
+                )
             })?;
         c.read_timeout = Duration::from_secs_f64(secs);
         c.connect_timeout = c.connect_timeout.min(c.read_timeout);
@@ -350,6 +352,25 @@ mod tests {
             let e = resolve(&args(&[]), &MapEnv(HashMap::from([(k, v)]))).unwrap_err();
             assert!(e.to_string().contains(k), "{e}");
         }
+        // The message says what is accepted: 0 is not.
+        for v in ["0", "0.0", "3600.5", "nan"] {
+            let e = resolve(
+                &args(&[]),
+                &MapEnv(HashMap::from([("ATTCK_HTTP_TIMEOUT_SECS", v)])),
+            )
+            .unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "ATTCK_HTTP_TIMEOUT_SECS='{v}' is not a number of seconds above 0 and at most 3600"
+                )
+            );
+        }
+        let at_most = MapEnv(HashMap::from([("ATTCK_HTTP_TIMEOUT_SECS", "3600")]));
+        assert_eq!(
+            resolve(&args(&[]), &at_most).unwrap().http.read_timeout,
+            Duration::from_secs(3600)
+        );
         let e = resolve(
             &args(&["--source-url", "not a url"]),
             &MapEnv(HashMap::new()),

@@ -15,8 +15,6 @@ use attck_explorer::model::cache::{self, Header, SourceId};
 use attck_fuzz::{SAMPLE, exercise, sample_kb, touch, with_static_bytes};
 use libfuzzer_sys::fuzz_target;
 
-const MAGIC_LEN: usize = 8;
-
 /// A directory of the fuzzer's own: the sample bundle a damaged lazy section falls back to,
 /// and the cache file path the fallback removes (it never exists).
 fn dir() -> &'static PathBuf {
@@ -40,6 +38,7 @@ fn source() -> SourceId {
             .into_owned(),
         size: SAMPLE.len() as u64,
         mtime_ns: 1,
+        ..SourceId::default()
     }
 }
 
@@ -49,50 +48,18 @@ fn valid() -> &'static [u8] {
     BYTES.get_or_init(|| cache::encode(sample_kb(), source(), "0".into()).expect("encode"))
 }
 
-/// Re-encodes the header with each section's checksum recomputed and offsets laid out again.
+/// Re-encodes the file with each section's checksum, the offsets and the header's checksum
+/// computed afresh.
 fn fix_checksums(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut header: Header = cache::header(bytes).ok()?;
+    let header: Header = cache::header(bytes).ok()?;
     let mut parts = Vec::new();
     for s in &header.sections {
         let start = usize::try_from(s.offset).ok()?;
         let len = usize::try_from(s.len).ok()?;
-        parts.push(bytes.get(start..start.checked_add(len)?)?.to_vec());
+        parts.push((s.name.clone(), bytes.get(start..start.checked_add(len)?)?));
     }
-    for (s, p) in header.sections.iter_mut().zip(&parts) {
-        s.crc = crc32(p);
-    }
-    let mut head = postcard::to_stdvec(&header).ok()?;
-    for _ in 0..4 {
-        let mut at = (MAGIC_LEN + 4 + head.len()) as u64;
-        for (s, p) in header.sections.iter_mut().zip(&parts) {
-            s.offset = at;
-            at += p.len() as u64;
-        }
-        head = postcard::to_stdvec(&header).ok()?;
-    }
-    let mut out = bytes[..MAGIC_LEN].to_vec();
-    out.extend_from_slice(&(head.len() as u32).to_le_bytes());
-    out.extend_from_slice(&head);
-    for p in &parts {
-        out.extend_from_slice(p);
-    }
-    Some(out)
-}
-
-/// CRC-32 (IEEE), as the cache uses.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
+    let parts: Vec<(&str, &[u8])> = parts.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    cache::assemble(header.clone(), &parts).ok()
 }
 
 /// Applies edits `(3-byte position, value)` from `edits` to `bytes[range]`.

@@ -36,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
         path: "/nonexistent/attck-fuzz/bundle.json".into(),
         size: data.len() as u64,
         mtime_ns: 1,
+        ..SourceId::default()
     };
     let bytes = cache::encode(&kb, id.clone(), "0".into()).expect("a knowledge base encodes");
     // SAFETY: the decoded knowledge base is dropped inside the closure.

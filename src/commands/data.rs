@@ -91,6 +91,31 @@ fn status(ctx: &mut Ctx) -> Result<Outcome> {
             s.cache_dir.display()
         ))?;
     }
+    let partials = store::update::partials(&s.data_dir);
+    if !partials.is_empty() {
+        let size: u64 = partials.iter().map(|(_, n)| n).sum();
+        let names: Vec<String> = partials
+            .iter()
+            .map(|(p, _)| p.display().to_string())
+            .collect();
+        let what = format!(
+            "{} partial download{} ({})",
+            partials.len(),
+            if partials.len() == 1 { "" } else { "s" },
+            human_bytes(size)
+        );
+        if lock::is_held(&s.data_dir) {
+            ctx.note(&format!(
+                "{what} being written by an update running now: {}",
+                names.join(", ")
+            ))?;
+        } else {
+            ctx.warn(&format!(
+                "{what} left by an interrupted update: {}; the next `attck update` (or `attck data clear`) removes them",
+                names.join(", ")
+            ))?;
+        }
+    }
     if let Some(index) = Index::read_kept(&s.data_dir) {
         for (d, have, published) in data::outdated(&installed, &index) {
             ctx.warn(&format!(

@@ -1,15 +1,13 @@
 //! What `layer` and `coverage` share: reading technique lists, telling the user what became
-//! of them, and writing layer files.
+//! of them, and writing layer files (through `store::output`).
 
-use std::io::Write;
-use std::path::Path;
-
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::Ctx;
 use crate::input::{self, ReadOptions, Source, TechniqueList};
 use crate::model::KnowledgeBase;
 use crate::query::selection::InputReport;
+pub use crate::store::output::write_file;
 
 /// Reads every input (stdin at most once), before the knowledge base loads, so a missing
 /// file fails fast.
@@ -86,31 +84,4 @@ pub fn tell_resolved(ctx: &mut Ctx, r: &InputReport, kb: &KnowledgeBase) -> Resu
         ))?;
     }
     Ok(())
-}
-
-/// Writes a file whole: a temporary file beside it, then a rename, so a reader never sees
-/// half a layer.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file name", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::Error::new(e).context(format!("cannot write {}", path.display()))
-    })
 }

@@ -76,23 +76,25 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Writes a warning line on stderr unless `--quiet`.
+    /// Writes a warning line on stderr unless `--quiet`. A warning that cannot be written
+    /// (stderr closed or full) is dropped: it must not cost the answer, so this never fails.
     pub fn warn(&mut self, msg: &str) -> Result<()> {
         if !self.settings.quiet {
             let msg = crate::render::sanitize(msg, false);
-            if self.settings.color_stderr {
-                writeln!(self.err, "\x1b[33mattck: warning:\x1b[0m {msg}")?;
+            let _ = if self.settings.color_stderr {
+                writeln!(self.err, "\x1b[33mattck: warning:\x1b[0m {msg}")
             } else {
-                writeln!(self.err, "attck: warning: {msg}")?;
-            }
+                writeln!(self.err, "attck: warning: {msg}")
+            };
         }
         Ok(())
     }
 
-    /// Writes a note (progress, hints) on stderr unless `--quiet`.
+    /// Writes a note (progress, hints) on stderr unless `--quiet`; like [`Self::warn`], it
+    /// never fails.
     pub fn note(&mut self, msg: &str) -> Result<()> {
         if !self.settings.quiet {
-            writeln!(self.err, "attck: {}", crate::render::sanitize(msg, false))?;
+            let _ = writeln!(self.err, "attck: {}", crate::render::sanitize(msg, false));
         }
         Ok(())
     }
@@ -231,6 +233,12 @@ impl Ctx<'_> {
         let bytes = store::read_bundle_bytes(path)?;
         let kb = KnowledgeBase::from_bytes(&bytes, path, expected)?;
         self.load_notes(&kb)?;
+        // A bundle that changed while it was read (rewritten in place) may have given a mix of
+        // old and new bytes: answer from them if they parsed, but never cache them under an
+        // identity they do not have.
+        if cache::identify(path).as_ref() != Some(&id) {
+            return Ok(kb);
+        }
         let sha = store::download::sha256(&bytes);
         drop(bytes);
         let written = model_cache::encode(&kb, id, sha)
@@ -291,6 +299,7 @@ impl Ctx<'_> {
     ) -> Result<Installed> {
         let s = self.settings;
         self.warn_plain_http()?;
+        remove_partials_on_interrupt();
         let client = Client::new(s.http.clone())?;
         let mut reporter = Reporter::new(self.err, s.quiet, s.stderr_tty);
         let done = store::update::download(
@@ -356,6 +365,32 @@ impl Ctx<'_> {
                 domain, version, ..
             } => self.note(&format!("{domain} {version} is up to date")),
         }
+    }
+}
+
+/// From now on, an interruption (Ctrl-C, SIGTERM, SIGHUP) removes the partial files of the
+/// downloads under way, then ends the process as the signal would have. Installed once, when
+/// the first download or install begins; a thread waits for the signal, so nothing of ours
+/// runs inside a signal handler. (SIGKILL cannot be caught: its leftovers are removed by the
+/// next update, see `store::update::partials`.)
+pub fn remove_partials_on_interrupt() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+            else {
+                return;
+            };
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    store::update::remove_in_flight();
+                    let _ = signal_hook::low_level::emulate_default_handler(sig);
+                    std::process::exit(128 + sig);
+                }
+            });
+        });
     }
 }
 
@@ -436,6 +471,17 @@ impl Progress for Reporter<'_> {
     fn finish(&mut self) {
         if let Some(b) = self.bar.take() {
             b.finish_and_clear();
+        }
+    }
+
+    fn swept(&mut self, files: usize, bytes: u64) {
+        if !self.quiet {
+            let _ = writeln!(
+                self.err,
+                "attck: removed {files} partial download{} ({}) left by an interrupted update",
+                if files == 1 { "" } else { "s" },
+                human_bytes(bytes)
+            );
         }
     }
 

@@ -7,7 +7,9 @@ use crate::cli::TacticArgs;
 use crate::query::tactic::TechniqueFilter;
 use crate::{query, render};
 
-/// Lists the techniques under a tactic.
+/// Lists the techniques under a tactic. A withdrawn (deprecated or revoked) tactic is found
+/// too and said to be withdrawn; its list may be empty (its techniques are withdrawn with it
+/// and shown with `--include-deprecated`, `--include-revoked`), and finding it is success.
 pub fn run(ctx: &mut Ctx, args: &TacticArgs) -> Result<Outcome> {
     let kb = ctx.knowledge_base()?;
     let filter = TechniqueFilter {
@@ -15,7 +17,53 @@ pub fn run(ctx: &mut Ctx, args: &TacticArgs) -> Result<Outcome> {
         no_subtechniques: args.no_subtechniques,
         visibility: ctx.settings.visibility,
     };
-    let rows = query::tactic::tactic(kb, &args.tactic, &filter)?;
-    render::list(ctx.out, &rows, &ctx.settings.render)?;
-    Ok(Outcome::from_count(rows.len()))
+    let idx = query::tactic::find_tactic(kb, &args.tactic)?;
+    let rows = query::tactic::techniques_under(kb, idx, &filter);
+    let t = kb.tactic_at(idx);
+    let withdrawn = match (t.meta.revoked, t.meta.deprecated) {
+        (true, _) => Some("revoked"),
+        (false, true) => Some("deprecated"),
+        (false, false) if idx as usize >= kb.tactics.len() => Some("in no active matrix"),
+        _ => None,
+    };
+    if let Some(state) = withdrawn {
+        let all = kb.techniques_under(idx).len();
+        let visible_if_asked = query::tactic::techniques_under(
+            kb,
+            idx,
+            &TechniqueFilter {
+                visibility: crate::model::Visibility {
+                    include_revoked: true,
+                    include_deprecated: true,
+                },
+                ..filter.clone()
+            },
+        )
+        .len();
+        ctx.warn(&format!(
+            "{} {} ({}) is {state}; {} of its {all} technique{} shown{}",
+            t.meta.id,
+            t.meta.name,
+            t.shortname,
+            rows.len(),
+            if all == 1 { "" } else { "s" },
+            if rows.len() < visible_if_asked {
+                " (--include-deprecated and --include-revoked show withdrawn ones)"
+            } else {
+                ""
+            }
+        ))?;
+    }
+    // An empty table says nothing the warning did not.
+    if !(rows.is_empty()
+        && withdrawn.is_some()
+        && ctx.settings.render.format == render::Format::Table)
+    {
+        render::list(ctx.out, &rows, &ctx.settings.render)?;
+    }
+    Ok(if withdrawn.is_some() {
+        Outcome::Found
+    } else {
+        Outcome::from_count(rows.len())
+    })
 }

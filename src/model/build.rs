@@ -251,6 +251,33 @@ pub(super) fn build(
     for t in &mut techniques {
         t.search_text = super::text::search_text(&t.meta.name, &t.meta.description).into();
     }
+    // Techniques under the tactics of no active matrix (found by their phase names).
+    let unlisted_by_short: HashMap<&str, u32> = unlisted
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !tactic_by_short.contains_key(t.shortname.as_str()))
+        .map(|(i, t)| (t.shortname.as_str(), (listed + i) as u32))
+        .collect();
+    let mut unlisted_members: Vec<(u32, u32)> = Vec::new();
+    if !unlisted_by_short.is_empty() {
+        let phases: HashMap<&str, &Object> = objects
+            .iter()
+            .filter(|o| o.kind == "attack-pattern")
+            .map(|o| (o.id.as_str(), o))
+            .collect();
+        for (i, t) in techniques.iter().enumerate() {
+            let Some(o) = phases.get(t.meta.stix_id.as_str()) else {
+                continue;
+            };
+            for p in &o.kill_chain_phases {
+                if let Some(&a) = unlisted_by_short.get(p.phase_name.as_str()) {
+                    unlisted_members.push((a, i as u32));
+                }
+            }
+        }
+        unlisted_members.sort_unstable();
+        unlisted_members.dedup();
+    }
 
     // Every other kind, each sorted by ATT&CK ID (then name, for ID-less data components).
     let of = |kinds: &[&str]| -> Vec<&Object> {
@@ -605,6 +632,7 @@ pub(super) fn build(
         assets: Lazy::ready(assets),
         sizes: [0; 12],
         revocations,
+        unlisted_members,
         technique_ids: Lookup::from_map(ids),
         edges: Lazy::ready(Edges {
             list: edges,

@@ -6,15 +6,19 @@
 //! once (UTF-8); section `kb` is the knowledge base in postcard, each string written as an
 //! (offset, length) into the pool. Loading therefore copies no text: strings borrow from the
 //! memory-mapped file. Sections `edges` and `lookups` are decoded only when a query first
-//! needs them (a tactic list never does). Every section carries a CRC-32, all checked when
-//! the file is opened, so a damaged file is rebuilt rather than believed.
+//! needs them (a tactic list never does). The header carries a checksum of its own and one
+//! per section; string tables carry one per string (see [`super::texts`]). Every checksum is
+//! a seeded CRC-32 that also covers where and how long the checked bytes are, and is never
+//! zero, so zeroed, shifted or truncated bytes never pass: a damaged file is rebuilt, or the
+//! damaged part answered from the bundle, rather than believed.
 
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use super::{Kind, KnowledgeBase, kind_at};
-use std::path::PathBuf;
 
 use super::lazy::{Encoded, Lazy};
 use super::string::{read_pooled, write_pooled};
@@ -24,9 +28,43 @@ pub use crate::store::cache::SourceId;
 /// Bumped whenever the encoded model changes shape.
 /// 4: technique field fingerprints for `attck diff`.
 /// 7: fixed-width edges; edge texts and object names checked one string at a time.
-pub const FORMAT_VERSION: u32 = 7;
+/// 8: a checksummed header; seeded checksums over position, length and bytes (an all-zero
+///    record never passes); string tables with a checked count; the bundle's inode and ctime.
+pub const FORMAT_VERSION: u32 = 8;
 
 const MAGIC: &[u8; 8] = b"ATTCKIX\0";
+
+/// The seed of every checksum in the file: with it, a run of zeros has no zero checksum.
+const SEED: u32 = 0x4154_5443;
+
+/// A CRC-32 of `parts` in order, seeded, and never zero: a checksum field that was zeroed
+/// never matches. Callers include the position and length of what they check, so bytes moved
+/// from elsewhere in the file do not match either.
+pub(crate) fn checksum(parts: &[&[u8]]) -> u32 {
+    let mut h = crc32fast::Hasher::new_with_initial(SEED);
+    for p in parts {
+        h.update(p);
+    }
+    match h.finalize() {
+        0 => 1,
+        c => c,
+    }
+}
+
+/// The checksum of section `name`'s bytes.
+pub(crate) fn section_checksum(name: &str, bytes: &[u8]) -> u32 {
+    checksum(&[
+        name.as_bytes(),
+        &[0],
+        &(bytes.len() as u64).to_le_bytes(),
+        bytes,
+    ])
+}
+
+/// The checksum of the encoded header.
+fn header_checksum(head: &[u8]) -> u32 {
+    checksum(&[b"header", &(head.len() as u64).to_le_bytes(), head])
+}
 
 /// One section of the file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,7 +75,7 @@ pub struct Section {
     pub offset: u64,
     /// Length in bytes.
     pub len: u64,
-    /// CRC-32 of the section's bytes.
+    /// The section's checksum (see `section_checksum`: seeded, over its name, length and bytes).
     pub crc: u32,
 }
 
@@ -84,6 +122,22 @@ impl fmt::Display for Invalid {
 #[derive(Debug, Clone)]
 pub struct Unrecoverable(pub String);
 
+/// Where a section found damaged when a query first reads it is answered from.
+pub enum Fallback {
+    /// The bundle the cache was built from, parsed again (at most once). The cache file named
+    /// here, if any, is removed first, so that the next query builds a whole one.
+    Bundle(Option<PathBuf>),
+    /// A knowledge base already parsed from that bundle (a caller holding one need not parse
+    /// it again).
+    Parsed(Arc<KnowledgeBase>),
+}
+
+impl From<Option<PathBuf>> for Fallback {
+    fn from(cache_file: Option<PathBuf>) -> Fallback {
+        Fallback::Bundle(cache_file)
+    }
+}
+
 /// Encodes a knowledge base built from `source`.
 pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Vec<u8>, String> {
     // Each section has its own string pool, so a query checks and validates only the text
@@ -129,41 +183,49 @@ pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Ve
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    let mut header = Header {
+    let header = Header {
         format: FORMAT_VERSION,
         tool: env!("CARGO_PKG_VERSION").to_string(),
         source,
         sha256,
-        sections: parts
-            .iter()
-            .map(|(name, b)| Section {
-                name: (*name).into(),
-                offset: 0,
-                len: b.len() as u64,
-                crc: crc32fast::hash(b),
-            })
-            .collect(),
+        sections: Vec::new(),
     };
+    assemble(header, &parts)
+}
+
+/// Writes a cache file of `header` (its sections replaced) and the named sections, in order:
+/// each section's checksum, the offsets and the header's checksum computed afresh.
+pub fn assemble(mut header: Header, parts: &[(&str, &[u8])]) -> Result<Vec<u8>, String> {
+    header.sections = parts
+        .iter()
+        .map(|(name, b)| Section {
+            name: (*name).into(),
+            offset: 0,
+            len: b.len() as u64,
+            crc: section_checksum(name, b),
+        })
+        .collect();
     let head = lay_out(&mut header)?;
     let total: usize = parts.iter().map(|(_, b)| b.len()).sum();
-    let mut out = Vec::with_capacity(MAGIC.len() + 4 + head.len() + total);
+    let mut out = Vec::with_capacity(MAGIC.len() + 8 + head.len() + total);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&(head.len() as u32).to_le_bytes());
     out.extend_from_slice(&head);
-    for (_, b) in &parts {
+    out.extend_from_slice(&header_checksum(&head).to_le_bytes());
+    for (_, b) in parts {
         out.extend_from_slice(b);
     }
     Ok(out)
 }
 
-/// Fills in the sections' offsets (the sections follow the header, in order) and encodes the
-/// header. Offsets are varints, so the header's length depends on them and they on it: lay out
-/// again until the length stops changing. It only grows, and each offset only by a few bytes,
+/// Fills in the sections' offsets (the sections follow the header and its checksum, in
+/// order) and encodes the header. Offsets are varints, so the header's length depends on them
+/// and they on it: lay out again until the length stops changing. It only grows, and each offset only by a few bytes,
 /// so this settles within a few rounds; the bound only guards against a bug.
 fn lay_out(header: &mut Header) -> Result<Vec<u8>, String> {
     let mut head = postcard::to_stdvec(&*header).map_err(|e| e.to_string())?;
     for _ in 0..100 {
-        let mut at = (MAGIC.len() + 4 + head.len()) as u64;
+        let mut at = (MAGIC.len() + 8 + head.len()) as u64;
         for s in &mut header.sections {
             s.offset = at;
             at += s.len;
@@ -183,23 +245,24 @@ pub fn header(bytes: &[u8]) -> Result<Header, Invalid> {
     if bytes.len() < MAGIC.len() + 4 || &bytes[..MAGIC.len()] != MAGIC {
         return Err(corrupt("not an attck index cache"));
     }
-    let len = u32::from_le_bytes(
-        bytes[8..12]
-            .try_into()
-            .map_err(|_| corrupt("short header"))?,
-    ) as usize;
+    let len =
+        super::texts::u32_at(bytes, MAGIC.len()).ok_or_else(|| corrupt("short header"))? as usize;
     let head = bytes
-        .get(12..12 + len)
+        .get(12..12usize.saturating_add(len))
         .ok_or_else(|| corrupt("truncated header"))?;
     let header: Header = postcard::from_bytes(head).map_err(|_| {
         // An older layout may not even decode: that is a version mismatch, not damage.
         Invalid::Version("unreadable header".into())
     })?;
+    // The version first: another format's header has no checksum where this one's is.
     if header.format != FORMAT_VERSION || header.tool != env!("CARGO_PKG_VERSION") {
         return Err(Invalid::Version(format!(
             "format {}, attck {}",
             header.format, header.tool
         )));
+    }
+    if super::texts::u32_at(bytes, 12 + len) != Some(header_checksum(head)) {
+        return Err(corrupt("header checksum mismatch"));
     }
     Ok(header)
 }
@@ -207,11 +270,12 @@ pub fn header(bytes: &[u8]) -> Result<Header, Invalid> {
 /// Checks a cache against the bundle it should describe, then decodes it.
 ///
 /// `bytes` must live for the rest of the process: strings of the returned knowledge base
-/// borrow from it (callers map the file and leak the mapping).
+/// borrow from it (callers map the file and leak the mapping). A section found damaged only
+/// when a query first reads it is answered from `fallback` (see [`Fallback`]).
 pub fn decode(
     bytes: &'static [u8],
     expect: &SourceId,
-    cache_file: Option<PathBuf>,
+    fallback: impl Into<Fallback>,
 ) -> Result<KnowledgeBase, Invalid> {
     let header = header(bytes)?;
     if header.source != *expect {
@@ -232,7 +296,7 @@ pub fn decode(
             .get(start..start.saturating_add(len))
             .ok_or_else(|| Invalid::Corrupt(format!("truncated {} section", s.name)))?;
         raw.insert(s.name.as_str(), (b, s.crc));
-        end = end.max(s.offset + s.len);
+        end = end.max(s.offset.saturating_add(s.len));
     }
     if end != bytes.len() as u64 {
         return Err(Invalid::Corrupt(
@@ -246,7 +310,7 @@ pub fn decode(
     };
     let checked = |name: &str| -> Result<&'static [u8], Invalid> {
         let (b, crc) = get(name)?;
-        if crc32fast::hash(b) == crc {
+        if section_checksum(name, b) == crc {
             Ok(b)
         } else {
             Err(Invalid::Corrupt(format!(
@@ -273,28 +337,35 @@ pub fn decode(
         }
     }
     let bundle = PathBuf::from(&header.source.path);
-    // A lazy section found damaged when first used is answered from the bundle itself (and
-    // the cache file removed, so the next query rebuilds it): never a wrong or failed answer.
+    // The string tables' counts are checked here (each string is checked when read).
     let texts = Texts::encoded(get("edge_texts")?.0, || None)
         .map_err(Invalid::Corrupt)?
         .len();
-    // The bundle is parsed at most once however many sections turn out damaged. Should it no
-    // longer parse, or no longer hold what the cache's core says, no right answer is left to
-    // give: the query is abandoned by unwinding with [`Unrecoverable`] (no panic message),
-    // which `crate::run` turns into an error line (exit 2), rather than answer from a
-    // partial knowledge base.
-    let reopened = std::sync::Arc::new(std::sync::OnceLock::<KnowledgeBase>::new());
-    let open_bundle = std::sync::Arc::new(move || -> KnowledgeBase {
-        if let Some(f) = &cache_file {
-            let _ = std::fs::remove_file(f);
-        }
+    // A lazy section found damaged when first used is answered from the bundle (parsed at
+    // most once however many sections turn out damaged). Should the bundle no longer parse,
+    // or no longer hold what the cache's core says, no right answer is left to give: the
+    // query is abandoned by unwinding with [`Unrecoverable`] (no panic message), which
+    // `crate::run` turns into an error line (exit 2), rather than answer from a partial
+    // knowledge base.
+    let fallback = fallback.into();
+    let reopened = Arc::new(OnceLock::<Arc<KnowledgeBase>>::new());
+    let open_bundle = Arc::new(move || -> Arc<KnowledgeBase> {
         let fatal = |why: String| -> ! {
             std::panic::resume_unwind(Box::new(Unrecoverable(format!(
                 "the index cache of {} is damaged and the bundle cannot be read again: {why}",
                 bundle.display()
             ))))
         };
-        match KnowledgeBase::open(&bundle, None) {
+        let kb = match &fallback {
+            Fallback::Parsed(kb) => Ok(kb.clone()),
+            Fallback::Bundle(cache_file) => {
+                if let Some(f) = cache_file {
+                    let _ = std::fs::remove_file(f);
+                }
+                KnowledgeBase::open(&bundle, None).map(Arc::new)
+            }
+        };
+        match kb {
             Ok(kb) if kb.counts() == counts && kb.edge_texts.len() == texts => kb,
             Ok(_) => fatal("it changed since the cache was built".into()),
             Err(e) => fatal(format!("{e:#}")),
@@ -314,6 +385,7 @@ pub fn decode(
         ($field:ident, $fits:expr) => {{
             kb.$field = Lazy::encoded(
                 Encoded::new(
+                    stringify!($field),
                     get(stringify!($field))?,
                     get(concat!(stringify!($field), ".pool"))?,
                 ),
@@ -397,6 +469,8 @@ mod tests {
             path: "/x/enterprise-attack-2.0.json".into(),
             size: 10,
             mtime_ns: 5,
+            ino: 7,
+            ctime_ns: 9,
         }
     }
 
@@ -458,7 +532,7 @@ mod tests {
                     .collect(),
             };
             let head = lay_out(&mut header).unwrap();
-            let start = (MAGIC.len() + 4 + head.len()) as u64;
+            let start = (MAGIC.len() + 8 + head.len()) as u64;
             assert_eq!(header.sections[0].offset, start, "first section at {first}");
             for w in header.sections.windows(2) {
                 assert_eq!(

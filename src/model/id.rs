@@ -137,8 +137,13 @@ impl FromStr for Version {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad =
             || format!("'{s}' is not a version (expected digits separated by dots, such as 18.1)");
-        if s.is_empty() || s.len() > 32 {
+        if s.is_empty() {
             return Err(bad());
+        }
+        if s.len() > 32 {
+            return Err(format!(
+                "'{s}' is not a version (longer than 32 characters)"
+            ));
         }
         let parts = s
             .split('.')
@@ -146,7 +151,12 @@ impl FromStr for Version {
                 if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
                     Err(bad())
                 } else {
-                    p.parse::<u32>().map_err(|_| bad())
+                    p.parse::<u32>().map_err(|_| {
+                        format!(
+                            "'{s}' is not a version ({p} is too large: each number is at most {})",
+                            u32::MAX
+                        )
+                    })
                 }
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -261,6 +271,22 @@ mod tests {
                 "{bad} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn versions_too_large_or_too_long_say_so() {
+        let e = "99999999999999999999999999999.1"
+            .parse::<Version>()
+            .unwrap_err();
+        assert_eq!(
+            e,
+            "'99999999999999999999999999999.1' is not a version (99999999999999999999999999999 is too large: each number is at most 4294967295)"
+        );
+        assert!("4294967295.1".parse::<Version>().is_ok());
+        let e = "1.".repeat(20).parse::<Version>().unwrap_err();
+        assert!(e.contains("longer than 32 characters"), "{e}");
+        let e = "1.x".parse::<Version>().unwrap_err();
+        assert!(e.contains("expected digits separated by dots"), "{e}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 
+use super::cache::section_checksum;
 use super::string::read_pooled;
 
 /// Checks a decoded part against the rest of the knowledge base.
@@ -14,9 +15,10 @@ type Check<T> = Arc<dyn Fn(&T) -> bool + Send + Sync>;
 /// Builds the part another way (from the bundle) when the cached one is damaged.
 type Rebuild<T> = Arc<dyn Fn() -> Option<T> + Send + Sync>;
 
-/// A cache section and its string pool, with their CRC-32s, not yet checked.
+/// A cache section and its string pool, with their checksums, not yet checked.
 #[derive(Clone, Copy)]
 pub struct Encoded {
+    name: &'static str,
     bytes: &'static [u8],
     crc: u32,
     pool: &'static [u8],
@@ -24,10 +26,15 @@ pub struct Encoded {
 }
 
 impl Encoded {
-    /// A section `(bytes, crc)` and its pool `(bytes, crc)`.
+    /// Section `name` as `(bytes, checksum)` and its pool (`<name>.pool`) the same way.
     #[must_use]
-    pub fn new(section: (&'static [u8], u32), pool: (&'static [u8], u32)) -> Encoded {
+    pub fn new(
+        name: &'static str,
+        section: (&'static [u8], u32),
+        pool: (&'static [u8], u32),
+    ) -> Encoded {
         Encoded {
+            name,
             bytes: section.0,
             crc: section.1,
             pool: pool.0,
@@ -37,7 +44,9 @@ impl Encoded {
 
     /// Checks the checksums and the pool's UTF-8, then decodes.
     fn decode<T: DeserializeOwned>(&self) -> Option<T> {
-        if crc32fast::hash(self.bytes) != self.crc || crc32fast::hash(self.pool) != self.pool_crc {
+        if section_checksum(self.name, self.bytes) != self.crc
+            || section_checksum(&format!("{}.pool", self.name), self.pool) != self.pool_crc
+        {
             return None;
         }
         let pool = std::str::from_utf8(self.pool).ok()?;

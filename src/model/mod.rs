@@ -236,6 +236,11 @@ pub struct KnowledgeBase {
     sizes: [u32; 12],
     /// Raw `revoked-by` links (source, replacement), sorted.
     revocations: Vec<(Node, Node)>,
+    /// Techniques whose kill-chain phases name a tactic of no active matrix (a deprecated
+    /// one), as (tactic index, technique index) pairs, sorted; the tactic index counts as
+    /// [`Self::tactic_at`] does. (A technique's `tactics` hold only the matrices' tactics.)
+    #[serde(default)]
+    unlisted_members: Vec<(u32, u32)>,
     technique_ids: Lookup<u32>,
     /// Relationships that count (a cache section of its own, decoded on first use).
     #[serde(skip)]
@@ -453,6 +458,14 @@ impl KnowledgeBase {
         {
             return bad("relationship");
         }
+        if !self.unlisted_members.iter().all(|&(a, t)| {
+            (a as usize) >= self.tactics.len()
+                && (a as usize) < self.count(Kind::Tactic)
+                && (t as usize) < n_tech
+        }) || !self.unlisted_members.is_sorted()
+        {
+            return bad("tactic");
+        }
         if !self.technique_ids.check(|&i| (i as usize) < n_tech) {
             return bad("lookup");
         }
@@ -573,6 +586,39 @@ impl KnowledgeBase {
                     || norm(&t.meta.name) == norm(k)
             })
             .map(|(i, t)| (i as u32, t))
+    }
+
+    /// The tactic of no active matrix (a deprecated one) with this ID, shortname or name
+    /// (case-insensitive), as an index counted as [`Self::tactic_at`] does.
+    #[must_use]
+    pub fn unlisted_tactic(&self, key: &str) -> Option<u32> {
+        let k = key.trim();
+        let norm = |s: &str| s.to_ascii_lowercase().replace([' ', '_'], "-");
+        self.unlisted_tactics
+            .iter()
+            .position(|t| {
+                t.meta.id.eq_ignore_ascii_case(k)
+                    || t.shortname.eq_ignore_ascii_case(k)
+                    || norm(&t.meta.name) == norm(k)
+            })
+            .map(|i| (self.tactics.len() + i) as u32)
+    }
+
+    /// Indexes of the techniques under the tactic at `i` (counted as [`Self::tactic_at`]
+    /// does), every state, in ID order.
+    #[must_use]
+    pub fn techniques_under(&self, i: u32) -> Vec<u32> {
+        if (i as usize) < self.tactics.len() {
+            return (0..self.techniques.len() as u32)
+                .filter(|&t| self.techniques[t as usize].tactics.contains(&i))
+                .collect();
+        }
+        let lo = self.unlisted_members.partition_point(|&(a, _)| a < i);
+        let hi = self.unlisted_members.partition_point(|&(a, _)| a <= i);
+        self.unlisted_members[lo..hi]
+            .iter()
+            .map(|&(_, t)| t)
+            .collect()
     }
 
     /// The tactic at an index: [`Self::tactics`] first, then [`Self::unlisted_tactics`].

@@ -2,20 +2,44 @@
 //!
 //! A technique lookup shows a few hundred procedure texts and object names out of tens of
 //! thousands. Checking a whole 4 MB pool (CRC and UTF-8) to show a few of them cost more than
-//! the rest of the lookup, so each string carries its own CRC-32 and is checked only when read.
+//! the rest of the lookup, so each string carries its own checksum and is checked only when
+//! read.
 //!
-//! Section layout (little-endian): `u32` count `n`, then `n` entries of `(offset, length,
-//! crc)` as three `u32`s (offsets relative to the pool), then the pool of UTF-8 bytes.
+//! Section layout (little-endian `u32`s): the count `n`, the pool's length, and a checksum of
+//! those two (so a zeroed or changed count is caught when the table is opened); then `n`
+//! entries of `(offset, length, checksum)` (offsets relative to the pool); then the pool of
+//! UTF-8 bytes. An entry's checksum covers its number, offset, length and bytes, seeded (see
+//! `cache::checksum`), so an entry of zeros, an entry moved to another number, or bytes
+//! shifted in the pool never pass.
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+use super::cache::checksum;
 use super::string::Str;
 
 /// Builds the table another way (from the bundle) when a cached string is damaged.
 type Rebuild = Arc<dyn Fn() -> Option<Vec<Str>> + Send + Sync>;
 
 const ENTRY: usize = 12;
+
+/// The count, the pool's length and their checksum.
+const HEAD: usize = 12;
+
+/// The checksum of a table's count and pool length.
+fn head_checksum(n: u32, pool_len: u32) -> u32 {
+    checksum(&[b"texts", &n.to_le_bytes(), &pool_len.to_le_bytes()])
+}
+
+/// The checksum of entry `i`.
+fn entry_checksum(i: u32, off: u32, bytes: &[u8]) -> u32 {
+    checksum(&[
+        &i.to_le_bytes(),
+        &off.to_le_bytes(),
+        &(bytes.len() as u32).to_le_bytes(),
+        bytes,
+    ])
+}
 
 /// A table of strings, either built already or read from the cache on demand.
 pub struct Texts(Inner);
@@ -44,20 +68,29 @@ impl Texts {
         Texts(Inner::Ready(texts))
     }
 
-    /// A table still in the cache. Only its shape is checked here; each string is checked
-    /// when first read, and a damaged one makes `rebuild` supply the whole table.
+    /// A table still in the cache. Only its count and shape are checked here; each string is
+    /// checked when first read, and a damaged one makes `rebuild` supply the whole table.
     pub fn encoded(
         section: &'static [u8],
         rebuild: impl Fn() -> Option<Vec<Str>> + Send + Sync + 'static,
     ) -> Result<Texts, String> {
-        let n = u32_at(section, 0).ok_or("a text table without its count")? as usize;
-        let end = n
+        let (Some(n), Some(pool_len), Some(crc)) =
+            (u32_at(section, 0), u32_at(section, 4), u32_at(section, 8))
+        else {
+            return Err("a text table without its count".into());
+        };
+        if head_checksum(n, pool_len) != crc {
+            return Err("a text table's count is damaged".into());
+        }
+        let end = (n as usize)
             .checked_mul(ENTRY)
-            .and_then(|b| b.checked_add(4))
-            .filter(|&e| e <= section.len())
+            .and_then(|b| b.checked_add(HEAD))
             .ok_or("a text table longer than its section")?;
+        if end.checked_add(pool_len as usize) != Some(section.len()) {
+            return Err("a text table does not fill its section".into());
+        }
         Ok(Texts(Inner::Encoded {
-            entries: &section[4..end],
+            entries: &section[HEAD..end],
             pool: &section[end..],
             fallback: OnceLock::new(),
             rebuild: Arc::new(rebuild),
@@ -68,15 +101,20 @@ impl Texts {
     #[must_use]
     pub fn encode<'a>(texts: impl ExactSizeIterator<Item = &'a str>) -> Vec<u8> {
         let n = texts.len();
-        let mut entries = Vec::with_capacity(4 + n * ENTRY);
+        let mut entries = Vec::with_capacity(HEAD + n * ENTRY);
         let mut pool: Vec<u8> = Vec::new();
-        entries.extend_from_slice(&(n as u32).to_le_bytes());
-        for t in texts {
-            entries.extend_from_slice(&(pool.len() as u32).to_le_bytes());
+        entries.resize(HEAD, 0);
+        for (i, t) in texts.enumerate() {
+            let off = pool.len() as u32;
+            entries.extend_from_slice(&off.to_le_bytes());
             entries.extend_from_slice(&(t.len() as u32).to_le_bytes());
-            entries.extend_from_slice(&crc32fast::hash(t.as_bytes()).to_le_bytes());
+            entries.extend_from_slice(&entry_checksum(i as u32, off, t.as_bytes()).to_le_bytes());
             pool.extend_from_slice(t.as_bytes());
         }
+        let (n, pool_len) = (n as u32, pool.len() as u32);
+        entries[0..4].copy_from_slice(&n.to_le_bytes());
+        entries[4..8].copy_from_slice(&pool_len.to_le_bytes());
+        entries[8..12].copy_from_slice(&head_checksum(n, pool_len).to_le_bytes());
         entries.extend_from_slice(&pool);
         entries
     }
@@ -124,15 +162,15 @@ impl Texts {
         }
     }
 
-    /// String `i` of an encoded table, if its bytes lie in the pool, match their CRC and
-    /// are UTF-8.
+    /// String `i` of an encoded table, if its bytes lie in the pool, match their entry's
+    /// checksum and are UTF-8.
     fn checked(entries: &[u8], pool: &'static [u8], i: usize) -> Option<&'static str> {
         let at = i * ENTRY;
-        let off = u32_at(entries, at)? as usize;
+        let off = u32_at(entries, at)?;
         let len = u32_at(entries, at + 4)? as usize;
         let crc = u32_at(entries, at + 8)?;
-        let bytes = pool.get(off..off.checked_add(len)?)?;
-        if crc32fast::hash(bytes) != crc {
+        let bytes = pool.get(off as usize..(off as usize).checked_add(len)?)?;
+        if entry_checksum(u32::try_from(i).ok()?, off, bytes) != crc {
             return None;
         }
         std::str::from_utf8(bytes).ok()
@@ -202,5 +240,49 @@ mod tests {
         bytes[0] = 200;
         assert!(Texts::encoded(leak(bytes), || None).is_err());
         assert!(Texts::encoded(leak(vec![1, 0]), || None).is_err());
+    }
+
+    #[test]
+    fn zeroed_or_shifted_entries_and_counts_never_pass() {
+        let words = ["alpha", "", "gamma", "delta"];
+        let whole = Texts::encode(words.into_iter());
+        let rebuilt = move || Some(words.iter().map(|w| Str::from(*w)).collect::<Vec<_>>());
+        // A zeroed entry (offset 0, length 0, checksum 0) is not the empty string: every
+        // string, the empty one too, is answered from the rebuild.
+        for i in 0..words.len() {
+            let mut b = whole.clone();
+            b[HEAD + i * ENTRY..HEAD + (i + 1) * ENTRY].fill(0);
+            let t = Texts::encoded(leak(b), rebuilt).unwrap();
+            assert_eq!(t.iter().collect::<Vec<_>>(), words, "entry {i} zeroed");
+        }
+        // Entries shifted by one place: each is valid for its old number only.
+        let mut b = whole.clone();
+        b.copy_within(HEAD..HEAD + 3 * ENTRY, HEAD + ENTRY);
+        let t = Texts::encoded(leak(b), || None).unwrap();
+        assert_eq!(t.get(2), "", "a moved entry is refused (no rebuild here)");
+        // Pool bytes zeroed.
+        let mut b = whole.clone();
+        let last = b.len() - 1;
+        b[last - 4..=last].fill(0);
+        let t = Texts::encoded(leak(b), || None).unwrap();
+        assert_eq!(
+            t.get(0),
+            "alpha",
+            "an intact string reads without a rebuild"
+        );
+        assert_eq!(t.get(3), "");
+        // A zeroed count or pool length is refused when the table is opened.
+        for range in [0..4, 4..8, 0..12] {
+            let mut b = whole.clone();
+            b[range.clone()].fill(0);
+            assert!(Texts::encoded(leak(b), || None).is_err(), "{range:?}");
+        }
+        // An empty table is valid, and zeroing it is not.
+        let empty = Texts::encode(std::iter::empty());
+        assert_eq!(
+            Texts::encoded(leak(empty.clone()), || None).unwrap().len(),
+            0
+        );
+        assert!(Texts::encoded(leak(vec![0; empty.len()]), || None).is_err());
     }
 }

@@ -48,17 +48,37 @@ pub fn resolve_tactic(kb: &KnowledgeBase, key: &str) -> Result<u32, Error> {
     )))
 }
 
+/// Finds a tactic by ID, shortname or name, a matrix's first, else one of no active matrix
+/// (a deprecated tactic); the index counts as [`KnowledgeBase::tactic_at`] does.
+pub fn find_tactic(kb: &KnowledgeBase, key: &str) -> Result<u32, Error> {
+    match resolve_tactic(kb, key) {
+        Err(e) => kb.unlisted_tactic(key).ok_or(e),
+        found => found,
+    }
+}
+
+/// The techniques under the tactic at `idx` (see [`find_tactic`]) that pass `filter`,
+/// sorted by ID (so each sub-technique follows its parent).
+#[must_use]
+pub fn techniques_under(
+    kb: &KnowledgeBase,
+    idx: u32,
+    filter: &TechniqueFilter,
+) -> Vec<TechniqueRow> {
+    kb.techniques_under(idx)
+        .into_iter()
+        .map(|i| &kb.techniques[i as usize])
+        .filter(|t| filter.accepts(t))
+        .map(|t| TechniqueRow::new(kb, t))
+        .collect()
+}
+
 /// The techniques under a tactic, sorted by ID (so each sub-technique follows its parent).
 pub fn tactic(
     kb: &KnowledgeBase,
     key: &str,
     filter: &TechniqueFilter,
 ) -> Result<Vec<TechniqueRow>, Error> {
-    let idx = resolve_tactic(kb, key)?;
-    Ok(kb
-        .techniques
-        .iter()
-        .filter(|t| t.tactics.contains(&idx) && filter.accepts(t))
-        .map(|t| TechniqueRow::new(kb, t))
-        .collect())
+    let idx = find_tactic(kb, key)?;
+    Ok(techniques_under(kb, idx, filter))
 }

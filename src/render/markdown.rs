@@ -1,4 +1,6 @@
-//! GitHub-flavoured Markdown tables.
+//! GitHub-flavoured Markdown tables. Text from the bundle is untrusted: control and invisible
+//! characters are removed and HTML is escaped, so `<script>` or `<img onerror=…>` in a
+//! description shows as text wherever the Markdown is rendered.
 
 use std::io::{self, Write};
 
@@ -6,8 +8,37 @@ use super::{bar, sanitize};
 use crate::query::layout::Detail;
 use crate::query::{Block, Cell, Grid, Report, Shade, TableRow};
 
+/// Text for Markdown: sanitised, with `<` and `>` escaped (so no HTML tag can form) and `&`
+/// escaped where it would start a character reference (`&lt;`, `&#60;`); a plain `&` as in
+/// "ATT&CK" stays as it is, which Markdown shows as written.
+fn text(s: &str, keep_newlines: bool) -> String {
+    let s = sanitize(s, keep_newlines);
+    if !s.contains(['&', '<', '>']) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, c) in s.char_indices() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' if starts_reference(&s[i + 1..]) => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether text after a `&` makes a character reference: name or `#` number, then `;`.
+fn starts_reference(rest: &str) -> bool {
+    let body = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+        .map_or(rest, |end| &rest[..end]);
+    !body.is_empty() && rest[body.len()..].starts_with(';')
+}
+
+/// Text for a table cell: also no `|`.
 fn escape(s: &str) -> String {
-    sanitize(s, false).replace('|', "\\|")
+    text(s, false).replace('|', "\\|")
 }
 
 fn cell(c: &Cell) -> String {
@@ -40,7 +71,7 @@ pub(super) fn list<T: TableRow>(out: &mut dyn Write, rows: &[T]) -> io::Result<(
 }
 
 pub(super) fn detail(out: &mut dyn Write, item: &Detail) -> io::Result<()> {
-    writeln!(out, "## {}", sanitize(&item.title, false))?;
+    writeln!(out, "## {}", text(&item.title, false))?;
     writeln!(out)?;
     row(out, &["Field".to_string(), "Value".to_string()])?;
     row(out, &["---".to_string(), "---".to_string()])?;
@@ -49,16 +80,16 @@ pub(super) fn detail(out: &mut dyn Write, item: &Detail) -> io::Result<()> {
     }
     for s in &item.sections {
         writeln!(out)?;
-        writeln!(out, "### {}", s.title)?;
+        writeln!(out, "### {}", text(&s.title, false))?;
         writeln!(out)?;
         let list = s.lines.len() > 1;
         for l in &s.lines {
-            let text = sanitize(&l.text, true);
+            let line = text(&l.text, true);
             if list {
                 let pad = "  ".repeat(usize::from(l.indent));
-                writeln!(out, "{pad}- {}", text.replace('\n', " "))?;
+                writeln!(out, "{pad}- {}", line.replace('\n', " "))?;
             } else {
-                writeln!(out, "{text}")?;
+                writeln!(out, "{line}")?;
             }
         }
     }
@@ -100,9 +131,9 @@ fn grid(out: &mut dyn Write, g: &Grid) -> io::Result<()> {
             .legend
             .iter()
             .map(|(shade, label)| match shade {
-                Shade::Covered => format!("✓ {label}"),
-                Shade::Gap => format!("✗ {label}"),
-                Shade::Plain | Shade::Outside => format!("unmarked: {label}"),
+                Shade::Covered => format!("✓ {}", text(label, false)),
+                Shade::Gap => format!("✗ {}", text(label, false)),
+                Shade::Plain | Shade::Outside => format!("unmarked: {}", text(label, false)),
             })
             .collect();
         writeln!(out, "{}", legend.join(" · "))?;
@@ -111,14 +142,14 @@ fn grid(out: &mut dyn Write, g: &Grid) -> io::Result<()> {
 }
 
 pub(super) fn report<R: Report>(out: &mut dyn Write, item: &R) -> io::Result<()> {
-    writeln!(out, "## {}", sanitize(&item.title(), false))?;
+    writeln!(out, "## {}", text(&item.title(), false))?;
     for b in item.blocks() {
         writeln!(out)?;
         match b {
-            Block::Heading(h) => writeln!(out, "### {}", sanitize(&h, false))?,
-            Block::Text(t) => writeln!(out, "{}", sanitize(&t, false))?,
+            Block::Heading(h) => writeln!(out, "### {}", text(&h, false))?,
+            Block::Text(t) => writeln!(out, "{}", text(&t, false))?,
             Block::Table { headers, rows } => {
-                let h: Vec<String> = headers.iter().map(ToString::to_string).collect();
+                let h: Vec<String> = headers.iter().map(|h| escape(h)).collect();
                 row(out, &h)?;
                 row(out, &vec!["---".to_string(); h.len()])?;
                 for r in rows {
@@ -130,4 +161,23 @@ pub(super) fn report<R: Report>(out: &mut dyn Write, item: &R) -> io::Result<()>
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_from_the_bundle_is_escaped() {
+        assert_eq!(
+            escape("<script>alert(1)</script> & <img src=x onerror=alert(2)> | x"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; & &lt;img src=x onerror=alert(2)&gt; \\| x"
+        );
+        assert_eq!(
+            text("ATT&CK &lt;b&gt; &#60;i&#x3e;", false),
+            "ATT&CK &amp;lt;b&amp;gt; &amp;#60;i&amp;#x3e;"
+        );
+        assert_eq!(text("a\u{200b}b\n<b>", true), "ab\n&lt;b&gt;");
+        assert_eq!(text("plain", false), "plain");
+    }
 }

@@ -94,16 +94,16 @@ pub fn bar(permille: u16, width: usize) -> String {
 /// Replaces control characters (escape sequences included) so bundle text cannot drive the
 /// terminal. Newlines survive only when `keep_newlines` is set.
 ///
-/// Removed: C0 and C1 controls (ESC, BEL, backspace, the one-byte CSI U+009B, ...) and the
+/// Removed: C0 and C1 controls (ESC, BEL, backspace, the one-byte CSI U+009B, ...), the
 /// bidirectional formatting characters (U+202E and its kin), which can make text display in
-/// an order other than the one it is stored in. Tabs, carriage returns and the Unicode line
-/// and paragraph separators become spaces.
+/// an order other than the one it is stored in, and invisible characters (zero-width space,
+/// joiner and non-joiner, word joiner and invisible operators, the byte-order mark, tag
+/// characters), which hide text or make two different names look the same. Tabs, carriage
+/// returns and the Unicode line and paragraph separators become spaces.
 #[must_use]
 pub fn sanitize(s: &str, keep_newlines: bool) -> String {
-    if !s
-        .chars()
-        .any(|c| c.is_control() || is_bidi_control(c) || is_line_break(c))
-    {
+    let dropped = |c: char| c.is_control() || is_bidi_control(c) || is_invisible(c);
+    if !s.chars().any(|c| dropped(c) || is_line_break(c)) {
         return s.to_string();
     }
     s.chars()
@@ -111,10 +111,20 @@ pub fn sanitize(s: &str, keep_newlines: bool) -> String {
             '\n' if keep_newlines => Some('\n'),
             '\t' | '\n' | '\r' => Some(' '),
             c if is_line_break(c) => Some(' '),
-            c if c.is_control() || is_bidi_control(c) => None,
+            c if dropped(c) => None,
             c => Some(c),
         })
         .collect()
+}
+
+/// Characters that take no space and show nothing: zero-width space, non-joiner and joiner
+/// (U+200B–U+200D), word joiner and the invisible operators (U+2060–U+2064), the byte-order
+/// mark / zero-width no-break space (U+FEFF), and the tag characters (U+E0000–U+E007F).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{E0000}'..='\u{E007F}'
+    )
 }
 
 /// The Unicode bidirectional formatting characters: marks, embeddings, overrides, isolates.
@@ -151,6 +161,13 @@ mod tests {
         );
         assert_eq!(sanitize("a\u{2028}b\u{2029}c", true), "a b c");
         assert_eq!(sanitize("b\u{8}\u{8}r\rok", false), "br ok");
+        assert_eq!(
+            sanitize(
+                "Pass\u{200b}wo\u{200c}r\u{200d}d\u{2060}\u{2063}\u{feff}\u{e0041}\u{e007f}",
+                false
+            ),
+            "Password"
+        );
         assert_eq!(
             sanitize("naïve 日本 émoji 🙂", false),
             "naïve 日本 émoji 🙂"

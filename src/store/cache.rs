@@ -13,9 +13,12 @@ use serde::{Deserialize, Serialize};
 /// File name extension of index caches.
 pub const EXT: &str = "attck-index";
 
-/// What identifies the bundle a cache was built from: path, size and modification time.
-/// Checking these costs one `stat`; hashing the bundle on every query would cost ~27 ms.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What identifies the bundle a cache was built from: path, size, modification time, inode
+/// and status-change time. Checking these costs one `stat`; hashing the bundle on every query
+/// would cost ~27 ms. The inode tells a bundle replaced by another file (renamed over it)
+/// from the old one even when size and modification time were made to match; the
+/// status-change time, which no one can set, does the same for a file rewritten in place.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceId {
     /// The bundle's canonical path.
     pub path: String,
@@ -23,6 +26,11 @@ pub struct SourceId {
     pub size: u64,
     /// Its modification time, in nanoseconds since the Unix epoch.
     pub mtime_ns: u128,
+    /// Its inode number (0 where the platform has none).
+    pub ino: u64,
+    /// Its status-change time (`ctime`), in nanoseconds since the Unix epoch (0 where the
+    /// platform has none).
+    pub ctime_ns: i128,
 }
 
 /// Identifies a bundle file (`None` when it cannot be read or its path is not UTF-8).
@@ -38,10 +46,22 @@ pub fn identify(bundle: &Path) -> Option<SourceId> {
         .ok()?
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
+    #[cfg(unix)]
+    let (ino, ctime_ns) = {
+        use std::os::unix::fs::MetadataExt;
+        (
+            meta.ino(),
+            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+        )
+    };
+    #[cfg(not(unix))]
+    let (ino, ctime_ns) = (0, 0);
     Some(SourceId {
         path: canonical.to_str()?.to_string(),
         size: meta.len(),
         mtime_ns,
+        ino,
+        ctime_ns,
     })
 }
 
@@ -102,8 +122,10 @@ pub fn read_prefix(path: &Path, max: u64) -> Option<Vec<u8>> {
     Some(buf)
 }
 
-/// Writes a cache file atomically: a temporary file in the same directory, renamed into place,
-/// so concurrent writers never leave a torn file (the last rename wins, and both are whole).
+/// Writes a cache file atomically: a temporary file in the same directory, flushed to disk,
+/// then renamed into place, so concurrent writers never leave a torn file (the last rename
+/// wins, and both are whole) and a crash never leaves a renamed file whose blocks were not
+/// written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     super::ensure_private_dir(dir, "cache directory")?;
@@ -114,6 +136,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.flush())
+        .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", tmp.path().display()))?;
     tmp.persist(path)
         .map_err(|e| e.error)
@@ -157,11 +180,13 @@ mod tests {
             path: "/a/enterprise-attack-18.1.json".into(),
             size: 1,
             mtime_ns: 1,
+            ..SourceId::default()
         };
         let b = SourceId {
             path: "/b/enterprise-attack-18.1.json".into(),
             size: 1,
             mtime_ns: 1,
+            ..SourceId::default()
         };
         let pa = path_for(Path::new("/c"), &a);
         assert_eq!(pa, path_for(Path::new("/c"), &a));

@@ -73,6 +73,8 @@ pub trait Progress {
     fn finish(&mut self) {}
     /// An attempt failed and another follows after `wait`.
     fn retry(&mut self, _url: &str, _cause: &str, _next_attempt: u32, _of: u32, _wait: Duration) {}
+    /// `files` partial downloads (`bytes` in all) left by interrupted updates were removed.
+    fn swept(&mut self, _files: usize, _bytes: u64) {}
 }
 
 /// Reports nothing.
@@ -363,6 +365,23 @@ impl Client {
         }
         if status.is_server_error() {
             return Err(Failure::transient(format!("the server answered {status}")));
+        }
+        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+            // A redirect the client did not follow: one whose Location is not an http(s) URL
+            // (those never reach the policy above). Say where it led, not just the status.
+            let location = header_string(resp.headers(), header::LOCATION);
+            let why = match &location {
+                None => format!("the server answered {status} with no Location"),
+                Some(l) => match Url::parse(url).and_then(|base| base.join(l)) {
+                    Ok(next) => redirect_verdict(&[], &next).err().unwrap_or_else(|| {
+                        format!("the server answered {status} to {next}, which was not followed")
+                    }),
+                    Err(_) => {
+                        format!("the server answered {status} to an unreadable Location ({l})")
+                    }
+                },
+            };
+            return Err(Failure::fatal(why));
         }
         if !status.is_success() {
             return Err(Failure::fatal(format!("the server answered {status}")));

@@ -47,6 +47,23 @@ fn open(dir: &Path) -> Result<(File, PathBuf)> {
     Ok((file, path))
 }
 
+/// Whether another process holds the lock now (a running update). Creates nothing: no lock
+/// file (or one that cannot be opened) is no lock held.
+#[must_use]
+pub fn is_held(dir: &Path) -> bool {
+    let mut options = OpenOptions::new();
+    options.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let Ok(file) = options.open(dir.join(LOCK_FILE)) else {
+        return false;
+    };
+    matches!(file.try_lock(), Err(TryLockError::WouldBlock))
+}
+
 /// Takes the lock, or fails at once naming the lock file when another process holds it.
 pub fn try_lock(dir: &Path) -> Result<DirLock> {
     let (file, path) = open(dir)?;
@@ -106,7 +123,9 @@ mod tests {
         let e = lock(dir.path(), Duration::from_millis(250), &mut |_| waited += 1).unwrap_err();
         assert!(format!("{e:#}").contains("busy"));
         assert_eq!(waited, 1);
+        assert!(is_held(dir.path()));
         drop(held);
+        assert!(!is_held(dir.path()));
         let _again = lock(dir.path(), Duration::from_millis(250), &mut |_| {}).unwrap();
     }
 

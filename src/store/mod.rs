@@ -1,10 +1,12 @@
 //! The data directory: where bundles live on disk and how a domain's bundle is found;
-//! downloads, atomic installs, sidecars and the lock live in the submodules.
+//! downloads, atomic installs, sidecars and the lock live in the submodules, and so does
+//! writing the files the user names (`output`).
 
 pub mod cache;
 pub mod download;
 pub mod index;
 pub mod lock;
+pub mod output;
 pub mod sidecar;
 pub mod time;
 pub mod update;
@@ -44,28 +46,6 @@ pub fn ensure_private_dir(dir: &Path, what: &str) -> Result<()> {
     b.create(dir)
         .with_context(|| format!("cannot create the {what} {}", dir.display()))
 }
-
-/// The bytes of a bundle file: memory-mapped when large, read into memory when small.
-pub enum BundleBytes {
-    /// A read-only mapping of the file.
-    Mapped(memmap2::Mmap),
-    /// The file's contents.
-    Owned(Vec<u8>),
-}
-
-impl std::ops::Deref for BundleBytes {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            BundleBytes::Mapped(m) => m,
-            BundleBytes::Owned(v) => v,
-        }
-    }
-}
-
-/// Files at least this large are mapped rather than read.
-const MAP_THRESHOLD: u64 = 1 << 20;
 
 // Limits on what attck reads, so a hostile or broken input costs a clear refusal instead of
 // all the memory of the machine. Each is far above anything MITRE publishes.
@@ -125,9 +105,14 @@ fn read_capped_at(reader: &mut dyn std::io::Read, what: &str, limit: u64) -> Res
     Ok(bytes)
 }
 
-/// Reads a whole bundle file, naming the path on failure; refuses one over
-/// [`MAX_FILE_BYTES`] before reading or mapping it.
-pub fn read_bundle_bytes(path: &Path) -> Result<BundleBytes> {
+/// Reads a whole bundle file into memory, naming the path on failure; refuses one over
+/// [`MAX_FILE_BYTES`] before reading it.
+///
+/// A bundle is the user's file and may be rewritten in place while attck reads it (`cp new.json
+/// enterprise-attack-18.1.json`), so it is read, never mapped: a mapped file that shrinks
+/// kills the process with SIGBUS when a page past its new end is touched. A read that sees a
+/// shortened or half-written file gets bytes that fail to parse: one error line.
+pub fn read_bundle_bytes(path: &Path) -> Result<Vec<u8>> {
     let file = fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let meta = file
         .metadata()
@@ -138,28 +123,22 @@ pub fn read_bundle_bytes(path: &Path) -> Result<BundleBytes> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(&path.display().to_string(), meta.len()));
     }
-    if meta.len() >= MAP_THRESHOLD
-        && let Some(map) = map_file(&file)
-    {
-        return Ok(BundleBytes::Mapped(map));
-    }
     // Capped as well: a file that grows after the size check is still refused.
-    let bytes = read_capped(&mut &file, &path.display().to_string())?;
-    Ok(BundleBytes::Owned(bytes))
+    read_capped(&mut &file, &path.display().to_string())
 }
 
-/// Maps a file read-only, pre-faulting its pages.
+/// Maps an index-cache file read-only, pre-faulting its pages.
 ///
-/// Why `unsafe`: reading the 45 MB enterprise bundle into a fresh buffer costs about 60 ms of
-/// page faults per process (measured: read 62 ms vs. map 6 ms, release build, 2-core VM),
-/// which is most of a lookup's budget. The mapping is only read while the bundle is parsed.
-/// A mapping is undefined behaviour only if the file is truncated or rewritten in place
-/// meanwhile; attck itself never does that (installs write a new file and rename it over the
-/// old one, leaving the mapped inode intact), and on any mapping failure we fall back to
-/// reading the file.
+/// Why `unsafe`: a warm query reads a few hundred kilobytes of a 9 MB cache; mapping it
+/// costs a few milliseconds where reading it whole costs more than the rest of the lookup.
+/// A mapping is undefined behaviour (SIGBUS, or bytes changing under a borrowed string) only
+/// if the file is truncated or rewritten in place meanwhile. attck maps only the files it
+/// writes itself, whole, by renaming a new file over the old one (leaving a mapped inode
+/// intact); it never maps a user's file (bundles are read, see [`read_bundle_bytes`]). On any
+/// mapping failure the caller rebuilds the cache.
 #[allow(unsafe_code)]
 fn map_file(file: &fs::File) -> Option<memmap2::Mmap> {
-    // SAFETY: see above; the map is read-only and dropped right after parsing.
+    // SAFETY: see above; the map is read-only.
     unsafe { memmap2::MmapOptions::new().populate().map(file) }.ok()
 }
 

@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -133,12 +134,91 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     super::ensure_private_dir(dir, "data directory")
 }
 
-fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
-    tempfile::Builder::new()
-        .prefix(".attck-download-")
-        .suffix(".part")
+/// How the temporary files of downloads and installs are named in the data directory:
+/// `.attck-download-<random>.part`.
+pub const PARTIAL_PREFIX: &str = ".attck-download-";
+/// See [`PARTIAL_PREFIX`].
+pub const PARTIAL_SUFFIX: &str = ".part";
+
+/// The temporary files this process is writing now, so that an interruption can remove them
+/// (see [`remove_in_flight`]).
+static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Keeps a temporary file's path in [`IN_FLIGHT`] while it lives.
+struct InFlight(PathBuf);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|p| p != &self.0);
+    }
+}
+
+/// Removes the temporary files this process is writing (a download cut off half way), for
+/// a process about to die of a signal. Files already renamed into place are not touched.
+pub fn remove_in_flight() {
+    for p in IN_FLIGHT
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+    {
+        let _ = fs::remove_file(p);
+    }
+}
+
+fn temp_in(dir: &Path) -> Result<(tempfile::NamedTempFile, InFlight)> {
+    let tmp = tempfile::Builder::new()
+        .prefix(PARTIAL_PREFIX)
+        .suffix(PARTIAL_SUFFIX)
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let path = tmp.path().to_path_buf();
+    IN_FLIGHT
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(path.clone());
+    Ok((tmp, InFlight(path)))
+}
+
+/// The temporary download files in `dir`, with their sizes: regular files only, by exact
+/// name pattern. Every download writes one while it holds the directory lock, so when no
+/// process holds the lock, those found are leftovers of an interrupted update.
+#[must_use]
+pub fn partials(dir: &Path) -> Vec<(PathBuf, u64)> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(PathBuf, u64)> = entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(PARTIAL_PREFIX) && name.ends_with(PARTIAL_SUFFIX)
+        })
+        .filter_map(|e| {
+            let m = fs::symlink_metadata(e.path()).ok()?;
+            m.file_type().is_file().then(|| (e.path(), m.len()))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Removes the leftovers of interrupted updates; the caller holds the directory lock, so no
+/// live update is writing them. Tells `progress` what went.
+fn sweep_partials(dir: &Path, progress: &mut dyn Progress) {
+    let (mut files, mut bytes) = (0, 0);
+    for (p, size) in partials(dir) {
+        if fs::remove_file(&p).is_ok() {
+            files += 1;
+            bytes += size;
+        }
+    }
+    if files > 0 {
+        progress.swept(files, bytes);
+    }
 }
 
 /// The sidecar validators of an installed bundle downloaded from `url`, if its file is intact
@@ -163,6 +243,7 @@ pub fn download(
 ) -> Result<Installed> {
     ensure_dir(dir)?;
     let _lock = lock::lock(dir, WAIT_LIMIT, &mut |p| progress.waiting_for_lock(p))?;
+    sweep_partials(dir, progress);
     let url = match version {
         Some(v) => source.version_url(domain, v),
         None => source.latest_url(domain),
@@ -172,7 +253,7 @@ pub fn download(
         etag: s.etag.clone(),
         last_modified: s.last_modified.clone(),
     });
-    let mut tmp = temp_in(dir)?;
+    let (mut tmp, _in_flight) = temp_in(dir)?;
     let body = match client.get_to_file(&url, cond.as_ref(), tmp.as_file_mut(), progress)? {
         Fetched::NotModified => {
             let (path, s) = prev.ok_or_else(|| anyhow!("{url}: unexpected 304 Not Modified"))?;
@@ -202,7 +283,7 @@ pub fn download(
         (Some(f), _) => f,
         (None, Some(v)) => v.to_string(),
         // The latest bundle does not say its version: the index does.
-        (None, None) => fetch_index(client, source, dir)
+        (None, None) => fetch_index_locked(client, source, dir)
             .ok()
             .and_then(|ix| ix.latest(domain).map(ToString::to_string))
             .ok_or_else(|| {
@@ -258,7 +339,8 @@ pub fn install_file(
     };
     ensure_dir(dir)?;
     let _lock = lock::lock(dir, WAIT_LIMIT, &mut |p| progress.waiting_for_lock(p))?;
-    let mut tmp = temp_in(dir)?;
+    sweep_partials(dir, progress);
+    let (mut tmp, _in_flight) = temp_in(dir)?;
     {
         use std::io::Write;
         let f = tmp.as_file_mut();
@@ -323,11 +405,18 @@ fn place(
     })
 }
 
-/// Fetches `index.json`, keeps a copy in `dir` (atomically) and returns it parsed.
+/// Fetches `index.json`, keeps a copy in `dir` (atomically, under the directory lock) and
+/// returns it parsed.
 pub fn fetch_index(client: &Client, source: &Source, dir: &Path) -> Result<Index> {
     ensure_dir(dir)?;
+    let _lock = lock::lock(dir, WAIT_LIMIT, &mut |_| {})?;
+    fetch_index_locked(client, source, dir)
+}
+
+/// [`fetch_index`] for a caller holding the lock.
+fn fetch_index_locked(client: &Client, source: &Source, dir: &Path) -> Result<Index> {
     let url = source.index_url();
-    let mut tmp = temp_in(dir)?;
+    let (mut tmp, _in_flight) = temp_in(dir)?;
     let mut silent = super::download::Silent;
     if let Fetched::NotModified = client.get_to_file(&url, None, tmp.as_file_mut(), &mut silent)? {
         bail!("{url}: unexpected 304 Not Modified");

@@ -175,34 +175,118 @@ fn damaged_procedure_texts_or_names_are_answered_from_the_bundle() {
     }
 }
 
-#[test]
-fn a_damaged_section_whose_bundle_no_longer_parses_is_one_error_line() {
-    let env = Env::new();
-    assert_eq!(env.run(&["tactics"]).code, 0);
-    damage(&env.the_cache(), "groups");
-    // The bundle keeps its size and modification time (so the cache still looks fresh) but
-    // no longer parses: the damaged section cannot be answered from it.
-    let mtime = fs::metadata(&env.bundle).unwrap().modified().unwrap();
-    let len = fs::metadata(&env.bundle).unwrap().len() as usize;
-    fs::write(&env.bundle, vec![b'x'; len]).unwrap();
+/// Rewrites the bundle with `bytes`, then gives it back its old modification time.
+fn rewrite_keeping_mtime(path: &std::path::Path, bytes: &[u8]) {
+    let mtime = fs::metadata(path).unwrap().modified().unwrap();
+    fs::write(path, bytes).unwrap();
     fs::File::options()
         .write(true)
-        .open(&env.bundle)
+        .open(path)
         .unwrap()
         .set_modified(mtime)
         .unwrap();
-    let r = env.run(&["show", "Quiet Heron", "-f", "json"]);
+}
+
+#[test]
+fn a_bundle_changed_keeping_its_size_and_time_is_never_answered_from_the_cache() {
+    let env = Env::new();
+    let good = env.run(&["technique", "T1059", "-f", "json"]);
+    assert!(good.stdout.contains("Scripted Launch"), "{}", good.stdout);
+    let text = fs::read_to_string(&env.bundle).unwrap();
+    let changed = text.replace("\"Scripted Launch\"", "\"Scripted Lunchy\"");
+    assert_eq!(changed.len(), text.len());
+    let size_and_time = |p: &std::path::Path| {
+        let m = fs::metadata(p).unwrap();
+        (m.len(), m.modified().unwrap())
+    };
+    // Rewritten in place: only the status-change time, which no one can set, tells.
+    let before = size_and_time(&env.bundle);
+    rewrite_keeping_mtime(&env.bundle, changed.as_bytes());
+    assert_eq!(size_and_time(&env.bundle), before);
+    let r = env.run(&["technique", "T1059", "-f", "json", "-v"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Scripted Lunchy"), "{}", r.stdout);
+    assert!(r.stderr.contains("stale"), "{}", r.stderr);
+    // Replaced by another file of the same size and time, renamed over it: the inode tells.
+    let other = env.home.path().join("other.json");
+    fs::write(&other, text.as_bytes()).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&other)
+        .unwrap()
+        .set_modified(before.1)
+        .unwrap();
+    let r = env.run(&["technique", "T1059", "-f", "json"]);
+    assert!(r.stdout.contains("Scripted Lunchy"));
+    fs::rename(&other, &env.bundle).unwrap();
+    assert_eq!(size_and_time(&env.bundle), before);
+    let r = env.run(&["technique", "T1059", "-f", "json", "-v"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, good.stdout);
+    assert!(r.stderr.contains("stale"), "{}", r.stderr);
+    // A bundle that no longer parses, same size and time: its own error, never the cache's
+    // answer.
+    let len = text.len();
+    rewrite_keeping_mtime(&env.bundle, &vec![b'x'; len]);
+    let r = env.run(&["technique", "T1059", "-f", "json"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+}
+
+#[test]
+fn a_damaged_section_whose_bundle_no_longer_parses_is_one_error_line() {
+    use attck_explorer::model::cache::Unrecoverable;
+    // The cache still matches the bundle's identity (as when the bundle changes between the
+    // check and the read), but the bundle no longer parses: the damaged section cannot be
+    // answered from it. In the binary, `run` turns the unwinding into one error line.
+    let env = Env::new();
+    let id = attck_explorer::store::cache::identify(&env.bundle).unwrap();
+    let kb = KnowledgeBase::open(&env.bundle, None).unwrap();
+    let mut bytes = encode(&kb, id.clone(), "x".into()).unwrap();
+    let head = attck_explorer::model::cache::header(&bytes).unwrap();
+    let groups = head.sections.iter().find(|s| s.name == "groups").unwrap();
+    bytes[(groups.offset + groups.len - 1) as usize] ^= 0x55;
+    fs::create_dir_all(env.cache_dir()).unwrap();
+    let file = env.cache_dir().join("x.attck-index");
+    fs::write(&file, &bytes).unwrap();
+    fs::write(&env.bundle, "not json").unwrap();
+    let back = decode(Box::leak(bytes.into_boxed_slice()), &id, Some(file.clone())).unwrap();
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| back.groups.len()))
+        .expect_err("no answer from a damaged section and an unreadable bundle");
+    let why = payload
+        .downcast::<Unrecoverable>()
+        .expect("Unrecoverable")
+        .0;
     assert!(
-        r.stderr.starts_with("attck: the index cache of ")
-            && r.stderr
-                .contains("is damaged and the bundle cannot be read again"),
-        "{}",
-        r.stderr
+        why.starts_with("the index cache of ")
+            && why.contains("is damaged and the bundle cannot be read again"),
+        "{why}"
     );
-    assert!(env.cache_files().is_empty(), "the damaged cache is removed");
+    assert!(!file.exists(), "the damaged cache is removed");
+}
+
+#[test]
+fn a_zeroed_count_of_a_string_table_is_damage_not_a_changed_bundle() {
+    let env = Env::new();
+    let good = env.run(&["technique", "T1059.001", "-f", "json", "--no-cache"]);
+    assert_eq!(env.run(&["tactics"]).code, 0);
+    for section in ["edge_texts", "names"] {
+        let cache = env.the_cache();
+        let mut bytes = fs::read(&cache).unwrap();
+        let head = attck_explorer::model::cache::header(&bytes).unwrap();
+        let s = head.sections.iter().find(|s| s.name == section).unwrap();
+        bytes[s.offset as usize..s.offset as usize + 4].fill(0);
+        fs::write(&cache, &bytes).unwrap();
+        let r = env.run(&["technique", "T1059.001", "-f", "json", "-v"]);
+        assert_eq!(r.code, 0, "{section}: {}", r.stderr);
+        assert_eq!(r.stdout, good.stdout, "{section}");
+        assert!(
+            r.stderr.contains("damaged") && !r.stderr.contains("changed"),
+            "{section}: {}",
+            r.stderr
+        );
+    }
 }
 
 #[test]
@@ -386,6 +470,7 @@ fn round_trip(kb: &KnowledgeBase) -> KnowledgeBase {
         path: "/t".into(),
         size: 1,
         mtime_ns: 1,
+        ..SourceId::default()
     };
     let bytes = encode(kb, id.clone(), "x".into()).expect("encodes");
     decode(Box::leak(bytes.into_boxed_slice()), &id, None).expect("decodes")
@@ -422,7 +507,213 @@ fn the_enterprise_cache_is_small() {
         path: "/t".into(),
         size: 1,
         mtime_ns: 1,
+        ..SourceId::default()
     };
     let bytes = encode(&kb, id, "x".into()).unwrap();
     assert!(bytes.len() < 20_000_000, "{} bytes", bytes.len());
+}
+
+/// The queries the zeroed-block test asks, as command lines (each also run by the binary
+/// with `--no-cache`): between them they read every section of an enterprise cache.
+const BLOCK_QUERIES: [&[&str]; 11] = [
+    &["technique", "T1003.001", "-f", "json"],
+    &["tactic", "credential-access", "-f", "json"],
+    &["search", "credential", "dumping", "-f", "json"],
+    &["show", "G0007", "-f", "json"],
+    &["show", "S0002", "-f", "json"],
+    &["show", "C0001", "-f", "json"],
+    &["show", "M1027", "-f", "json"],
+    &["show", "DC0001", "-f", "json"],
+    &["show", "DET0001", "-f", "json"],
+    &["show", "AN0001", "-f", "json"],
+    &["list", "techniques", "--group", "G0007", "-f", "json"],
+];
+
+/// Answers one of [`BLOCK_QUERIES`] in-process, as its command does (the test checks that
+/// this gives exactly the binary's bytes on the parsed bundle).
+fn answer_in_process(kb: &KnowledgeBase, q: &[&str]) -> Vec<u8> {
+    use attck_explorer::query::{list, search, show, tactic, technique};
+    use attck_explorer::render::{self, Format, Options};
+    let opts = Options {
+        format: Format::Json,
+        color: false,
+        width: None,
+        procedures: false,
+    };
+    let vis = Visibility::default();
+    let mut out = Vec::new();
+    match q[0] {
+        "technique" => {
+            let v = technique::technique(kb, &q[1].parse().unwrap(), vis).unwrap();
+            render::detail(&mut out, &v, &opts).unwrap();
+        }
+        "tactic" => {
+            let rows = tactic::tactic(kb, q[1], &tactic::TechniqueFilter::default()).unwrap();
+            render::list(&mut out, &rows, &opts).unwrap();
+        }
+        "search" => {
+            let words: Vec<String> = q[1..3].iter().map(ToString::to_string).collect();
+            let hits = search::search(
+                kb,
+                &search::Query::parse(&words),
+                &search::SearchOptions::default(),
+            );
+            render::list(&mut out, &hits, &opts).unwrap();
+        }
+        "show" => {
+            let (v, _) = show::show(&[kb], q[1], None, vis).unwrap();
+            render::detail(&mut out, &v, &opts).unwrap();
+        }
+        "list" => {
+            let filter = list::TechniqueListFilter {
+                group: Some(q[3].to_string()),
+                ..Default::default()
+            };
+            render::list(&mut out, &list::techniques(kb, &filter).unwrap(), &opts).unwrap();
+        }
+        other => unreachable!("{other}"),
+    }
+    out
+}
+
+/// The answers to [`BLOCK_QUERIES`] from a cache, or why it was refused.
+type Answers = Result<Vec<Vec<u8>>, String>;
+
+/// Decodes `bytes` as a cache of `id` (a damaged section is answered from `parsed`) and
+/// answers every query from it: `Err` when the cache is refused, which makes the binary
+/// rebuild it. Only owned results leave the function, so nothing borrowed from `bytes`
+/// outlives the call.
+///
+/// Why `unsafe`: the decoder borrows the model's strings for `'static` (the binary maps the
+/// cache for the whole process). A leaked copy per damaged variant would hold 20 GB for the
+/// 2,256 blocks of the enterprise cache; the fuzz harness meets the same need the same way.
+#[allow(unsafe_code)]
+fn answers_of_cache(
+    bytes: &[u8],
+    id: &SourceId,
+    parsed: &std::sync::Arc<KnowledgeBase>,
+) -> Answers {
+    use attck_explorer::model::cache::{Fallback, Unrecoverable};
+    // SAFETY: `bytes` is borrowed for the whole call. Everything borrowed from it lives in
+    // the knowledge base decoded below, which is dropped before the function returns; the
+    // answers are owned bytes, and the library keeps model strings nowhere else (the
+    // decoder's thread-local pool is cleared when each decode ends).
+    let stat: &'static [u8] = unsafe { std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()) };
+    match decode(stat, id, Fallback::Parsed(parsed.clone())) {
+        Err(why) => Err(why.to_string()),
+        Ok(kb) => {
+            let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                BLOCK_QUERIES
+                    .iter()
+                    .map(|q| answer_in_process(&kb, q))
+                    .collect::<Vec<_>>()
+            }));
+            drop(kb);
+            match answered {
+                Ok(a) => Ok(a),
+                Err(p) => match p.downcast::<Unrecoverable>() {
+                    // A valid bundle was at hand: giving up is as wrong as a wrong answer.
+                    Ok(u) => Ok(vec![format!("abandoned: {}", u.0).into_bytes()]),
+                    Err(p) => std::panic::resume_unwind(p),
+                },
+            }
+        }
+    }
+}
+
+#[test]
+fn zeroing_any_4k_block_of_a_real_cache_never_answers_wrongly() {
+    let Some(dir) = crate::common::real_data() else {
+        return;
+    };
+    let bundle = dir.join("enterprise-attack-18.1.json");
+    let Some(parsed) = real_kb("enterprise-attack-18.1.json") else {
+        return;
+    };
+    // What the binary prints with --no-cache, and the in-process answers agree with it.
+    let home = tempfile::tempdir().unwrap();
+    let expected: Vec<Vec<u8>> = BLOCK_QUERIES
+        .iter()
+        .map(|q| {
+            let mut v = vec!["--bundle", bundle.to_str().unwrap(), "--no-cache"];
+            v.extend_from_slice(q);
+            let r = run_with(attck_in(home.path()), &v);
+            assert_eq!(r.code, 0, "{q:?}: {}", r.stderr);
+            let mine = answer_in_process(&parsed, q);
+            assert_eq!(
+                String::from_utf8_lossy(&mine),
+                r.stdout,
+                "{q:?}: the in-process answer is the binary's"
+            );
+            mine
+        })
+        .collect();
+    let id = attck_explorer::store::cache::identify(&bundle).unwrap();
+    let whole = encode(&parsed, id.clone(), "x".into()).unwrap();
+    assert_eq!(answers_of_cache(&whole, &id, &parsed), Ok(expected.clone()));
+    // Two threads (each with its own copy of the file to damage), blocks taken in turn.
+    let blocks: Vec<usize> = (0..whole.len())
+        .step_by(4096)
+        .filter(|&at| {
+            whole[at..(at + 4096).min(whole.len())]
+                .iter()
+                .any(|&b| b != 0)
+        })
+        .collect();
+    let results: Vec<(usize, Answers)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|t| {
+                let (blocks, whole, id, parsed) = (&blocks, &whole, &id, &parsed);
+                s.spawn(move || {
+                    let mut damaged = whole.clone();
+                    blocks
+                        .iter()
+                        .skip(t)
+                        .step_by(2)
+                        .map(|&at| {
+                            let block = at..(at + 4096).min(whole.len());
+                            damaged[block.clone()].fill(0);
+                            let r = answers_of_cache(&damaged, id, parsed);
+                            damaged[block.clone()].copy_from_slice(&whole[block]);
+                            (at, r)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    assert_eq!(results.len(), blocks.len());
+    let (mut refused, mut answered) = (0, 0);
+    let mut wrong = Vec::new();
+    for (start, r) in results {
+        match r {
+            Err(_) => refused += 1,
+            Ok(a) => {
+                answered += 1;
+                for (i, (got, want)) in a.iter().zip(&expected).enumerate() {
+                    if got != want {
+                        wrong.push(format!("block at {start}: {:?}", BLOCK_QUERIES[i]));
+                    }
+                }
+                if a.len() != expected.len() {
+                    wrong.push(format!(
+                        "block at {start}: {}",
+                        String::from_utf8_lossy(&a[0])
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("{refused} damaged caches refused, {answered} answered");
+    assert!(
+        wrong.is_empty(),
+        "{} wrong answers, first: {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(10)]
+    );
+    assert!(refused > 0 && answered > 0, "{refused} {answered}");
 }

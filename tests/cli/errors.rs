@@ -116,6 +116,101 @@ fn bad_flags_and_versions_are_usage_errors() {
 }
 
 #[test]
+fn a_version_too_large_is_called_too_large() {
+    let r = run(&[
+        "tactics",
+        "--attack-version",
+        "99999999999999999999999999999.1",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("99999999999999999999999999999 is too large")
+            && !r.stderr.contains("expected digits"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["tactics", "--attack-version", &"1.".repeat(20)]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("longer than 32 characters"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A device node like the system's `/dev/full` (1:7: every write fails with ENOSPC), made in
+/// a temporary directory; `None` when this user may not make device nodes.
+fn full_device(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    let node = dir.join("full");
+    let made = std::process::Command::new("mknod")
+        .arg(&node)
+        .args(["c", "1", "7"])
+        .status()
+        .ok()?;
+    if !made.success() {
+        eprintln!("skipping: making a device node needs root");
+        return None;
+    }
+    Some(node)
+}
+
+#[test]
+fn a_failed_write_to_stdout_names_the_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(full) = full_device(dir.path()) else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let out = attck_in(home.path())
+        .args(["--data-dir", sample_dir().to_str().unwrap(), "tactics"])
+        .stdout(fs::OpenOptions::new().write(true).open(&full).unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("attck: cannot write to standard output: No space left on device"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_warning_that_cannot_be_written_does_not_cost_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(full) = full_device(dir.path()) else {
+        return;
+    };
+    // A bundle without a matrix answers with one warning on stderr.
+    let text = fs::read_to_string(sample_dir().join("enterprise-attack-2.0.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["objects"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|o| o["type"] != "x-mitre-matrix");
+    let p = bundle_file(
+        dir.path(),
+        "enterprise-attack.json",
+        v.to_string().as_bytes(),
+    );
+    let good = run(&["--bundle", &p, "tactics", "-f", "json"]);
+    assert_eq!(good.code, 0);
+    assert!(good.stderr.contains("warning"), "{}", good.stderr);
+    let home = tempfile::tempdir().unwrap();
+    for extra in [&["--no-cache"][..], &[]] {
+        let out = attck_in(home.path())
+            .args(["--bundle", &p, "tactics", "-f", "json"])
+            .args(extra)
+            .stderr(fs::OpenOptions::new().write(true).open(&full).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{extra:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), good.stdout);
+    }
+}
+
+#[test]
 fn bundle_without_matrix_loads_with_one_warning() {
     let dir = tempfile::tempdir().unwrap();
     let text = fs::read_to_string(sample_dir().join("enterprise-attack-2.0.json")).unwrap();

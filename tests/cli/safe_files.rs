@@ -1,5 +1,6 @@
 //! The files attck writes: owner-only modes, directories it creates 0700, no writing through a
-//! symbolic link planted at a path it writes, and `data clear` removing only its own files.
+//! symbolic link planted at a path it writes, `data clear` removing only its own files, and
+//! output files (`-o`, `--layer`) that are never redirected and never replace a FIFO or device.
 #![cfg(unix)]
 
 use std::os::unix::fs::{PermissionsExt, symlink};
@@ -250,4 +251,215 @@ fn data_clear_removes_only_what_attck_made() {
     h.assert_victim_untouched();
     // The planted link with a bundle's name is not read as a bundle to remove, either way.
     assert!(is_link(&h.dir().join("ics-attack-9.0.json")));
+}
+
+/// The layer `attck layer --group G0903` writes for the sample (its stdout form).
+fn sample_layer() -> String {
+    let r = crate::common::sample(&["layer", "--group", "G0903"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\"techniqueID\""));
+    r.stdout
+}
+
+/// Whether this process runs as root (the owner of `/proc/self` is the effective user).
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// A hermetic `attck` command, run as the unprivileged user 65534 (`nobody`) through
+/// `setpriv` when this test runs as root, so what a normal user gets is what is checked.
+fn attck_as_user(home: &Path) -> Command {
+    let plain = attck_in(home);
+    if !running_as_root() {
+        return plain;
+    }
+    let mut c = Command::new("setpriv");
+    c.args([
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "--",
+        env!("CARGO_BIN_EXE_attck"),
+    ]);
+    c.env_clear();
+    for (k, v) in plain.get_envs() {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    c
+}
+
+/// A temporary directory anyone may use (the test may drop to `nobody`).
+fn open_dir() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    d
+}
+
+fn layer_to(cmd: Command, out: &Path) -> Run {
+    let data = sample_dir();
+    run_with(
+        cmd,
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "layer",
+            "--group",
+            "G0903",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    )
+}
+
+#[test]
+fn links_planted_at_predictable_temporary_names_never_redirect_an_output_file() {
+    // A writer naming its temporary file `.NAME.PID.tmp` writes through a link planted at
+    // that name. Plant links for the next few hundred process ids, run attck as root (the
+    // worst case), and check the link targets: attck must never write through them.
+    let dir = open_dir();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("someone-elses.json");
+    std::fs::write(&victim, "not attck's\n").unwrap();
+    let out = dir.path().join("layer.json");
+    for attempt in 0..3 {
+        let last: u32 = std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        let window = last + 1..last + 400;
+        for p in window.clone() {
+            let _ = symlink(&victim, dir.path().join(format!(".layer.json.{p}.tmp")));
+        }
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = attck_in(home.path());
+        let data = sample_dir();
+        let child = cmd
+            .args([
+                "--data-dir",
+                data.to_str().unwrap(),
+                "layer",
+                "--group",
+                "G0903",
+            ])
+            .arg("-o")
+            .arg(&out)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let r = child.wait_with_output().unwrap();
+        assert_eq!(
+            r.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&r.stderr)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&victim).unwrap(),
+            "not attck's\n",
+            "written through a link at a temporary name"
+        );
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), sample_layer());
+        assert!(!is_link(&out));
+        if window.contains(&pid) {
+            return;
+        }
+        eprintln!("attempt {attempt}: pid {pid} fell outside {window:?}; again");
+    }
+    panic!("attck never ran with a process id inside a planted window");
+}
+
+#[test]
+fn a_fifo_output_gets_the_bytes_and_stays_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = open_dir();
+    let fifo = dir.path().join("layer.pipe");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::set_permissions(&fifo, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let home = open_dir();
+    let r = layer_to(attck_as_user(home.path()), &fifo);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Checked before waiting for the reader, which a replaced FIFO would leave blocked.
+    let t = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(t.is_fifo(), "{t:?}");
+    assert_eq!(reader.join().unwrap(), sample_layer());
+    // Nothing else was created beside it.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_character_device_output_stays_a_device() {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    // A node of the null device (1:3) made in a temporary directory, never the system's.
+    let dir = tempfile::tempdir().unwrap();
+    let dev = dir.path().join("null");
+    let made = Command::new("mknod")
+        .arg(&dev)
+        .args(["c", "1", "3"])
+        .status()
+        .unwrap();
+    if !made.success() {
+        assert!(!running_as_root(), "mknod failed as root");
+        eprintln!("skipping: making a device node needs root");
+        return;
+    }
+    let before = std::fs::symlink_metadata(&dev).unwrap();
+    // As root, the case where replacing the node would do the most harm; `coverage --layer`
+    // and `layer -o` share the writer.
+    let home = tempfile::tempdir().unwrap();
+    let r = layer_to(attck_in(home.path()), &dev);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let data = sample_dir();
+    let ids = dir.path().join("ids.txt");
+    std::fs::write(&ids, "T1059\n").unwrap();
+    let r = run_with(
+        attck_in(home.path()),
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "coverage",
+            ids.to_str().unwrap(),
+            "--layer",
+            dev.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let after = std::fs::symlink_metadata(&dev).unwrap();
+    assert!(
+        after.file_type().is_char_device(),
+        "{:?}",
+        after.file_type()
+    );
+    assert_eq!(after.rdev(), before.rdev());
+    assert_eq!(after.ino(), before.ino(), "the same node, not a new one");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn a_link_to_proc_self_fd_1_writes_to_stdout() {
+    // Run as root, the case where replacing the link's target would do harm. (As another
+    // user, reopening a pipe that root made is refused by the kernel: the test's stdout pipe.)
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("stdout");
+    symlink("/proc/self/fd/1", &link).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let r = layer_to(attck_in(home.path()), &link);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, sample_layer());
+    assert!(is_link(&link), "the link is still a link");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }

@@ -607,3 +607,124 @@ fn offline_update_and_bad_settings_are_errors() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(w.server.log().is_empty());
 }
+
+/// Starts `attck update --domain ics` against a server that stalls mid-body, and waits until
+/// its partial download holds bytes; returns the running process.
+fn start_stalled_update(w: &World) -> std::process::Child {
+    w.server
+        .fault(ICS_LATEST, Fault::Stall(Duration::from_secs(60)));
+    let before = partial_files(&w.dir());
+    let mut child = w
+        .cmd()
+        .args(["update", "--domain", "ics"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..400 {
+        let new: Vec<PathBuf> = partial_files(&w.dir())
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        if new.len() == 1 && new[0].metadata().is_ok_and(|m| m.len() > 0) {
+            return child;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("no partial download appeared");
+}
+
+/// The `.attck-download-*.part` files in a directory.
+fn partial_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    let n = p.file_name().unwrap().to_string_lossy().into_owned();
+                    n.starts_with(".attck-download-") && p.extension().is_some_and(|x| x == "part")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn updates_killed_with_sigkill_leave_partials_that_status_shows_and_the_next_update_removes() {
+    let Some(w) = World::new() else { return };
+    let mut child = start_stalled_update(&w);
+    child.kill().unwrap(); // SIGKILL: nothing can clean up
+    assert!(child.wait().unwrap().code().is_none());
+    let first = partial_files(&w.dir());
+    assert_eq!(first.len(), 1);
+    let r = w.run(&["data", "status"]);
+    assert!(
+        r.stderr.contains("1 partial download (")
+            && r.stderr.contains("interrupted update")
+            && r.stderr.contains(first[0].to_str().unwrap()),
+        "{}",
+        r.stderr
+    );
+    // While an update runs, its partial file is its own: status says so, and says nothing
+    // about the leftover it already removed.
+    let mut child = start_stalled_update(&w);
+    let second = partial_files(&w.dir());
+    assert_eq!(second.len(), 1, "the leftover was removed: {second:?}");
+    assert_ne!(second, first);
+    let r = w.run(&["data", "status"]);
+    assert!(
+        r.stderr.contains("being written by an update running now"),
+        "{}",
+        r.stderr
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The next update removes the leftover and installs.
+    w.server.fault(ICS_LATEST, Fault::FailFirst(0, 500));
+    let r = w.run(&["update", "--domain", "ics"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("removed 1 partial download ("),
+        "{}",
+        r.stderr
+    );
+    assert!(partial_files(&w.dir()).is_empty());
+    let r = w.run(&["data", "status"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("partial"), "{}", r.stderr);
+}
+
+#[test]
+fn updates_interrupted_by_sigint_or_sigterm_leave_nothing_behind() {
+    use std::os::unix::process::ExitStatusExt;
+    let Some(w) = World::new() else { return };
+    for (name, number) in [("INT", 2), ("TERM", 15)] {
+        let child = start_stalled_update(&w);
+        let pid = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args([format!("-{name}"), pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let status = child.wait_with_output().unwrap().status;
+        assert_eq!(status.signal(), Some(number), "SIG{name}: {status:?}");
+        assert!(
+            partial_files(&w.dir()).is_empty(),
+            "SIG{name}: {:?}",
+            partial_files(&w.dir())
+        );
+    }
+    // Nothing was installed; the directory holds only the lock.
+    let names: Vec<String> = std::fs::read_dir(w.dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [".attck.lock"]);
+}

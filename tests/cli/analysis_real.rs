@@ -184,7 +184,7 @@ fn a_family_resemblance_counts_once() {
     // or T1552.001.
     let dir = tempfile::tempdir().unwrap();
     let layer = dir.path().join("c.json");
-    let Some(l) = real(&[
+    let Some(made) = real(&[
         "--attack-version",
         V,
         "layer",
@@ -195,8 +195,8 @@ fn a_family_resemblance_counts_once() {
     ]) else {
         return;
     };
-    assert_eq!(l.code, 0, "{}", l.stderr);
-    let r = real(&[
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let ranked = real(&[
         "--attack-version",
         V,
         "attribute",
@@ -209,12 +209,12 @@ fn a_family_resemblance_counts_once() {
         "json",
     ])
     .unwrap();
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let c: Vec<Candidate> = r.json();
-    assert_eq!(c.len(), 30);
+    assert_eq!(ranked.code, 0, "{}", ranked.stderr);
+    let candidates: Vec<Candidate> = ranked.json();
+    assert_eq!(candidates.len(), 30);
     let family = |id: &str| id.split('.').next().unwrap().to_string();
     let mut partials = 0;
-    for x in &c {
+    for x in &candidates {
         let techniques = x.matched.iter().filter(|m| m.kind == "technique");
         let mut earning: Vec<String> = Vec::new();
         for m in techniques.clone().filter(|m| m.relation != "same") {
@@ -234,8 +234,11 @@ fn a_family_resemblance_counts_once() {
         assert_eq!(n, earning.len(), "{}: a family earned twice", x.id);
     }
     assert!(partials > 0);
-    let g = c.iter().find(|x| x.id == "G1017").expect("G1017 among 30");
-    let by = |id: &str| g.matched.iter().find(|m| m.id == id).unwrap();
+    let volt = candidates
+        .iter()
+        .find(|x| x.id == "G1017")
+        .expect("G1017 among 30");
+    let by = |id: &str| volt.matched.iter().find(|m| m.id == id).unwrap();
     for (id, via) in [("T1078.003", "T1078"), ("T1552.001", "T1552")] {
         let m = by(id);
         assert_eq!(

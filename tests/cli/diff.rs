@@ -96,6 +96,23 @@ struct Section {
     reinstated: Vec<Reinstated>,
     renamed: Vec<Renamed>,
     id_changed: Vec<IdChanged>,
+    edited: Vec<Edited>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+struct FieldChange {
+    field: String,
+    old: Vec<String>,
+    new: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Edited {
+    id: String,
+    name: String,
+    fields: Vec<FieldChange>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,10 +185,17 @@ struct Diff {
     new: Side,
     model_changes: Vec<ModelChange>,
     techniques: Techniques,
+    tactics: Section,
     groups: Section,
     software: Section,
     mitigations: Section,
     campaigns: Section,
+    data_sources: Section,
+    data_components: Section,
+    detection_strategies: Section,
+    analytics: Section,
+    assets: Section,
+    matrices: Section,
     relationships: Relationships,
     mapping: Option<Mapping>,
 }
@@ -325,6 +349,18 @@ fn data_model_changes_are_reported_once() {
             ("technique", Some("x_mitre_data_sources"), "removed", 14),
             ("data-source", None, "withdrawn", 2),
             ("data-component", Some("external_id"), "introduced", 3),
+            (
+                "data-component",
+                Some("x_mitre_data_source_ref"),
+                "removed",
+                3
+            ),
+            (
+                "data-component",
+                Some("x_mitre_log_sources"),
+                "introduced",
+                3
+            ),
             ("detection-strategy", None, "introduced", 3),
             ("analytic", None, "introduced", 4),
             ("relationship", Some("detects"), "moved", 3),
@@ -385,9 +421,13 @@ fn flat_formats_hold_one_record_per_change() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    // 7 model changes, 9 technique changes, 5 in other sections, 10 relationship counts
-    // (6 types; added and removed are separate records).
-    assert_eq!(lines.len(), 7 + 9 + 5 + 10);
+    // 9 model changes, 9 technique changes, 6 in other sections (G0903 is renamed and
+    // edited), 10 relationship counts (6 types; added and removed are separate records).
+    assert_eq!(lines.len(), 9 + 9 + 6 + 10);
+    assert!(lines.iter().any(|l| l.section == "groups"
+        && l.change == "edited"
+        && l.id == "G0903"
+        && l.detail == "description; aliases: added Ember Weave"));
     assert!(lines.iter().any(|l| l.section == "techniques"
         && l.change == "revoked"
         && l.id == "T1168"
@@ -533,7 +573,7 @@ fn for_a_mapping_says_what_to_do_with_each_id() {
     assert!(d.campaigns.added.is_empty() && d.mitigations.deprecated.is_empty());
     // Relationships with an end among them (worked out by hand from data/sample/README.md).
     assert_eq!((d.relationships.added, d.relationships.removed), (9, 10));
-    assert_eq!(d.model_changes.len(), 7);
+    assert_eq!(d.model_changes.len(), 9);
 }
 
 #[test]
@@ -632,6 +672,18 @@ fn model(d: &DiffReport) -> Vec<(String, Option<String>, String, usize)> {
         .collect()
 }
 
+/// Each edited object with the fields that changed.
+fn edited(s: &attck_explorer::query::diff::SectionChanges) -> Vec<(String, Vec<&'static str>)> {
+    s.edited
+        .iter()
+        .map(|e| (e.id.clone(), e.fields.iter().map(|f| f.field).collect()))
+        .collect()
+}
+
+fn e(id: &str, fields: &[&'static str]) -> (String, Vec<&'static str>) {
+    (id.to_string(), fields.to_vec())
+}
+
 fn rel_kinds(d: &DiffReport) -> Vec<(&str, usize, usize)> {
     d.relationships
         .kinds
@@ -701,12 +753,65 @@ fn real_enterprise_17_1_to_18_1() {
     assert!(m.contains(&("data-source".into(), None, "withdrawn".into(), 37)));
     assert!(m.contains(&("detection-strategy".into(), None, "introduced".into(), 691)));
     assert!(m.contains(&("analytic".into(), None, "introduced".into(), 1739)));
-    assert_eq!(d.groups.added.len(), 6);
-    assert_eq!(d.groups.added[0].id, "G1048");
-    assert_eq!(d.software.added.len(), 29);
-    assert_eq!(d.campaigns.added.len(), 5);
-    assert_eq!(ids(&d.campaigns.added, |r| &r.id)[0], "C0055");
-    assert!(d.mitigations.is_empty());
+    assert_eq!(d.groups.common.added.len(), 6);
+    assert_eq!(d.groups.common.added[0].id, "G1048");
+    assert_eq!(d.software.common.added.len(), 29);
+    assert_eq!(d.campaigns.common.added.len(), 5);
+    assert_eq!(ids(&d.campaigns.common.added, |r| &r.id)[0], "C0055");
+    // Edits to the other kinds (scripts/diff_facts.py): descriptions and aliases; the data
+    // components' new log sources and lost data-source refs are data-model changes, their
+    // 51 new descriptions edits.
+    assert_eq!(
+        edited(&d.groups),
+        [
+            e("G0027", &["aliases"]),
+            e("G0032", &["description"]),
+            e("G0046", &["description"]),
+            e("G0047", &["description"]),
+            e("G0094", &["description"]),
+            e("G0129", &["description", "aliases"]),
+            e("G1015", &["description", "aliases"]),
+        ]
+    );
+    assert_eq!(
+        edited(&d.software),
+        [
+            e("S0363", &["description"]),
+            e("S0681", &["x_mitre_aliases"])
+        ]
+    );
+    assert_eq!(
+        edited(&d.mitigations),
+        [e("M1032", &["description"]), e("M1048", &["description"])]
+    );
+    assert!(d.mitigations.common.is_empty());
+    assert_eq!(edited(&d.tactics), [e("TA0008", &["description"])]);
+    assert!(d.tactics.common.is_empty());
+    assert_eq!(d.data_components.edited.len(), 51);
+    assert!(
+        d.data_components
+            .edited
+            .iter()
+            .all(|x| x.fields.len() == 1 && x.fields[0].field == "description")
+    );
+    assert!(d.data_components.common.is_empty());
+    assert!(m.contains(&(
+        "data-component".into(),
+        Some("x_mitre_data_source_ref".into()),
+        "removed".into(),
+        106
+    )));
+    assert!(m.contains(&(
+        "data-component".into(),
+        Some("x_mitre_log_sources".into()),
+        "introduced".into(),
+        99
+    )));
+    // Whole types introduced or withdrawn are one model change each, not a list.
+    for s in [&d.data_sources, &d.detection_strategies, &d.analytics] {
+        assert!(s.is_empty());
+    }
+    assert!(d.assets.is_empty() && d.matrices.is_empty() && d.campaigns.edited.is_empty());
     assert_eq!(
         (d.relationships.added, d.relationships.removed),
         (1807, 2170)
@@ -735,12 +840,18 @@ fn real_mobile_17_1_to_18_1() {
     assert_eq!(t.common.reinstated[0].was, "deprecated");
     assert_eq!(ids(&t.description_changed, |r| &r.id), ["T1660"]);
     assert_eq!(t.len(), 4);
-    assert_eq!(ids(&d.groups.added, |r| &r.id), ["G0069", "G1033"]);
+    assert_eq!(ids(&d.groups.common.added, |r| &r.id), ["G0069", "G1033"]);
     assert_eq!(
-        ids(&d.software.added, |r| &r.id),
+        ids(&d.software.common.added, |r| &r.id),
         ["S1225", "S1231", "S1241", "S1243"]
     );
     assert!(d.mitigations.is_empty() && d.campaigns.is_empty());
+    assert_eq!(edited(&d.groups), [e("G1015", &["description", "aliases"])]);
+    assert_eq!(edited(&d.software), [e("S1083", &["description"])]);
+    assert_eq!(
+        ids(&d.data_components.edited, |r| &r.id),
+        ["DC0021", "DC0032", "DC0033", "DC0064", "DC0078"]
+    );
     assert!(model(&d).contains(&(
         "technique".into(),
         Some("x_mitre_detection".into()),
@@ -765,9 +876,48 @@ fn real_ics_17_1_to_18_1() {
     let Some(d) = real_diff("ics") else {
         return;
     };
-    // No object changed; only the data model did (and new assets brought `targets`).
+    // No technique changed; the data model did, and (scripts/diff_facts.py) 4 assets were
+    // added and 6 edited, 2 groups' descriptions and 19 data components' descriptions.
     assert!(d.techniques.is_empty(), "{:?}", d.techniques);
-    for (_, s) in d.other_sections() {
+    assert_eq!(
+        ids(&d.assets.common.added, |r| &r.id),
+        ["A0015", "A0016", "A0017", "A0018"]
+    );
+    assert_eq!(
+        edited(&d.assets),
+        [
+            e("A0001", &["x_mitre_platforms"]),
+            e("A0006", &["description"]),
+            e("A0007", &["x_mitre_platforms", "x_mitre_related_assets"]),
+            e("A0008", &["x_mitre_related_assets"]),
+            e(
+                "A0009",
+                &["description", "x_mitre_platforms", "x_mitre_related_assets"]
+            ),
+            e("A0014", &["x_mitre_platforms"]),
+        ]
+    );
+    assert_eq!(d.assets.len(), 10);
+    let a1 = &d.assets.edited[0].fields[0];
+    assert_eq!(
+        (a1.old.as_slice(), a1.new.as_slice()),
+        (
+            &["Windows".to_string()][..],
+            &["Windows".to_string(), "Linux".to_string()][..]
+        )
+    );
+    assert_eq!(
+        edited(&d.groups),
+        [e("G0032", &["description"]), e("G0046", &["description"])]
+    );
+    assert_eq!(d.data_components.edited.len(), 19);
+    for s in [
+        &d.tactics,
+        &d.software,
+        &d.mitigations,
+        &d.campaigns,
+        &d.matrices,
+    ] {
         assert!(s.is_empty());
     }
     assert!(model(&d).contains(&(

@@ -4,211 +4,10 @@
 
 #![allow(dead_code)] // contract fields exist to be checked by deserialization
 
-use serde::Deserialize;
-
 use attck_explorer::query::diff::{DiffReport, diff, diff_for};
 
 use crate::common::{real_kb, sample, sample_dir};
-
-#[derive(Debug, Deserialize, PartialEq, Eq, Clone)]
-#[serde(deny_unknown_fields)]
-struct Ref {
-    id: String,
-    name: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Side {
-    attack_version: Option<String>,
-    source: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(clippy::struct_field_names)] // the contract's field name
-struct Revoked {
-    id: String,
-    name: String,
-    revoked_by: Option<Ref>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Reinstated {
-    id: String,
-    name: String,
-    was: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Renamed {
-    id: String,
-    name: String,
-    old_name: String,
-    new_name: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IdChanged {
-    id: String,
-    name: String,
-    old_id: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ListChanged {
-    id: String,
-    name: String,
-    old: Vec<String>,
-    new: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ParentChanged {
-    id: String,
-    name: String,
-    old_id: String,
-    change: String,
-    old_parent: Option<Ref>,
-    new_parent: Option<Ref>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ContentChanged {
-    id: String,
-    name: String,
-    fields: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Section {
-    added: Vec<Ref>,
-    removed: Vec<Ref>,
-    revoked: Vec<Revoked>,
-    deprecated: Vec<Ref>,
-    reinstated: Vec<Reinstated>,
-    renamed: Vec<Renamed>,
-    id_changed: Vec<IdChanged>,
-    edited: Vec<Edited>,
-}
-
-#[derive(Debug, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-struct FieldChange {
-    field: String,
-    old: Vec<String>,
-    new: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Edited {
-    id: String,
-    name: String,
-    fields: Vec<FieldChange>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Techniques {
-    added: Vec<Ref>,
-    removed: Vec<Ref>,
-    revoked: Vec<Revoked>,
-    deprecated: Vec<Ref>,
-    reinstated: Vec<Reinstated>,
-    renamed: Vec<Renamed>,
-    id_changed: Vec<IdChanged>,
-    tactics_changed: Vec<ListChanged>,
-    platforms_changed: Vec<ListChanged>,
-    parent_changed: Vec<ParentChanged>,
-    description_changed: Vec<ContentChanged>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KindChange {
-    kind: String,
-    added: usize,
-    removed: usize,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Relationships {
-    added: usize,
-    removed: usize,
-    kinds: Vec<KindChange>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ModelChange {
-    object_type: String,
-    field: Option<String>,
-    change: String,
-    objects: usize,
-    summary: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Affected {
-    id: String,
-    name: String,
-    change: String,
-    action: String,
-    replacement: Option<Ref>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Mapping {
-    source: String,
-    ids_read: usize,
-    affected: Vec<Affected>,
-    unchanged: Vec<String>,
-    unknown: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Diff {
-    domain: String,
-    old: Side,
-    new: Side,
-    model_changes: Vec<ModelChange>,
-    techniques: Techniques,
-    tactics: Section,
-    groups: Section,
-    software: Section,
-    mitigations: Section,
-    campaigns: Section,
-    data_sources: Section,
-    data_components: Section,
-    detection_strategies: Section,
-    analytics: Section,
-    assets: Section,
-    matrices: Section,
-    relationships: Relationships,
-    mapping: Option<Mapping>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Line {
-    section: String,
-    change: String,
-    id: String,
-    name: String,
-    detail: String,
-}
+use crate::contract::diff::{Diff, Line, Ref};
 
 fn r(id: &str, name: &str) -> Ref {
     Ref {
@@ -976,4 +775,129 @@ fn real_enterprise_for_a_mapping() {
     assert_eq!(m.unknown, ["T9999"]);
     assert_eq!(d.techniques.description_changed.len(), 3);
     assert!(d.groups.is_empty() && d.software.is_empty());
+}
+
+/// Runs the binary on the tactic-split pair (data/sample/v19, its own data directory).
+fn split(args: &[&str]) -> crate::common::Run {
+    let dir = sample_dir().join("v19");
+    let mut v = vec!["--data-dir", dir.to_str().unwrap()];
+    v.extend_from_slice(args);
+    crate::common::run(&v)
+}
+
+#[test]
+fn a_tactic_split_is_a_renamed_tactic_and_techniques_that_moved() {
+    // data/sample/README.md, "Changes from 18.0 to 19.0".
+    let run = split(&["diff", "18.0", "19.0", "-f", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let d: Diff = run.json();
+    assert_eq!(d.tactics.added, [r("TA0112", "Defense Impairment")]);
+    let renamed = &d.tactics.renamed;
+    assert_eq!(renamed.len(), 1);
+    assert_eq!(
+        (
+            renamed[0].id.as_str(),
+            renamed[0].old_name.as_str(),
+            renamed[0].new_name.as_str()
+        ),
+        ("TA0005", "Defense Evasion", "Stealth")
+    );
+    let shortname = d.tactics.edited[0]
+        .fields
+        .iter()
+        .find(|f| f.field == "x_mitre_shortname")
+        .expect("the shortname change");
+    assert_eq!(
+        (shortname.old.as_slice(), shortname.new.as_slice()),
+        (
+            &["defense-evasion".to_string()][..],
+            &["stealth".to_string()][..]
+        )
+    );
+    let moved: Vec<&str> = d
+        .techniques
+        .tactics_changed
+        .iter()
+        .map(|x| x.id.as_str())
+        .collect();
+    assert_eq!(moved, ["T1070", "T1480", "T1562", "T1562.004"]);
+    let revoked: Vec<(&str, Option<&str>)> = d
+        .techniques
+        .revoked
+        .iter()
+        .map(|x| (x.id.as_str(), x.revoked_by.as_ref().map(|r| r.id.as_str())))
+        .collect();
+    assert_eq!(
+        revoked,
+        [("T1562.001", Some("T1685")), ("T1562.002", Some("T1685"))]
+    );
+    // The same in the other formats: one record per change, a table row per record.
+    let lines = split(&["diff", "18.0", "19.0", "-f", "jsonl"]);
+    let lines: Vec<Line> = lines
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.iter().any(|l| l.section == "tactics"
+        && l.change == "edited"
+        && l.detail == "description; x_mitre_shortname: defense-evasion → stealth"));
+    let table = split(&["diff", "18.0", "19.0"]);
+    assert!(
+        table.stdout.contains("Tactics: renamed (1)"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn a_tactic_split_in_the_matrix_and_a_layer() {
+    let run = split(&["matrix", "-f", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cols: Vec<crate::contract::MatrixColumn> = run.json();
+    let tactics: Vec<(&str, &str)> = cols
+        .iter()
+        .map(|c| (c.tactic.id.as_str(), c.tactic.shortname.as_str()))
+        .collect();
+    assert_eq!(
+        tactics,
+        [
+            ("TA0002", "execution"),
+            ("TA0003", "persistence"),
+            ("TA0005", "stealth"),
+            ("TA0112", "defense-impairment"),
+            ("TA0007", "discovery")
+        ]
+    );
+    let old = split(&["--attack-version", "18.0", "matrix", "-f", "json"]);
+    let cols: Vec<crate::contract::MatrixColumn> = old.json();
+    assert_eq!(cols.len(), 4);
+    assert_eq!(cols[2].tactic.shortname, "defense-evasion");
+    // A layer made against 18.0 (versions.attack "18") loses every old tactic tag.
+    let layer = sample_dir().join("v19/layer-18.json");
+    let up = split(&["layer", "upgrade", layer.to_str().unwrap()]);
+    assert_eq!(up.code, 0, "{}", up.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&up.stdout).unwrap();
+    let tags: Vec<(&str, &str)> = doc["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["techniqueID"].as_str().unwrap(),
+                e["tactic"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        tags.iter().all(|(_, t)| *t != "defense-evasion"),
+        "{tags:?}"
+    );
+    assert!(tags.contains(&("T1027", "stealth")));
+    assert!(tags.contains(&("T1685", "defense-impairment")));
+    assert!(
+        !tags
+            .iter()
+            .any(|(id, _)| id.starts_with("T1562.00") && *id != "T1562.004")
+    );
+    assert_eq!(doc["versions"]["attack"], "19");
 }

@@ -4,10 +4,14 @@ facts tests pin for `attck diff` (tests/cli/diff.rs).
 
 Usage: python3 scripts/diff_facts.py OLD.json NEW.json
 
-Rules: active = neither revoked nor x_mitre_deprecated; objects are matched by STIX id, then
-by ATT&CK ID; tactics and platforms compare as sets; a relationship counts when it is itself
-active and both ends are active (revoked-by: when the replacement is active); relationships
-are compared by (type, source STIX id, target STIX id).
+Rules: active = neither revoked nor x_mitre_deprecated; objects of every kind are matched by
+STIX id, then by ATT&CK ID; a technique's tactics compare as a set of tactic STIX ids (a
+tactic renamed moves nothing), platforms as a set; the other kinds' fields (EDIT_FIELDS) are
+"edited" unless the field changed with the data model (a value on some active OLD object and
+on no NEW one, or the reverse); a kind introduced or withdrawn as a whole lists nothing; a
+relationship counts when it is itself active and both ends are active (revoked-by: when the
+replacement is active); relationships are compared by (type, source STIX id, target STIX
+id).
 """
 import json, sys, collections
 def load(p): return json.load(open(p))['objects']

@@ -173,6 +173,7 @@ fn child(mode: &str, bundle: &Path, cache_dir: &Path) {
                 format: Format::Json,
                 color: false,
                 width: None,
+                procedures: false,
             };
             let mut out = Vec::new();
             match q {

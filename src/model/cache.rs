@@ -22,7 +22,7 @@ use super::{Kind, KnowledgeBase, kind_at};
 
 use super::lazy::{Encoded, Lazy};
 use super::string::{read_pooled, write_pooled};
-use super::{Str, Texts};
+use super::{SearchIndex, Str, Texts, search_index};
 pub use crate::store::cache::SourceId;
 
 /// Bumped whenever the encoded model changes shape.
@@ -30,8 +30,9 @@ pub use crate::store::cache::SourceId;
 /// 7: fixed-width edges; edge texts and object names checked one string at a time.
 /// 8: a checksummed header; seeded checksums over position, length and bytes (an all-zero
 ///    record never passes); string tables with a checked count; the bundle's inode and ctime.
-/// 9: a fingerprint of ICS assets' related assets.
-pub const FORMAT_VERSION: u32 = 9;
+/// 9: the search index (its words without accents).
+/// 10: a fingerprint of ICS assets' related assets.
+pub const FORMAT_VERSION: u32 = 10;
 
 const MAGIC: &[u8; 8] = b"ATTCKIX\0";
 
@@ -160,6 +161,10 @@ pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Ve
         ("lookups".into(), lookups_blob),
         ("edge_texts".into(), Texts::encode(kb.edge_texts.iter())),
         ("names".into(), Texts::encode(kb.names_table().into_iter())),
+        (
+            "search".into(),
+            kb.search.bytes(|| search_index::build(kb)).to_vec(),
+        ),
     ];
     // The object kinds a technique or tactic list does not need are sections of their own.
     macro_rules! lazy_section {
@@ -415,6 +420,11 @@ pub fn decode(
         return Err(Invalid::Corrupt("the names section does not fit".into()));
     }
     kb.names = Some(names);
+    // The search index is checked (its section checksum) when a search first reads it.
+    kb.search = SearchIndex::encoded(
+        get("search")?,
+        with_reopened!(b => b.search.bytes(|| search_index::build(b)).to_vec()),
+    );
     lazy!(edges, |v, c| KnowledgeBase::edges_fit(v, c, texts));
     lazy!(lookups, KnowledgeBase::lookups_fit);
     lazy!(groups, |v: &Vec<_>, c: &[usize; 12]| v.len()
@@ -510,6 +520,21 @@ mod tests {
             serde_json::to_string(back.groups.get()).unwrap(),
             serde_json::to_string(kb.groups.get()).unwrap()
         );
+    }
+
+    #[test]
+    fn the_cached_search_index_is_read_in_place_not_rebuilt() {
+        let kb = sample();
+        let bytes = leak(encode(&kb, id(), "abc".into()).unwrap());
+        let back = decode(bytes, &id(), None).unwrap();
+        let ix = back
+            .search
+            .bytes(|| unreachable!("a cache load never builds"));
+        assert!(
+            bytes.as_ptr_range().contains(&ix.as_ptr()),
+            "the search section's checksum is accepted"
+        );
+        assert_eq!(ix, search_index::build(&kb));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod graph;
 pub mod id;
 pub mod lazy;
+pub mod search_index;
 pub mod string;
 pub mod text;
 pub mod texts;
@@ -23,6 +24,7 @@ pub use graph::{
     SoftwareType,
 };
 pub use id::{Domain, TechniqueId, Version, cmp_ids};
+pub use search_index::SearchIndex;
 pub use string::{Lookup, Str};
 pub use texts::Texts;
 
@@ -93,10 +95,6 @@ pub struct Technique {
     /// detection strategies' analytics (18.x). Kept here so a lookup need not read analytics.
     #[serde(default)]
     pub data_components: Vec<u32>,
-    /// The name and plain-text description, lower-cased character by character as search
-    /// tokens are: a quick filter before a technique is scored (see `query::search`).
-    #[serde(default)]
-    pub search_text: Str,
 }
 
 /// What a text field of the bundle held, kept as a fingerprint: enough to tell whether the
@@ -258,6 +256,10 @@ pub struct KnowledgeBase {
     /// ID and name lookups over every kind (a cache section of its own, decoded on first use).
     #[serde(skip)]
     pub(crate) lookups: lazy::Lazy<Lookups>,
+    /// The search index (a cache section of its own, checked on first use; built on first
+    /// use after a parse).
+    #[serde(skip)]
+    pub(crate) search: SearchIndex,
 }
 
 /// The relationships that count, and their index by target.

@@ -90,6 +90,41 @@ pub struct Hit {
     pub snippet: String,
 }
 
+/// `attck search --type procedure -f json`: an array of these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureHit {
+    pub source: SourceRef,
+    pub technique: Ref,
+    pub score: f64,
+    pub matched_in: Vec<String>,
+    pub snippet: String,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// `attck search --type <any other type or all> -f json`: an array of these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectHit {
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub score: f64,
+    pub matched_in: Vec<String>,
+    pub snippet: String,
+    pub revoked: bool,
+    pub deprecated: bool,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tactic {
@@ -193,11 +228,25 @@ pub struct Candidate {
     #[serde(rename = "type")]
     pub kind: String,
     pub score: f64,
+    pub basis: String,
+    pub profile_score: f64,
+    pub record: Option<Record>,
     pub observed_share: f64,
     pub profile_share: f64,
     pub profile_size: usize,
     pub matched: Vec<Matched>,
     pub missing: Vec<Item>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub score: f64,
+    pub size: usize,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -208,6 +257,7 @@ pub struct Item {
     #[serde(rename = "type")]
     pub kind: String,
     pub weight: f64,
+    pub implied_by: Option<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -218,9 +268,12 @@ pub struct Matched {
     #[serde(rename = "type")]
     pub kind: String,
     pub weight: f64,
+    pub implied_by: Option<String>,
     pub relation: String,
     pub credit: f64,
+    pub earned: f64,
     pub via: Option<String>,
+    pub through: Option<String>,
 }
 
 /// `attck next -f json`: an array of these.

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
+use crate::ids::{TechniqueId, Version};
 use crate::input::Source;
-use crate::model::{KINDS, Kind, TechniqueId, Version};
+use crate::model::{KINDS, Kind};
 
 const AFTER_HELP: &str = "\
 Examples:

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use attck_bench as setup;
-use attck_explorer::model::cache::{self, SourceId};
+use attck_explorer::model::cache_format::{self, SourceId};
 use attck_explorer::model::{KnowledgeBase, TechniqueId, Visibility};
 use attck_explorer::query::search::{Query, SearchOptions};
-use attck_explorer::query::tactic::TechniqueFilter;
+use attck_explorer::query::tactic_techniques::TechniqueFilter;
 use attck_explorer::render::{self, Format, Options};
 use attck_explorer::{query, store};
 use divan::Bencher;
@@ -23,8 +23,8 @@ static POOLED: LazyLock<&'static [u8]> = LazyLock::new(|| setup::leak(setup::poo
 /// The same bytes written to a file and memory-mapped, as a warm query sees them.
 static MAPPED: LazyLock<&'static [u8]> = LazyLock::new(|| {
     let path = std::env::temp_dir().join(format!("attck-bench-{}.attck-index", std::process::id()));
-    store::cache::write_atomic(&path, &POOLED).expect("the cache file is written");
-    let map = store::cache::map_for_process(&path).expect("the cache file maps");
+    store::cache_file::write_atomic(&path, &POOLED).expect("the cache file is written");
+    let map = store::cache_file::map_for_process(&path).expect("the cache file maps");
     // The mapping stays valid after the name goes.
     let _ = std::fs::remove_file(&path);
     map
@@ -132,13 +132,13 @@ mod queries {
 
     #[divan::bench]
     fn tactic_view() -> Vec<query::technique::TechniqueRow> {
-        query::tactic::tactic(&WARM, "execution", &TechniqueFilter::default()).unwrap()
+        query::tactic_techniques::tactic(&WARM, "execution", &TechniqueFilter::default()).unwrap()
     }
 
     /// `tactic execution -f json` after the load.
     #[divan::bench]
     fn tactic_json() -> Vec<u8> {
-        let rows = query::tactic::tactic(&WARM, "execution", &TechniqueFilter::default()).unwrap();
+        let rows = query::tactic_techniques::tactic(&WARM, "execution", &TechniqueFilter::default()).unwrap();
         let mut out = Vec::new();
         render::list(&mut out, &rows, &JSON).unwrap();
         out

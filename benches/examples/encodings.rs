@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use attck_bench as setup;
 use attck_explorer::model::KnowledgeBase;
-use attck_explorer::model::cache;
+use attck_explorer::model::cache_format;
 
 fn median_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
     let mut v: Vec<f64> = (0..runs)

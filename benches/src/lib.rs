@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use attck_explorer::model::KnowledgeBase;
-use attck_explorer::model::cache::{self, SourceId};
-use attck_explorer::store::cache::identify;
+use attck_explorer::model::cache_format::{self, SourceId};
+use attck_explorer::store::cache_file::identify;
 
 /// The benchmark bundle's file name.
 pub const BUNDLE: &str = "enterprise-attack-18.1.json";

@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use attck_explorer::model::cache::{self, Header, SourceId};
+use attck_explorer::model::cache_format::{self, Header, SourceId};
 use attck_fuzz::{SAMPLE, exercise, sample_kb, touch, with_static_bytes};
 use libfuzzer_sys::fuzz_target;
 

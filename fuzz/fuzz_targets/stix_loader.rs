@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use attck_explorer::model::KnowledgeBase;
-use attck_explorer::model::cache::{self, SourceId};
+use attck_explorer::model::cache_format::{self, SourceId};
 use attck_explorer::stix::parse_bundle;
 use attck_fuzz::{assert_same, exercise, with_static_bytes};
 use libfuzzer_sys::fuzz_target;

@@ -9,7 +9,7 @@ use attck_explorer::model::{Kind, KnowledgeBase, TechniqueId, Visibility};
 use attck_explorer::query::map::{MapOptions, map};
 use attck_explorer::query::matrix::{MatrixOptions, matrix};
 use attck_explorer::query::search::{Query, SearchOptions, search, search_objects};
-use attck_explorer::query::tactic::{TechniqueFilter, tactic};
+use attck_explorer::query::tactic_techniques::{TechniqueFilter, tactic};
 use attck_explorer::query::{detects, diff, list, show, tactics, technique};
 use attck_explorer::render::{self, Format, Options};
 

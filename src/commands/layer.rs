@@ -9,7 +9,7 @@ use crate::input::ReadOptions;
 use crate::query::layer::{LayerOptions, from_selection};
 use crate::query::search::Query;
 use crate::query::selection::{Selector, select};
-use crate::query::tactic::TechniqueFilter;
+use crate::query::tactic_techniques::TechniqueFilter;
 use crate::render;
 
 /// Writes a Navigator layer for a selection.

@@ -19,7 +19,7 @@ use std::str::FromStr;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::model::TechniqueId;
+use crate::ids::TechniqueId;
 
 /// Where a technique list comes from: a file, a directory of Sigma rules, or stdin (`-`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use super::graph::{
 use super::lazy::Lazy;
 use super::{
     Domain, Edges, FieldPrint, KnowledgeBase, LoadStats, Lookup, Lookups, Meta, NameHit, Str,
-    Tactic, Technique, TechniquePrints, Texts, cmp_ids, id,
+    StringTable, Tactic, Technique, TechniquePrints, cmp_ids,
 };
 use crate::stix::{Bundle, Object, Relationship, Text};
 
@@ -157,7 +157,7 @@ pub(super) fn build(
         .or_else(|| {
             path.file_name()
                 .and_then(|n| n.to_str())
-                .and_then(id::version_from_file_name)
+                .and_then(crate::ids::version_from_file_name)
                 .map(|v| v.to_string())
         });
 
@@ -249,7 +249,7 @@ pub(super) fn build(
         .collect();
     techniques.sort_by(|a, b| by_id(&a.meta, &b.meta));
     for t in &mut techniques {
-        t.search_text = super::text::search_text(&t.meta.name, &t.meta.description).into();
+        t.search_text = super::plain_text::search_text(&t.meta.name, &t.meta.description).into();
     }
     // Techniques under the tactics of no active matrix (found by their phase names).
     let unlisted_by_short: HashMap<&str, u32> = unlisted
@@ -638,7 +638,7 @@ pub(super) fn build(
             list: edges,
             incoming,
         }),
-        edge_texts: Texts::ready(edge_texts),
+        edge_texts: StringTable::ready(edge_texts),
         names: None,
         lookups: Lazy::default(),
     };

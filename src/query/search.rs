@@ -9,10 +9,10 @@
 use serde::Serialize;
 
 use super::list::Row;
-use super::tactic::TechniqueFilter;
+use super::tactic_techniques::TechniqueFilter;
 use super::technique::TechniqueRow;
 use super::{Cell, TableRow};
-use crate::model::{Kind, KnowledgeBase, Technique, Visibility, cmp_ids, text};
+use crate::model::{Kind, KnowledgeBase, Technique, Visibility, cmp_ids, plain_text};
 
 /// A parsed search query: each term is one or more lower-case words that must occur in a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +33,9 @@ impl Query {
                 if i > 0 {
                     in_quote = !in_quote;
                 }
-                let words: Vec<String> =
-                    text::words(part).map(|(_, _, w)| w.into_owned()).collect();
+                let words: Vec<String> = plain_text::words(part)
+                    .map(|(_, _, w)| w.into_owned())
+                    .collect();
                 if words.is_empty() {
                     continue;
                 }
@@ -45,8 +46,9 @@ impl Query {
                     // Outside quotes, space-separated pieces are separate terms; punctuation
                     // inside one piece keeps its words together.
                     for piece in part.split_whitespace() {
-                        let w: Vec<String> =
-                            text::words(piece).map(|(_, _, w)| w.into_owned()).collect();
+                        let w: Vec<String> = plain_text::words(piece)
+                            .map(|(_, _, w)| w.into_owned())
+                            .collect();
                         if !w.is_empty() {
                             terms.push(w);
                         }
@@ -203,10 +205,13 @@ fn score_text(
     description: &str,
     query: &Query,
 ) -> Option<Scored> {
-    let name_words: Vec<_> = text::words(name).collect();
-    let alias_words: Vec<Vec<_>> = aliases.iter().map(|a| text::words(a).collect()).collect();
-    let plain = text::plain(description);
-    let desc_words: Vec<_> = text::words(&plain).collect();
+    let name_words: Vec<_> = plain_text::words(name).collect();
+    let alias_words: Vec<Vec<_>> = aliases
+        .iter()
+        .map(|a| plain_text::words(a).collect())
+        .collect();
+    let plain = plain_text::plain(description);
+    let desc_words: Vec<_> = plain_text::words(&plain).collect();
     let mut in_name = false;
     let mut in_desc = false;
     let mut count = 0;
@@ -251,7 +256,7 @@ pub fn search(kb: &KnowledgeBase, query: &Query, opts: &SearchOptions) -> Vec<Se
         .filter(|t| {
             query.terms.iter().all(|term| {
                 term.first()
-                    .is_none_or(|w| text::has_word_start(&t.search_text, w))
+                    .is_none_or(|w| plain_text::has_word_start(&t.search_text, w))
             })
         })
         .filter_map(|t| {
@@ -451,7 +456,7 @@ mod tests {
 
     #[test]
     fn word_start_matching() {
-        let w: Vec<_> = text::words("Containers and mechanisms; SMS messages").collect();
+        let w: Vec<_> = plain_text::words("Containers and mechanisms; SMS messages").collect();
         assert_eq!(occurrences(&w, &["container".into()]).len(), 1);
         assert_eq!(occurrences(&w, &["sms".into()]).len(), 1);
         assert_eq!(occurrences(&w, &["anisms".into()]).len(), 0);

@@ -9,7 +9,7 @@ use attck_explorer::model::{Kind, KnowledgeBase};
 use attck_explorer::query::coverage::{CoverageOptions, CoverageReport, Unit, Universe, coverage};
 use attck_explorer::query::layer::{LayerOptions, from_selection};
 use attck_explorer::query::selection::{Selector, find_object, resolve_ids, select, techniques_of};
-use attck_explorer::query::tactic::TechniqueFilter;
+use attck_explorer::query::tactic_techniques::TechniqueFilter;
 
 use crate::common::{real, real_kb};
 use crate::contract::Coverage;

@@ -1,4 +1,5 @@
-//! Domain types parsed at the edge: ATT&CK domains, technique IDs, versions, and ID ordering.
+//! Identifiers every layer may use (std and serde only): ATT&CK domains, technique IDs,
+//! versions, and the natural order of ATT&CK IDs.
 
 use std::cmp::Ordering;
 use std::fmt;

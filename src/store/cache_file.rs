@@ -1,6 +1,6 @@
 //! Index cache files on disk: naming, identifying the bundle a cache belongs to, mapping a
 //! cache for the rest of the process, and writing one atomically. The format itself is in
-//! `model::cache`.
+//! `model::cache_format`.
 
 use std::fs;
 use std::io::Write;

@@ -352,7 +352,7 @@ Examples:
 pub struct MapArgs {
     /// The text to read: a file, or - for stdin.
     #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
-    pub input: PathBuf,
+    pub input: Source,
 
     /// Also find technique, group and software names and aliases.
     #[arg(long)]

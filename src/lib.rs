@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod encoding;
 pub mod error;
 pub mod ids;
 pub mod input;

@@ -335,7 +335,8 @@ pub fn reread(id: &cache_file::SourceId, cache: PathBuf) -> Fallback {
 
 /// Checks that bytes are an ATT&CK bundle; says which domain and version it holds.
 pub fn validate(bytes: &[u8], name: &Path) -> Result<Validated> {
-    let bundle = crate::stix::parse_bundle(bytes).map_err(|e| anyhow!(e))?;
+    let bytes = crate::encoding::to_utf8_slice(bytes);
+    let bundle = crate::stix::parse_bundle(&bytes).map_err(|e| anyhow!(e))?;
     let kb = KnowledgeBase::from_bundle(bundle, name, None)?;
     if kb.techniques.is_empty() || kb.tactics.is_empty() {
         bail!("not an ATT&CK bundle (it holds no techniques or no tactics)");

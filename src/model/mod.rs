@@ -242,14 +242,17 @@ impl Visibility {
 }
 
 impl KnowledgeBase {
-    /// Builds a knowledge base from bundle bytes; `path` names them in errors and, when the
-    /// bundle does not say, gives the domain and version by its file name.
+    /// Builds a knowledge base from bundle bytes (UTF-8, or UTF-16 with a byte-order mark);
+    /// `path` names them in errors and, when the bundle does not say, gives the domain and
+    /// version by its file name. The model reads no file: the loader (`crate::load`) does.
     pub fn from_bytes(
         bytes: &[u8],
         path: &Path,
         expected: Option<Domain>,
     ) -> Result<KnowledgeBase> {
-        let bundle = crate::stix::parse_bundle(bytes)
+        // A bundle saved with a byte-order mark, or as UTF-16, reads like any other.
+        let bytes = crate::encoding::to_utf8_slice(bytes);
+        let bundle = crate::stix::parse_bundle(&bytes)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         KnowledgeBase::from_bundle(bundle, path, expected)
             .with_context(|| format!("cannot load {}", path.display()))

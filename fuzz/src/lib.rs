@@ -220,7 +220,7 @@ pub fn exercise(kb: &KnowledgeBase, seed: u8) {
     let text: String = kb.lookup_keys().take(200).collect::<Vec<_>>().join(" \n");
     let found = map(kb, &text, MapOptions { names: true });
     render::list(out, &found.found, &opts).expect("render into a sink");
-    if let Some(layer) = attck_explorer::query::map::layer(kb, &found, "fuzz") {
+    if let Some(layer) = attck_explorer::query::layer::from_map(kb, &found, "fuzz") {
         render::json_document(out, &layer).expect("render into a sink");
     }
 

@@ -316,7 +316,7 @@ fn look_up(
     kb: &KnowledgeBase,
     f: &FoundId,
     tally: &mut Tally,
-    unknown: &mut Vec<(String, Vec<u32>)>,
+    unknown: &mut Vec<Unknown>,
     warnings: &mut BTreeSet<String>,
 ) -> Named {
     let id = f.id();
@@ -332,7 +332,7 @@ fn look_up(
             .find(|n| n.kind == kind_of(k)),
     };
     let Some(node) = node else {
-        unknown.push((id, Vec::new()));
+        unknown.push(Unknown::new(id));
         return Named::Unknown(unknown.len() - 1);
     };
     let m = kb.meta(node);
@@ -453,6 +453,60 @@ fn scan_names(
     }
 }
 
+/// An ID the knowledge base does not have, and where the text wrote it.
+struct Unknown {
+    id: String,
+    /// The first [`UNKNOWN_LINES`] lines it is on.
+    lines: Vec<u32>,
+    /// The last line it was met on.
+    last: u32,
+    /// How many lines after the listed ones it is on.
+    more: usize,
+}
+
+/// How many lines the warning about an unknown ID lists: a long list of IDs that are all
+/// unknown would otherwise make one warning as long as the input.
+const UNKNOWN_LINES: usize = 10;
+
+impl Unknown {
+    fn new(id: String) -> Unknown {
+        Unknown {
+            id,
+            lines: Vec::new(),
+            last: 0,
+            more: 0,
+        }
+    }
+
+    /// Notes a mention on `line` (lines come in order, from 1).
+    fn add(&mut self, line: u32) {
+        if line == self.last {
+            return;
+        }
+        self.last = line;
+        if self.lines.len() < UNKNOWN_LINES {
+            self.lines.push(line);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// The warning: `T1999 is not in enterprise-attack 18.1 (line 3, 9, … and 4 more)`.
+    fn warning(&self, label: &str) -> String {
+        let mut lines = String::new();
+        for (i, l) in self.lines.iter().enumerate() {
+            if i > 0 {
+                lines.push_str(", ");
+            }
+            lines.push_str(&l.to_string());
+        }
+        if self.more > 0 {
+            lines.push_str(&format!(" and {} more", self.more));
+        }
+        format!("{} is not in {label} (line {lines})", self.id)
+    }
+}
+
 /// A line number as kept (a text of more than four billion lines is not read: inputs are
 /// capped far below that).
 fn line_number(line: usize) -> u32 {
@@ -468,7 +522,7 @@ fn line_number(line: usize) -> u32 {
 pub fn map(kb: &KnowledgeBase, text: &str, opts: MapOptions) -> MapResult {
     let mut warnings: BTreeSet<String> = BTreeSet::new();
     let mut tally = Tally::default();
-    let mut unknown: Vec<(String, Vec<u32>)> = Vec::new();
+    let mut unknown: Vec<Unknown> = Vec::new();
     let mut named: KeyMap<Named> = KeyMap::default();
     let mut lines = LineCounter::new(text.as_bytes());
     for f in scan::ids(text.as_bytes()) {
@@ -478,12 +532,7 @@ pub fn map(kb: &KnowledgeBase, text: &str, opts: MapOptions) -> MapResult {
             .or_insert_with(|| look_up(kb, &f, &mut tally, &mut unknown, &mut warnings));
         match n {
             Named::Object { slot, written } => tally.record(slot, line, MatchedAs::Id, written),
-            Named::Unknown(i) => {
-                let lines = &mut unknown[i].1;
-                if lines.last() != Some(&line) {
-                    lines.push(line);
-                }
-            }
+            Named::Unknown(i) => unknown[i].add(line),
         }
     }
     if opts.names {
@@ -491,15 +540,9 @@ pub fn map(kb: &KnowledgeBase, text: &str, opts: MapOptions) -> MapResult {
         scan_names(kb, text, &idx, &mut tally, &mut warnings);
     }
     let mut warnings: Vec<String> = warnings.into_iter().collect();
-    unknown.sort_by(|a, b| cmp_ids(&a.0, &b.0));
-    for (id, lines) in unknown {
-        let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
-        warnings.push(format!(
-            "{id} is not in {} (line {})",
-            kb.label(),
-            lines.join(", ")
-        ));
-    }
+    unknown.sort_by(|a, b| cmp_ids(&a.id, &b.id));
+    let label = kb.label();
+    warnings.extend(unknown.iter().map(|u| u.warning(&label)));
     MapResult {
         found: group(kb, tally),
         warnings,
@@ -582,6 +625,23 @@ impl TableRow for Mapped {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_id_lists_its_first_lines_and_counts_the_rest() {
+        let mut u = Unknown::new("T1999".into());
+        for line in [3, 3, 9] {
+            u.add(line);
+        }
+        assert_eq!(u.warning("x 1"), "T1999 is not in x 1 (line 3, 9)");
+        for line in 10..=30 {
+            u.add(line);
+            u.add(line);
+        }
+        assert_eq!(
+            u.warning("x 1"),
+            "T1999 is not in x 1 (line 3, 9, 10, 11, 12, 13, 14, 15, 16, 17 and 13 more)"
+        );
+    }
 
     #[test]
     fn name_keys_and_plain_words() {

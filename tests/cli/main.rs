@@ -18,6 +18,7 @@ mod help;
 mod hostile_bundles;
 mod hostile_mirrors;
 mod kb_facts;
+mod large_inputs;
 mod layer;
 mod layer_upgrade;
 mod layers;

@@ -30,8 +30,9 @@ static MAPPED: LazyLock<&'static [u8]> = LazyLock::new(|| {
     map
 });
 /// The knowledge base a warm query uses: decoded from the mapped cache.
-static WARM: LazyLock<KnowledgeBase> =
-    LazyLock::new(|| cache_format::decode(&MAPPED, &ID, cache_format::Fallback::none()).expect("the cache decodes"));
+static WARM: LazyLock<KnowledgeBase> = LazyLock::new(|| {
+    cache_format::decode(&MAPPED, &ID, cache_format::Fallback::none()).expect("the cache decodes")
+});
 
 const JSON: Options = Options {
     format: Format::Json,
@@ -138,7 +139,9 @@ mod queries {
     /// `tactic execution -f json` after the load.
     #[divan::bench]
     fn tactic_json() -> Vec<u8> {
-        let rows = query::tactic_techniques::tactic(&WARM, "execution", &TechniqueFilter::default()).unwrap();
+        let rows =
+            query::tactic_techniques::tactic(&WARM, "execution", &TechniqueFilter::default())
+                .unwrap();
         let mut out = Vec::new();
         render::list(&mut out, &rows, &JSON).unwrap();
         out

@@ -61,7 +61,12 @@ fn main() {
         "| postcard, pooled borrowed strings (implemented; decode incl. header, CRC, link check) | {:.1} MB | {:.1} ms | {:.2} ms |",
         mb(pooled.len()),
         median_ms(runs, || setup::pooled(&kb, &id)),
-        median_ms(runs, || cache_format::decode(pooled, &id, cache_format::Fallback::none()).unwrap())
+        median_ms(runs, || cache_format::decode(
+            pooled,
+            &id,
+            cache_format::Fallback::none()
+        )
+        .unwrap())
     );
     println!(
         "| postcard, owned `String`s (plain serde) | {:.1} MB | {:.1} ms | {:.2} ms |",

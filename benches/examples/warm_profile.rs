@@ -173,6 +173,7 @@ fn child(mode: &str, bundle: &Path, cache_dir: &Path) {
                 format: Format::Json,
                 color: false,
                 width: None,
+                procedures: false,
             };
             let mut out = Vec::new();
             match q {
@@ -183,8 +184,12 @@ fn child(mode: &str, bundle: &Path, cache_dir: &Path) {
                     render::detail(&mut out, &v, &json).unwrap();
                 }
                 "tactic" => {
-                    let v = query::tactic_techniques::tactic(&kb, "execution", &TechniqueFilter::default())
-                        .unwrap();
+                    let v = query::tactic_techniques::tactic(
+                        &kb,
+                        "execution",
+                        &TechniqueFilter::default(),
+                    )
+                    .unwrap();
                     laps.lap("query (view)");
                     render::list(&mut out, &v, &json).unwrap();
                 }

@@ -46,7 +46,11 @@ fn source() -> SourceId {
 /// loader's fallback reads the bundle again.
 fn fallback() -> cache_format::Fallback {
     cache_format::Fallback::new(|| {
-        KnowledgeBase::from_bytes(SAMPLE, std::path::Path::new("enterprise-attack-2.0.json"), None)
+        KnowledgeBase::from_bytes(
+            SAMPLE,
+            std::path::Path::new("enterprise-attack-2.0.json"),
+            None,
+        )
     })
 }
 

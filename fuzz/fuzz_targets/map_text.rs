@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
     for m in &result.found {
         assert!(m.mentions >= m.lines.len() && !m.lines.is_empty(), "{m:?}");
         assert!(
-            m.lines.iter().all(|&l| (1..=lines).contains(&l)),
+            m.lines.iter().all(|&l| (1..=lines).contains(&(l as usize))),
             "lines of {m:?}"
         );
         assert!(

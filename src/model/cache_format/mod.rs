@@ -7,7 +7,7 @@
 //! (offset, length) into the pool. Loading therefore copies no text: strings borrow from the
 //! memory-mapped file. Sections `edges` and `lookups` are decoded only when a query first
 //! needs them (a tactic list never does). The header carries a checksum of its own and one
-//! per section; string tables carry one per string (see [`super::texts`]). Every checksum is
+//! per section; string tables carry one per string (see [`super::string_table`]). Every checksum is
 //! a seeded CRC-32 that also covers where and how long the checked bytes are, and is never
 //! zero, so zeroed, shifted or truncated bytes never pass: a damaged file is rebuilt, or the
 //! damaged part answered from the bundle, rather than believed.

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
+use crate::ids::{TechniqueId, Version};
 use crate::input::Source;
-use crate::model::{KINDS, Kind, TechniqueId, Version};
+use crate::model::{KINDS, Kind};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -351,7 +352,7 @@ Examples:
 pub struct MapArgs {
     /// The text to read: a file, or - for stdin.
     #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
-    pub input: PathBuf,
+    pub input: Source,
 
     /// Also find technique, group and software names and aliases.
     #[arg(long)]

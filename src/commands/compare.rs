@@ -24,7 +24,7 @@ pub fn run(ctx: &mut Ctx, args: &CompareArgs) -> Result<Outcome> {
         match a {
             Arg::File(source) => {
                 let Some(list) = files.next() else { continue };
-                let r = resolve_ids(kb, list.ids.iter().map(String::as_str));
+                let r = resolve_ids(kb, list.id_strs());
                 tell_resolved(ctx, &r.report, kb)?;
                 sides.push(Side {
                     label: source.to_string(),

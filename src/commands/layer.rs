@@ -9,7 +9,7 @@ use crate::input::ReadOptions;
 use crate::query::layer::{LayerOptions, from_selection};
 use crate::query::search::Query;
 use crate::query::selection::{Selector, select};
-use crate::query::tactic::TechniqueFilter;
+use crate::query::tactic_techniques::TechniqueFilter;
 use crate::render;
 
 /// Writes a Navigator layer for a selection.
@@ -49,8 +49,8 @@ pub fn run(ctx: &mut Ctx, args: &LayerArgs) -> Result<Outcome> {
     selectors.extend(args.mitigation.iter().cloned().map(Selector::Mitigation));
     selectors.extend(args.search.iter().cloned().map(Selector::Search));
     selectors.extend(lists.into_iter().map(|l| Selector::Ids {
+        ids: l.id_strs().map(ToString::to_string).collect(),
         label: l.source,
-        ids: l.ids,
     }));
     let filter = TechniqueFilter {
         platforms: args.platform.clone(),

@@ -64,7 +64,7 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Outcome> {
                 emit(out, &rows, opts)?
             }
             Kind::Tactic => {
-                let rows = query::tactics::tactics(kb);
+                let rows = query::tactic_list::tactics(kb);
                 emit(out, &rows, opts)?
             }
             Kind::Group => {

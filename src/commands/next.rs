@@ -8,7 +8,7 @@ use super::{Ctx, Outcome};
 use crate::cli::NextArgs;
 use crate::query::behaviour::Behaviour;
 use crate::query::next::{NextOptions, next};
-use crate::query::tactic::resolve_tactic;
+use crate::query::tactic_techniques::resolve_tactic;
 use crate::render;
 
 /// Suggests techniques and prints them with their evidence.

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::matrix::{MatrixOptions, matrix};
 use super::selection::{InputReport, Resolved};
-use super::tactic::TechniqueFilter;
+use super::tactic_techniques::TechniqueFilter;
 use super::technique::tactic_names;
 use super::{Block, Cell, Grid, Report, Shade};
 use crate::model::{Kind, KnowledgeBase, Rel, Technique, cmp_ids};

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
-use super::tactic::TechniqueFilter;
+use super::tactic_techniques::TechniqueFilter;
 use super::{Block, Grid, GridCell, GridColumn, Ref, Report, Shade};
 use crate::model::{KnowledgeBase, cmp_ids};
 

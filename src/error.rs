@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::Domain;
+use crate::ids::Domain;
 
 /// An error whose kind matters to the caller (exit code, wording).
 #[derive(Debug, thiserror::Error)]

@@ -7,8 +7,11 @@
 
 pub mod cli;
 pub mod commands;
+pub mod encoding;
 pub mod error;
+pub mod ids;
 pub mod input;
+pub mod load;
 pub mod model;
 pub mod query;
 pub mod render;
@@ -26,12 +29,12 @@ use commands::{Ctx, Outcome};
 /// Runs a parsed command line, writing results to `out` and notes to `err`.
 ///
 /// A query abandoned because a damaged index cache could not be answered from its bundle
-/// either ([`model::cache::Unrecoverable`]) comes back as an error; any other unwinding
+/// either ([`model::cache_format::Unrecoverable`]) comes back as an error; any other unwinding
 /// (a bug) goes on unwinding.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli, out, err))) {
         Ok(result) => result,
-        Err(payload) => match payload.downcast::<model::cache::Unrecoverable>() {
+        Err(payload) => match payload.downcast::<model::cache_format::Unrecoverable>() {
             Ok(u) => Err(anyhow::anyhow!(u.0)),
             Err(other) => std::panic::resume_unwind(other),
         },

@@ -9,7 +9,8 @@ use std::time::Duration;
 use anyhow::{Result, anyhow, bail};
 
 use crate::cli::{ColorArg, ColorValue, DomainArg, FormatArg, GlobalArgs};
-use crate::model::{Domain, Version, Visibility};
+use crate::ids::{Domain, Version};
+use crate::model::Visibility;
 use crate::render::{self, Format};
 use crate::store::download::HttpConfig;
 use crate::store::update::{DEFAULT_SOURCE, Source};

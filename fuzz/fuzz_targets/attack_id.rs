@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use attck_explorer::model::id::version_from_file_name;
+use attck_explorer::ids::version_from_file_name;
 use attck_explorer::model::{Domain, TechniqueId, Version, cmp_ids};
 use libfuzzer_sys::fuzz_target;
 

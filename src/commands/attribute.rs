@@ -65,7 +65,7 @@ pub fn run(ctx: &mut Ctx, args: &AttributeArgs) -> Result<Outcome> {
         };
         let caption = format!(
             "{} ranked against the observation in {}",
-            crate::model::text::count(result.candidates.len(), one, many),
+            crate::model::plain_text::count(result.candidates.len(), one, many),
             kb.label()
         );
         render::list_titled(ctx.out, &result.candidates, Some(&caption), opts)?;
@@ -82,7 +82,7 @@ pub fn run(ctx: &mut Ctx, args: &AttributeArgs) -> Result<Outcome> {
                     path.display(),
                     top.id,
                     top.name,
-                    crate::model::text::count(l.techniques.len(), "entry", "entries")
+                    crate::model::plain_text::count(l.techniques.len(), "entry", "entries")
                 ))?;
             }
             None => ctx.warn(&format!("no candidate; {} not written", path.display()))?,

@@ -7,7 +7,7 @@ use super::observe::{Arg, object, prepare};
 use super::{Ctx, Outcome};
 use crate::cli::CompareArgs;
 use crate::model::Kind;
-use crate::model::text::count;
+use crate::model::plain_text::count;
 use crate::query::behaviour::Behaviour;
 use crate::query::compare::{Side, compare, layer};
 use crate::query::selection::resolve_ids;
@@ -25,7 +25,7 @@ pub fn run(ctx: &mut Ctx, args: &CompareArgs) -> Result<Outcome> {
         match a {
             Arg::File(source) => {
                 let Some(list) = files.next() else { continue };
-                let r = resolve_ids(kb, list.ids.iter().map(String::as_str));
+                let r = resolve_ids(kb, list.id_strs());
                 tell_resolved(ctx, &r.report, kb)?;
                 sides.push(Side {
                     label: source.to_string(),

@@ -8,7 +8,7 @@ use super::inputs::{read_all, tell_read, tell_resolved, write_file};
 use super::{Ctx, Outcome};
 use crate::cli::CoverageArgs;
 use crate::error::Error;
-use crate::input::{ReadOptions, Source};
+use crate::input::{ReadOptions, Source, TechniqueList};
 use crate::model::Kind;
 use crate::query::coverage::{CoverageOptions, Unit, Universe, coverage};
 use crate::query::layer::from_coverage;
@@ -36,10 +36,7 @@ pub fn run(ctx: &mut Ctx, args: &CoverageArgs) -> Result<Outcome> {
     let kb = ctx.knowledge_base()?;
     Ctx::check_platforms(kb, &args.platform)?;
     tell_read(ctx, &lists, kb)?;
-    let resolved = resolve_ids(
-        kb,
-        lists.iter().flat_map(|l| l.ids.iter().map(String::as_str)),
-    );
+    let resolved = resolve_ids(kb, lists.iter().flat_map(TechniqueList::id_strs));
     tell_resolved(ctx, &resolved.report, kb)?;
 
     let universe = match (&against_list, &args.against) {
@@ -61,7 +58,7 @@ pub fn run(ctx: &mut Ctx, args: &CoverageArgs) -> Result<Outcome> {
         }
         (Some(l), _) => {
             tell_read(ctx, std::slice::from_ref(l), kb)?;
-            let r = resolve_ids(kb, l.ids.iter().map(String::as_str));
+            let r = resolve_ids(kb, l.id_strs());
             tell_resolved(ctx, &r.report, kb)?;
             Universe {
                 label: l.source.clone(),

@@ -63,7 +63,8 @@ pub fn run(ctx: &mut Ctx, args: &DiffArgs) -> Result<Outcome> {
     let report = match &list {
         Some(l) => {
             tell_read(ctx, std::slice::from_ref(l), old)?;
-            query::diff::diff_for(old, new, &l.ids, &l.source)
+            let ids: Vec<String> = l.id_strs().map(ToString::to_string).collect();
+            query::diff::diff_for(old, new, &ids, &l.source)
         }
         None => query::diff::diff(old, new),
     };

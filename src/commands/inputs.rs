@@ -24,7 +24,7 @@ pub fn read_all(sources: &[&Source], opts: ReadOptions) -> Result<Vec<TechniqueL
     let mut lock = stdin.lock();
     sources
         .iter()
-        .map(|s| input::read(s, &mut lock, opts))
+        .map(|s| input::read_list(s, &mut lock, opts))
         .collect()
 }
 

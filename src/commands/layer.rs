@@ -6,11 +6,11 @@ use super::inputs::{read_all, tell_read, tell_resolved, write_file};
 use super::{Ctx, Outcome};
 use crate::cli::{LayerArgs, LayerCommand};
 use crate::input::ReadOptions;
-use crate::model::text::count;
+use crate::model::plain_text::count;
 use crate::query::layer::{LayerOptions, from_selection};
 use crate::query::search::Query;
 use crate::query::selection::{Selector, select};
-use crate::query::tactic::TechniqueFilter;
+use crate::query::tactic_techniques::TechniqueFilter;
 use crate::render;
 
 /// Writes a Navigator layer for a selection.
@@ -51,8 +51,8 @@ pub fn run(ctx: &mut Ctx, args: &LayerArgs) -> Result<Outcome> {
     selectors.extend(args.mitigation.iter().cloned().map(Selector::Mitigation));
     selectors.extend(args.search.iter().cloned().map(Selector::Search));
     selectors.extend(lists.into_iter().map(|l| Selector::Ids {
+        ids: l.id_strs().map(ToString::to_string).collect(),
         label: l.source,
-        ids: l.ids,
     }));
     let filter = TechniqueFilter {
         platforms: args.platform.clone(),

@@ -6,9 +6,9 @@ use anyhow::{Context, Result, anyhow, bail};
 use super::inputs::write_file;
 use super::{Ctx, Outcome};
 use crate::cli::LayerUpgradeArgs;
-use crate::input::Source;
-use crate::input::layer_doc;
-use crate::model::{Domain, KnowledgeBase, Version};
+use crate::ids::{Domain, Version};
+use crate::input::{self, layer_doc};
+use crate::model::KnowledgeBase;
 use crate::query::upgrade::upgrade;
 use crate::{render, store};
 
@@ -51,13 +51,9 @@ pub fn run(ctx: &mut Ctx, args: &LayerUpgradeArgs) -> Result<Outcome> {
             "`layer upgrade` takes the old version from the layer (or --from) and the new one from --to; --bundle and --attack-version do not apply"
         );
     }
-    let (bytes, name) = match &args.layer {
-        Source::Stdin => (
-            crate::store::read_capped(&mut std::io::stdin().lock(), "stdin")?,
-            "stdin".to_string(),
-        ),
-        Source::Path(p) => (crate::store::read_input_file(p)?, p.display().to_string()),
-    };
+    let input = input::read(&args.layer, &mut std::io::stdin().lock())?;
+    let name = input.name.clone();
+    let bytes = input.into_bytes("a Navigator layer file")?;
     let mut doc = layer_doc::parse(&bytes).map_err(|e| anyhow!("{name}: {e}"))?;
     let from_layer = doc
         .domain
@@ -105,7 +101,7 @@ pub fn run(ctx: &mut Ctx, args: &LayerUpgradeArgs) -> Result<Outcome> {
         "upgraded {name} from {} to {}: {} → {}; {} replaced, {} renumbered, {} re-tacticked, {} dropped, {} merged",
         old.label(),
         new.label(),
-        crate::model::text::count(summary.entries_before, "entry", "entries"),
+        crate::model::plain_text::count(summary.entries_before, "entry", "entries"),
         summary.entries_after,
         summary.count("replaced"),
         summary.count("renumbered"),

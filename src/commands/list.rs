@@ -109,7 +109,7 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> Result<Outcome> {
                 emit(out, &rows, caption, opts)?
             }
             Kind::Tactic => {
-                let rows = query::tactics::tactics(kb);
+                let rows = query::tactic_list::tactics(kb);
                 emit(out, &rows, caption, opts)?
             }
             Kind::Group => {

@@ -5,16 +5,16 @@ use anyhow::Result;
 use super::inputs::write_file;
 use super::{Ctx, Outcome};
 use crate::cli::MapArgs;
-use crate::query::map::{MapOptions, layer, map};
+use crate::input;
+use crate::query::layer::from_map;
+use crate::query::map::{MapOptions, map};
 use crate::render;
 
-/// Reads the text: a file, or stdin for `-`. Bytes that are not UTF-8 are replaced.
+/// Reads the text: a file, or stdin for `-` (UTF-16 and byte-order marks decoded). Bytes that
+/// are not UTF-8 are replaced.
 fn read_text(args: &MapArgs) -> Result<String> {
-    let bytes = if args.input.as_os_str() == "-" {
-        crate::store::read_capped(&mut std::io::stdin().lock(), "stdin")?
-    } else {
-        crate::store::read_input_file(&args.input)?
-    };
+    let bytes =
+        input::read(&args.input, &mut std::io::stdin().lock())?.into_bytes("a text file")?;
     Ok(String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
@@ -24,6 +24,8 @@ pub fn run(ctx: &mut Ctx, args: &MapArgs) -> Result<Outcome> {
     let text = read_text(args)?;
     let kb = ctx.knowledge_base()?;
     let result = map(kb, &text, MapOptions { names: args.names });
+    // The results own what they need: the text (as large as the input) goes before output.
+    drop(text);
     for w in &result.warnings {
         ctx.warn(w)?;
     }
@@ -33,12 +35,7 @@ pub fn run(ctx: &mut Ctx, args: &MapArgs) -> Result<Outcome> {
         render::list_titled(ctx.out, &result.found, Some(&caption), opts)?;
     }
     if let Some(path) = &args.layer {
-        let source = if args.input.as_os_str() == "-" {
-            "stdin".to_string()
-        } else {
-            args.input.display().to_string()
-        };
-        match layer(kb, &result, &source) {
+        match from_map(kb, &result, &args.input.name()) {
             Some(l) => {
                 let mut bytes = Vec::new();
                 render::json_document(&mut bytes, &l)?;
@@ -46,7 +43,7 @@ pub fn run(ctx: &mut Ctx, args: &MapArgs) -> Result<Outcome> {
                 ctx.note(&format!(
                     "wrote {} ({})",
                     path.display(),
-                    crate::model::text::count(l.techniques.len(), "entry", "entries")
+                    crate::model::plain_text::count(l.techniques.len(), "entry", "entries")
                 ))?;
             }
             None => ctx.warn(&format!(

@@ -6,10 +6,10 @@ use anyhow::Result;
 use super::observe::{exclusions, observed, prepare};
 use super::{Ctx, Outcome};
 use crate::cli::NextArgs;
-use crate::model::text::count;
+use crate::model::plain_text::count;
 use crate::query::behaviour::Behaviour;
 use crate::query::next::{NextOptions, next};
-use crate::query::tactic::resolve_tactic;
+use crate::query::tactic_techniques::resolve_tactic;
 use crate::render;
 
 /// Suggests techniques and prints them with their evidence.

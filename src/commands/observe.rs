@@ -129,7 +129,7 @@ pub fn observed(
         prepared
             .lists
             .iter()
-            .flat_map(|l| l.ids.iter().map(String::as_str)),
+            .flat_map(crate::input::TechniqueList::id_strs),
     );
     tell_resolved(ctx, &from_files.report, kb)?;
     let mut items: Vec<Node> = from_files

@@ -7,7 +7,7 @@ use crate::cli::{KindArg, SearchArgs, SearchType};
 use crate::model::Kind;
 use crate::model::KnowledgeBase;
 use crate::query::search::{Query, SearchOptions};
-use crate::query::tactic::{TechniqueFilter, resolve_tactic};
+use crate::query::tactic_techniques::{TechniqueFilter, resolve_tactic};
 use crate::{query, render};
 
 /// Searches techniques (or procedure examples, or other types) and prints the ranked hits.

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::{Ctx, Outcome};
 use crate::cli::TacticArgs;
-use crate::query::tactic::TechniqueFilter;
+use crate::query::tactic_techniques::TechniqueFilter;
 use crate::{query, render};
 
 /// Lists the techniques under a tactic. A withdrawn (deprecated or revoked) tactic is found
@@ -18,8 +18,8 @@ pub fn run(ctx: &mut Ctx, args: &TacticArgs) -> Result<Outcome> {
         no_subtechniques: args.no_subtechniques,
         visibility: ctx.settings.visibility,
     };
-    let idx = query::tactic::find_tactic(kb, &args.tactic)?;
-    let rows = query::tactic::techniques_under(kb, idx, &filter);
+    let idx = query::tactic_techniques::find_tactic(kb, &args.tactic)?;
+    let rows = query::tactic_techniques::techniques_under(kb, idx, &filter);
     let t = kb.tactic_at(idx);
     let withdrawn = match (t.meta.revoked, t.meta.deprecated) {
         (true, _) => Some("revoked"),
@@ -29,7 +29,7 @@ pub fn run(ctx: &mut Ctx, args: &TacticArgs) -> Result<Outcome> {
     };
     if let Some(state) = withdrawn {
         let all = kb.techniques_under(idx).len();
-        let visible_if_asked = query::tactic::techniques_under(
+        let visible_if_asked = query::tactic_techniques::techniques_under(
             kb,
             idx,
             &TechniqueFilter {

@@ -8,7 +8,7 @@ use crate::{query, render};
 /// Lists the tactics in matrix order.
 pub fn run(ctx: &mut Ctx) -> Result<Outcome> {
     let kb = ctx.knowledge_base()?;
-    let rows = query::tactics::tactics(kb);
+    let rows = query::tactic_list::tactics(kb);
     let caption = format!(
         "{} in {}",
         crate::model::Kind::Tactic.count(rows.len()),

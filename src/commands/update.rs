@@ -2,10 +2,11 @@
 
 use anyhow::{Result, bail};
 
-use super::{Ctx, Outcome, Reporter, validate};
+use super::{Ctx, Outcome};
 use crate::cli::UpdateArgs;
+use crate::commands::data::views as data;
+use crate::load::{Reporter, remove_partials_on_interrupt, validate};
 use crate::model::Domain;
-use crate::query::data;
 use crate::store::download::Client;
 use crate::store::index::Index;
 use crate::{render, store};
@@ -23,7 +24,7 @@ pub fn run(ctx: &mut Ctx, args: &UpdateArgs) -> Result<Outcome> {
         if s.domains.len() > 1 {
             bail!("--from installs one bundle; --domain all does not apply");
         }
-        super::remove_partials_on_interrupt();
+        remove_partials_on_interrupt();
         let mut reporter = Reporter::new(ctx.err, s.quiet, s.stderr_tty);
         let done = store::update::install_file(
             &s.data_dir,
@@ -71,7 +72,7 @@ fn list(ctx: &mut Ctx) -> Result<Outcome> {
         ix
     } else {
         ctx.warn_plain_http()?;
-        super::remove_partials_on_interrupt();
+        remove_partials_on_interrupt();
         let client = Client::new(s.http.clone())?;
         store::update::fetch_index(&client, &s.source, &s.data_dir)?
     };

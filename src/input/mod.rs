@@ -1,10 +1,13 @@
-//! Technique lists from the user's files: text or CSV naming IDs, ATT&CK Navigator layers,
-//! directories of Sigma rules, or stdin. The kind is told from the content, not the name.
+//! The user's own files: [`read`] is the one reader of every input the user names (a file,
+//! a directory, or `-` for stdin), decoding a byte-order mark or UTF-16 on the way; technique
+//! lists ([`read_list`]: text or CSV naming IDs, ATT&CK Navigator layers, Sigma rules and
+//! directories of them) are built on it, their kind told from the content, not the name.
 //!
-//! This module reads and parses only; resolving the IDs against a knowledge base (unknown,
-//! revoked, deprecated) is [`crate::query::selection`]. The parsers ([`scan`], [`sigma`],
-//! [`layer`]) are pure functions over bytes, so every command that accepts a technique list
-//! (`coverage`, `layer --ids`, `coverage --against`) reads them the same way.
+//! Resolving IDs against a knowledge base (unknown, revoked, deprecated) is
+//! [`crate::query::selection`]. The parsers ([`scan`], [`sigma`], [`layer`], [`layer_doc`])
+//! are pure functions over bytes, so every command that accepts a technique list (`coverage`,
+//! `layer --ids`, `coverage --against`, `diff --for`, `attribute`, `compare`, `next`) reads
+//! them the same way, and `map` and `layer upgrade` read their files through [`read`] too.
 
 pub mod layer;
 pub mod layer_doc;
@@ -12,16 +15,13 @@ pub mod scan;
 pub mod sigma;
 
 use std::fmt;
-
-use crate::model::text::count;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::model::TechniqueId;
+use crate::ids::TechniqueId;
 
 /// Where a technique list comes from: a file, a directory of Sigma rules, or stdin (`-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +41,14 @@ impl FromStr for Source {
             "-" => Ok(Source::Stdin),
             p => Ok(Source::Path(PathBuf::from(p))),
         }
+    }
+}
+
+impl Source {
+    /// The input as named to users: its path, or `stdin`.
+    #[must_use]
+    pub fn name(&self) -> String {
+        self.to_string()
     }
 }
 
@@ -76,7 +84,63 @@ impl Kind {
     }
 }
 
-/// How to read inputs.
+/// One input the user named, read whole.
+#[derive(Debug)]
+pub struct Input {
+    /// The input as named to users (a path, or `stdin`).
+    pub name: String,
+    /// What it held.
+    pub content: Content,
+}
+
+/// What an input held.
+#[derive(Debug)]
+pub enum Content {
+    /// A file's or stdin's bytes, as UTF-8 when they were marked as anything else (a UTF-8
+    /// byte-order mark removed, UTF-16 decoded); unmarked bytes as they were.
+    Bytes(Vec<u8>),
+    /// A directory (not read: what is in it depends on what the caller looks for).
+    Dir(PathBuf),
+}
+
+impl Input {
+    /// The bytes of a file or of stdin; a directory is an error naming it and `what` the
+    /// command wanted instead (`a text file`).
+    pub fn into_bytes(self, what: &str) -> Result<Vec<u8>> {
+        match self.content {
+            Content::Bytes(b) => Ok(b),
+            Content::Dir(d) => bail!("{} is a directory; give {what}", d.display()),
+        }
+    }
+}
+
+/// Reads one input the user named: stdin for `-`, a file, or a directory (listed, not read).
+/// Files and stdin over [`crate::store::MAX_FILE_BYTES`] are refused; text in UTF-16 or
+/// with a byte-order mark comes back as UTF-8. Errors name the input.
+///
+/// Every input a command reads comes through here: technique lists, Sigma rules (each file
+/// of a directory too), `map`'s text and `layer upgrade`'s layer.
+pub fn read(source: &Source, stdin: &mut dyn std::io::Read) -> Result<Input> {
+    let bytes = match source {
+        Source::Stdin => crate::store::read_capped(stdin, "stdin")?,
+        Source::Path(p) => {
+            let meta = fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
+            if meta.is_dir() {
+                return Ok(Input {
+                    name: source.name(),
+                    content: Content::Dir(p.clone()),
+                });
+            }
+            crate::store::read_input_file(p)?
+        }
+    };
+    Ok(Input {
+        name: source.name(),
+        content: Content::Bytes(crate::encoding::to_utf8(bytes)),
+    })
+}
+
+/// How to read technique lists.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReadOptions {
     /// Layers: take every listed technique, not only the enabled ones scored above 0.
@@ -90,8 +154,9 @@ pub struct TechniqueList {
     pub source: String,
     /// What the input turned out to be.
     pub kind: Kind,
-    /// Normalised IDs (`T1059.001`) in the order read, repeats included.
-    pub ids: Vec<String>,
+    /// The IDs named, each once, in the order first read (every command that reads a list
+    /// counts what it names, not how often).
+    pub ids: Vec<TechniqueId>,
     /// The domain a layer says it is for (`enterprise-attack`), if any.
     pub layer_domain: Option<&'static str>,
     /// Things worth telling the user (skipped files, old layer formats, ...).
@@ -100,6 +165,9 @@ pub struct TechniqueList {
     pub rule_files: usize,
     /// Sigma: rule files with at least one technique tag.
     pub tagged_rule_files: usize,
+    /// Which IDs are in `ids` already (a bit per possible technique ID, 1.2 MB, allocated
+    /// zeroed so untouched pages cost nothing).
+    seen: Vec<u64>,
 }
 
 impl TechniqueList {
@@ -112,19 +180,35 @@ impl TechniqueList {
             notes: Vec::new(),
             rule_files: 0,
             tagged_rule_files: 0,
+            seen: Vec::new(),
         }
+    }
+
+    /// Adds an ID unless the list holds it already.
+    fn push(&mut self, id: TechniqueId) {
+        if self.seen.is_empty() {
+            self.seen = vec![0; TechniqueId::COUNT.div_ceil(64)];
+        }
+        let i = id.index();
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        if self.seen[word] & bit == 0 {
+            self.seen[word] |= bit;
+            self.ids.push(id);
+        }
+    }
+
+    /// The IDs as text, in the list's order.
+    pub fn id_strs(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(TechniqueId::as_str)
     }
 
     /// A one-line summary: `rules/: Sigma rules, 12 files (9 with technique tags), 14 IDs`.
     #[must_use]
     pub fn summary(&self) -> String {
-        let mut distinct = self.ids.clone();
-        distinct.sort();
-        distinct.dedup();
         let files = if self.kind == Kind::Sigma {
             format!(
                 ", {} ({} with technique tags)",
-                count(self.rule_files, "rule file", "rule files"),
+                plural(self.rule_files, "rule file", "rule files"),
                 self.tagged_rule_files
             )
         } else {
@@ -134,27 +218,28 @@ impl TechniqueList {
             "{}: {}{files}, {}",
             self.source,
             self.kind.describe(),
-            count(distinct.len(), "technique ID", "technique IDs")
+            plural(self.ids.len(), "technique ID", "technique IDs")
         )
     }
 }
 
-/// Reads one input: stdin, a directory of Sigma rules, or a file whose content decides.
-pub fn read(source: &Source, stdin: &mut dyn Read, opts: ReadOptions) -> Result<TechniqueList> {
-    match source {
-        Source::Stdin => {
-            let bytes = crate::store::read_capped(stdin, "stdin")?;
-            parse(&bytes, "stdin", opts)
-        }
-        Source::Path(p) => {
-            let meta = fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
-            if meta.is_dir() {
-                Ok(read_sigma_dir(p))
-            } else {
-                let bytes = crate::store::read_input_file(p)?;
-                parse(&bytes, &p.display().to_string(), opts)
-            }
-        }
+/// `n` and a noun that agrees with it (`1 rule file`, `3 rule files`); the input layer
+/// stays clear of the model, whose `plain_text::count` says the same.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Reads one technique list: stdin, a directory of Sigma rules, or a file whose content
+/// decides what it is (see [`parse`]).
+pub fn read_list(
+    source: &Source,
+    stdin: &mut dyn std::io::Read,
+    opts: ReadOptions,
+) -> Result<TechniqueList> {
+    let input = read(source, stdin)?;
+    match input.content {
+        Content::Dir(dir) => Ok(read_sigma_dir(&dir)),
+        Content::Bytes(bytes) => parse(&bytes, &input.name, opts),
     }
 }
 
@@ -165,6 +250,7 @@ fn is_binary(bytes: &[u8]) -> bool {
 
 /// Parses the bytes of one file or of stdin: a layer, a Sigma rule, or text.
 pub fn parse(bytes: &[u8], name: &str, opts: ReadOptions) -> Result<TechniqueList> {
+    let bytes = &*crate::encoding::to_utf8_slice(bytes);
     if is_binary(bytes) {
         bail!("{name} is binary data, not a technique list, layer or Sigma rule");
     }
@@ -178,7 +264,9 @@ pub fn parse(bytes: &[u8], name: &str, opts: ReadOptions) -> Result<TechniqueLis
                 Ok(list)
             } else {
                 let mut list = TechniqueList::new(name, Kind::Text);
-                list.ids = scan::technique_ids(bytes);
+                for id in scan::technique_ids(bytes) {
+                    list.push(id);
+                }
                 Ok(list)
             }
         }
@@ -209,7 +297,7 @@ fn from_layers(layers: &[layer::Layer], name: &str, opts: ReadOptions) -> Techni
                 continue;
             }
             match e.technique_id.parse::<TechniqueId>() {
-                Ok(id) => list.ids.push(id.as_str().to_string()),
+                Ok(id) => list.push(id),
                 Err(_) => list.notes.push(format!(
                     "{name}: ignored the entry with techniqueID '{}' (not a technique ID)",
                     e.technique_id
@@ -231,7 +319,11 @@ fn add_rule(list: &mut TechniqueList, text: &str) {
     if !tags.techniques.is_empty() {
         list.tagged_rule_files += 1;
     }
-    list.ids.extend(tags.techniques);
+    for t in tags.techniques {
+        if let Ok(id) = t.parse() {
+            list.push(id);
+        }
+    }
 }
 
 fn is_yaml(p: &Path) -> bool {
@@ -284,7 +376,9 @@ fn read_sigma_dir(dir: &Path) -> TechniqueList {
             .push(format!("{name}: no *.yml or *.yaml files under it"));
     }
     for f in files {
-        match crate::store::read_input_file(&f) {
+        match read(&Source::Path(f.clone()), &mut std::io::empty())
+            .and_then(|i| i.into_bytes("a Sigma rule"))
+        {
             Ok(bytes) if is_binary(&bytes) => list.notes.push(format!(
                 "{}: binary data, not a Sigma rule; skipped",
                 f.display()
@@ -317,7 +411,10 @@ mod tests {
         let t = parse(b"T1059, T1027\n", "a", o).unwrap();
         assert_eq!(
             (t.kind, t.ids.clone()),
-            (Kind::Text, vec!["T1059".into(), "T1027".into()])
+            (
+                Kind::Text,
+                vec!["T1059".parse().unwrap(), "T1027".parse().unwrap()]
+            )
         );
         let s = parse(
             b"title: x\ndescription: mentions T1082\ntags:\n  - attack.t1059\nlogsource:\n  product: windows\ndetection:\n  condition: x\n",
@@ -325,7 +422,10 @@ mod tests {
             o,
         )
         .unwrap();
-        assert_eq!((s.kind, s.ids.clone()), (Kind::Sigma, vec!["T1059".into()]));
+        assert_eq!(
+            (s.kind, s.ids.clone()),
+            (Kind::Sigma, vec!["T1059".parse().unwrap()])
+        );
         let l = parse(
             br#"{"name":"n","domain":"enterprise-attack","versions":{"layer":"4.5"},"techniques":[{"techniqueID":"T1059","score":1},{"techniqueID":"T1027","score":0},{"techniqueID":"bad","score":1}]}"#,
             "l.json",
@@ -333,7 +433,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(l.kind, Kind::Layer);
-        assert_eq!(l.ids, ["T1059"]);
+        assert_eq!(l.id_strs().collect::<Vec<_>>(), ["T1059"]);
         assert_eq!(l.layer_domain, Some("enterprise-attack"));
         assert!(l.notes.iter().any(|n| n.contains("'bad'")));
         let all = parse(
@@ -342,7 +442,7 @@ mod tests {
             ReadOptions { layer_all: true },
         )
         .unwrap();
-        assert_eq!(all.ids, ["T1059", "T1027"]);
+        assert_eq!(all.id_strs().collect::<Vec<_>>(), ["T1059", "T1027"]);
     }
 
     #[test]

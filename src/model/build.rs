@@ -13,7 +13,7 @@ use super::graph::{
 use super::lazy::Lazy;
 use super::{
     Domain, Edges, FieldPrint, KnowledgeBase, LoadStats, Lookup, Lookups, Meta, NameHit, Str,
-    Tactic, Technique, TechniquePrints, Texts, cmp_ids, id,
+    StringTable, Tactic, Technique, TechniquePrints, cmp_ids,
 };
 use crate::stix::{Bundle, Object, Relationship, Text};
 
@@ -157,7 +157,7 @@ pub(super) fn build(
         .or_else(|| {
             path.file_name()
                 .and_then(|n| n.to_str())
-                .and_then(id::version_from_file_name)
+                .and_then(crate::ids::version_from_file_name)
                 .map(|v| v.to_string())
         });
 
@@ -459,6 +459,24 @@ pub(super) fn build(
             meta: meta(o),
             platforms: all(&o.x_mitre_platforms),
             sectors: all(&o.x_mitre_sectors),
+            related: FieldPrint::of_list(
+                o.x_mitre_related_assets
+                    .as_deref()
+                    .map(|v| {
+                        v.iter()
+                            .flat_map(|r| {
+                                std::iter::once(r.name.as_str())
+                                    .chain(
+                                        r.related_asset_sectors
+                                            .iter()
+                                            .map(crate::stix::Text::as_str),
+                                    )
+                                    .chain([r.description.as_str(), "\u{1f}"])
+                            })
+                            .collect::<Vec<&str>>()
+                    })
+                    .as_deref(),
+            ),
         })
         .collect();
 
@@ -634,7 +652,7 @@ pub(super) fn build(
             list: edges,
             incoming,
         }),
-        edge_texts: Texts::ready(edge_texts),
+        edge_texts: StringTable::ready(edge_texts),
         names: None,
         lookups: Lazy::default(),
         search: super::SearchIndex::unbuilt(),

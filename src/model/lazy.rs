@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 
-use super::cache::section_checksum;
+use super::cache_format::section_checksum;
 use super::string::read_pooled;
 
 /// Checks a decoded part against the rest of the knowledge base.

@@ -4,29 +4,30 @@
 //! graph has no lifetimes, no reference counting and serialises as plain data.
 
 mod build;
-pub mod cache;
+pub mod cache_format;
+pub mod fingerprint;
 pub mod graph;
-pub mod id;
 pub mod lazy;
+pub mod plain_text;
 pub mod search_index;
 pub mod string;
-pub mod text;
-pub mod texts;
+pub mod string_table;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+pub use crate::ids::{Domain, TechniqueId, Version, cmp_ids, version_from_file_name};
+pub use fingerprint::{FieldPrint, TechniquePrints};
 pub use graph::{
     Analytic, AnalyticLogSource, Asset, Campaign, DataComponent, DataSource, DetectionStrategy,
     Edge, Group, KINDS, Kind, KindInfo, LogSource, Matrix, Mitigation, Node, Rel, Software,
     SoftwareType,
 };
-pub use id::{Domain, TechniqueId, Version, cmp_ids};
 pub use search_index::SearchIndex;
 pub use string::{Lookup, Str};
-pub use texts::Texts;
+pub use string_table::StringTable;
 
 /// Fields every ATT&CK object has.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -95,79 +96,6 @@ pub struct Technique {
     /// detection strategies' analytics (18.x). Kept here so a lookup need not read analytics.
     #[serde(default)]
     pub data_components: Vec<u32>,
-}
-
-/// What a text field of the bundle held, kept as a fingerprint: enough to tell whether the
-/// field is there, empty or changed between two versions, without keeping its text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum FieldPrint {
-    /// The field is not in the object.
-    #[default]
-    Absent,
-    /// The field is there but empty (`""` or `[]`).
-    Empty,
-    /// The field holds text with this 64-bit FNV-1a hash.
-    Text(u64),
-}
-
-impl FieldPrint {
-    /// The fingerprint of an optional string field.
-    #[must_use]
-    pub fn of_text(v: Option<&str>) -> FieldPrint {
-        match v {
-            None => FieldPrint::Absent,
-            Some("") => FieldPrint::Empty,
-            Some(s) => FieldPrint::Text(fnv1a(s.as_bytes(), FNV_OFFSET)),
-        }
-    }
-
-    /// The fingerprint of an optional list of strings (order matters).
-    #[must_use]
-    pub fn of_list<S: std::ops::Deref<Target = str>>(v: Option<&[S]>) -> FieldPrint {
-        match v {
-            None => FieldPrint::Absent,
-            Some([]) => FieldPrint::Empty,
-            Some(items) => FieldPrint::Text(items.iter().fold(FNV_OFFSET, |h, s| {
-                // A separator no bundle string holds keeps ["ab"] apart from ["a", "b"].
-                fnv1a(&[0], fnv1a(s.as_bytes(), h))
-            })),
-        }
-    }
-
-    /// The same value: equal text, or no value on both sides (absent and empty are alike).
-    #[must_use]
-    pub fn same_value(self, other: FieldPrint) -> bool {
-        self == other || (!self.has_value() && !other.has_value())
-    }
-
-    /// Holds something (neither absent nor empty).
-    #[must_use]
-    pub fn has_value(self) -> bool {
-        matches!(self, FieldPrint::Text(_))
-    }
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a: tiny, stable across Rust releases and platforms (unlike `DefaultHasher`), so
-/// fingerprints may be cached on disk.
-fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-/// Technique fields attck does not show but `attck diff` compares, to tell a content edit from
-/// a change of MITRE's data model (in 18.x `x_mitre_detection` is emptied and
-/// `x_mitre_data_sources` removed on every technique).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct TechniquePrints {
-    /// `x_mitre_detection`: the detection advice of 17.x and older.
-    pub detection: FieldPrint,
-    /// `x_mitre_data_sources`: `"Source: Component"` strings of 17.x and older.
-    pub data_sources: FieldPrint,
 }
 
 /// Numbers about the load, for diagnostics.
@@ -246,13 +174,13 @@ pub struct KnowledgeBase {
     /// The relationships' descriptions, numbered by [`Edge::text`] (a cache section read one
     /// string at a time).
     #[serde(skip)]
-    pub(crate) edge_texts: Texts,
+    pub(crate) edge_texts: StringTable,
     /// ATT&CK ID and name of every object of the kinds outside the core, two strings per
     /// object in [`Kind::ALL`] order (a cache section read one string at a time), so naming
     /// a group or a mitigation does not decode every group or mitigation. `None` after a
     /// parse, where the objects themselves are at hand.
     #[serde(skip)]
-    pub(crate) names: Option<Texts>,
+    pub(crate) names: Option<StringTable>,
     /// ID and name lookups over every kind (a cache section of its own, decoded on first use).
     #[serde(skip)]
     pub(crate) lookups: lazy::Lazy<Lookups>,
@@ -274,76 +202,6 @@ pub struct Edges {
     pub(crate) incoming: Vec<u32>,
 }
 
-/// One edge as 16 bytes: type, source kind, target kind, a zero, then the source index,
-/// target index and text number as little-endian `u32`s; kinds are positions in [`Kind::ALL`].
-const EDGE_BYTES: usize = 16;
-
-impl Serialize for Edges {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut b = Vec::with_capacity(4 + self.list.len() * (EDGE_BYTES + 4));
-        b.extend_from_slice(&(self.list.len() as u32).to_le_bytes());
-        for e in &self.list {
-            let rel = Rel::ALL.iter().position(|&r| r == e.rel).unwrap_or(0);
-            b.extend_from_slice(&[
-                rel as u8,
-                kind_at(e.source.kind) as u8,
-                kind_at(e.target.kind) as u8,
-                0,
-            ]);
-            for v in [e.source.index, e.target.index, e.text] {
-                b.extend_from_slice(&v.to_le_bytes());
-            }
-        }
-        for &i in &self.incoming {
-            b.extend_from_slice(&i.to_le_bytes());
-        }
-        s.serialize_bytes(&b)
-    }
-}
-
-impl Edges {
-    /// Reads the byte form written by `Serialize`; `None` if it is malformed.
-    fn from_bytes(b: &[u8]) -> Option<Edges> {
-        let n = texts::u32_at(b, 0)? as usize;
-        let records = n.checked_mul(EDGE_BYTES)?;
-        if b.len() != 4 + records + n.checked_mul(4)? {
-            return None;
-        }
-        let mut list = Vec::with_capacity(n);
-        for r in b[4..4 + records].chunks_exact(EDGE_BYTES) {
-            let kind = |k: u8| Kind::ALL.get(k as usize).copied();
-            let at = |i: usize| u32::from_le_bytes([r[i], r[i + 1], r[i + 2], r[i + 3]]);
-            list.push(Edge {
-                rel: *Rel::ALL.get(r[0] as usize)?,
-                source: Node::new(kind(r[1])?, at(4)),
-                target: Node::new(kind(r[2])?, at(8)),
-                text: at(12),
-            });
-        }
-        let incoming = b[4 + records..]
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        Some(Edges { list, incoming })
-    }
-}
-
-impl<'de> Deserialize<'de> for Edges {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Bytes;
-        impl serde::de::Visitor<'_> for Bytes {
-            type Value = Edges;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("edges as bytes")
-            }
-            fn visit_bytes<E: serde::de::Error>(self, b: &[u8]) -> Result<Edges, E> {
-                Edges::from_bytes(b).ok_or_else(|| E::custom("malformed edges"))
-            }
-        }
-        d.deserialize_bytes(Bytes)
-    }
-}
-
 /// Lookups by ATT&CK ID and by name over every kind.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Lookups {
@@ -357,10 +215,6 @@ pub struct Lookups {
 #[must_use]
 pub fn kind_at(kind: Kind) -> usize {
     Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
-}
-
-fn node_fits(n: Node, counts: &[usize; 12]) -> bool {
-    (n.index as usize) < counts[kind_at(n.kind)]
 }
 
 /// An object found by name or alias.
@@ -390,23 +244,17 @@ impl Visibility {
 }
 
 impl KnowledgeBase {
-    /// Reads and builds a knowledge base from a bundle file.
-    ///
-    /// `expected` is the domain the caller asked for; it is used only when the bundle does not
-    /// say which domain it holds.
-    pub fn open(path: &Path, expected: Option<Domain>) -> Result<KnowledgeBase> {
-        let bytes = crate::store::read_bundle_bytes(path)?;
-        KnowledgeBase::from_bytes(&bytes, path, expected)
-    }
-
-    /// Builds a knowledge base from bundle bytes; `path` names them in errors and, when the
-    /// bundle does not say, gives the domain and version by its file name.
+    /// Builds a knowledge base from bundle bytes (UTF-8, or UTF-16 with a byte-order mark);
+    /// `path` names them in errors and, when the bundle does not say, gives the domain and
+    /// version by its file name. The model reads no file: the loader (`crate::load`) does.
     pub fn from_bytes(
         bytes: &[u8],
         path: &Path,
         expected: Option<Domain>,
     ) -> Result<KnowledgeBase> {
-        let bundle = crate::stix::parse_bundle(bytes)
+        // A bundle saved with a byte-order mark, or as UTF-16, reads like any other.
+        let bytes = crate::encoding::to_utf8_slice(bytes);
+        let bundle = crate::stix::parse_bundle(&bytes)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         KnowledgeBase::from_bundle(bundle, path, expected)
             .with_context(|| format!("cannot load {}", path.display()))
@@ -420,135 +268,6 @@ impl KnowledgeBase {
         expected: Option<Domain>,
     ) -> Result<KnowledgeBase> {
         build::build(bundle, name, expected)
-    }
-
-    /// Checks that every link points inside the knowledge base, so no query can index out of
-    /// bounds. Built knowledge bases always pass; a decoded cache file might not.
-    pub fn check(&self) -> Result<(), String> {
-        let n_tactics = self.count(Kind::Tactic);
-        let n_tech = self.techniques.len();
-        let node_ok = |n: Node| (n.index as usize) < self.count(n.kind);
-        let all_below = |v: &[u32], n: usize| v.iter().all(|&i| (i as usize) < n);
-        let bad = |what: &str| Err(format!("a {what} link points outside the knowledge base"));
-        for t in &self.techniques {
-            if !all_below(&t.tactics, self.tactics.len())
-                || !all_below(&t.children, n_tech)
-                || t.parent.is_some_and(|p| p as usize >= n_tech)
-                || t.revoked_by.is_some_and(|p| p as usize >= n_tech)
-                || !all_below(&t.data_components, self.count(Kind::DataComponent))
-            {
-                return bad("technique");
-            }
-        }
-        if !self
-            .matrices
-            .iter()
-            .all(|m| all_below(&m.tactics, n_tactics))
-        {
-            return bad("matrix");
-        }
-        if self.count(Kind::Technique) != n_tech
-            || self.count(Kind::Matrix) != self.matrices.len()
-            || self.count(Kind::Tactic) != self.tactics.len() + self.unlisted_tactics.len()
-        {
-            return bad("size");
-        }
-        if !self
-            .revocations
-            .iter()
-            .all(|&(a, b)| node_ok(a) && node_ok(b))
-        {
-            return bad("relationship");
-        }
-        if !self.unlisted_members.iter().all(|&(a, t)| {
-            (a as usize) >= self.tactics.len()
-                && (a as usize) < self.count(Kind::Tactic)
-                && (t as usize) < n_tech
-        }) || !self.unlisted_members.is_sorted()
-        {
-            return bad("tactic");
-        }
-        if !self.technique_ids.check(|&i| (i as usize) < n_tech) {
-            return bad("lookup");
-        }
-        Ok(())
-    }
-
-    /// How many objects of each kind there are (in [`Kind::ALL`] order), for checking the
-    /// parts that are decoded later.
-    #[must_use]
-    pub fn counts(&self) -> [usize; 12] {
-        Kind::ALL.map(|k| self.count(k))
-    }
-
-    /// Whether every edge and the target index point inside a knowledge base of `counts`
-    /// with `texts` edge descriptions.
-    #[must_use]
-    pub fn edges_fit(edges: &Edges, counts: &[usize; 12], texts: usize) -> bool {
-        let ok = |n: Node| node_fits(n, counts);
-        edges
-            .list
-            .iter()
-            .all(|e| ok(e.source) && ok(e.target) && (e.text as usize) < texts)
-            && edges.incoming.len() == edges.list.len()
-            && edges
-                .incoming
-                .iter()
-                .all(|&i| (i as usize) < edges.list.len())
-    }
-
-    /// Whether decoded data sources and data components fit `counts` and each other.
-    #[must_use]
-    pub fn sources_fit(sources: &[DataSource], counts: &[usize; 12]) -> bool {
-        sources.len() == counts[kind_at(Kind::DataSource)]
-            && sources.iter().all(|d| {
-                d.components
-                    .iter()
-                    .all(|&c| (c as usize) < counts[kind_at(Kind::DataComponent)])
-            })
-    }
-
-    /// Whether decoded data components fit `counts`.
-    #[must_use]
-    pub fn components_fit(components: &[DataComponent], counts: &[usize; 12]) -> bool {
-        components.len() == counts[kind_at(Kind::DataComponent)]
-            && components.iter().all(|c| {
-                c.data_source
-                    .is_none_or(|d| (d as usize) < counts[kind_at(Kind::DataSource)])
-            })
-    }
-
-    /// Whether decoded detection strategies fit `counts`.
-    #[must_use]
-    pub fn strategies_fit(strategies: &[DetectionStrategy], counts: &[usize; 12]) -> bool {
-        strategies.len() == counts[kind_at(Kind::DetectionStrategy)]
-            && strategies.iter().all(|d| {
-                d.analytics
-                    .iter()
-                    .all(|&a| (a as usize) < counts[kind_at(Kind::Analytic)])
-            })
-    }
-
-    /// Whether decoded analytics fit `counts`.
-    #[must_use]
-    pub fn analytics_fit(analytics: &[Analytic], counts: &[usize; 12]) -> bool {
-        analytics.len() == counts[kind_at(Kind::Analytic)]
-            && analytics.iter().all(|a| {
-                a.strategies
-                    .iter()
-                    .all(|&s| (s as usize) < counts[kind_at(Kind::DetectionStrategy)])
-                    && a.log_sources.iter().all(|l| {
-                        l.component
-                            .is_none_or(|c| (c as usize) < counts[kind_at(Kind::DataComponent)])
-                    })
-            })
-    }
-
-    /// Whether every lookup points inside a knowledge base of `counts`.
-    #[must_use]
-    pub fn lookups_fit(lookups: &Lookups, counts: &[usize; 12]) -> bool {
-        lookups.ids.check(|&n| node_fits(n, counts))
-            && lookups.names.check(|h| node_fits(h.node, counts))
     }
 
     /// The domain and version as people write it: `enterprise-attack 18.1`.

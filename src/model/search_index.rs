@@ -5,7 +5,7 @@
 //! *linked names* (the groups, software and campaigns that use it, the detection strategies
 //! that detect it and their analytics, joined by `; `). For each procedure example (the
 //! description of a `uses` relationship from a group, software or campaign to a technique):
-//! its plain text. Words are [`text::words`] tokens, so a query word
+//! its plain text. Words are [`plain_text::words`] tokens, so a query word
 //! finds every indexed word it starts, through one range of the sorted dictionary.
 //!
 //! The index is one byte string read in place: after a cache load it is a section of the
@@ -33,8 +33,8 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use super::texts::u32_at;
-use super::{Kind, KnowledgeBase, Node, Rel, kind_at, text};
+use super::string_table::u32_at;
+use super::{Kind, KnowledgeBase, Node, Rel, kind_at, plain_text};
 
 /// What a document field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,9 +139,9 @@ impl SearchIndex {
                 fallback,
                 rebuild,
             } => {
-                if *checked
-                    .get_or_init(|| super::cache::section_checksum("search", section) == *crc)
-                {
+                if *checked.get_or_init(|| {
+                    super::cache_format::section_checksum("search", section) == *crc
+                }) {
                     section
                 } else {
                     fallback.get_or_init(|| rebuild().unwrap_or_default())
@@ -414,7 +414,7 @@ impl Builder {
             postings,
             scratch,
         } = self;
-        text::each_word(text, |_, _, w| {
+        plain_text::each_word(text, |_, _, w| {
             let id = if let Some(&id) = ids.get(w) {
                 id
             } else {
@@ -488,7 +488,7 @@ pub fn build(kb: &KnowledgeBase) -> Vec<u8> {
         let len = b.add(
             Field::Procedure,
             p as u32,
-            &text::plain(kb.edge_texts.get(text as usize)),
+            &plain_text::plain(kb.edge_texts.get(text as usize)),
         );
         source_names.clear();
         source_names.push_str(kb.id_and_name(source).1);
@@ -505,7 +505,11 @@ pub fn build(kb: &KnowledgeBase) -> Vec<u8> {
     for (i, t) in kb.techniques.iter().enumerate() {
         let doc = i as u32;
         let name = b.add(Field::Name, doc, &t.meta.name);
-        let desc = b.add(Field::Description, doc, &text::plain(&t.meta.description));
+        let desc = b.add(
+            Field::Description,
+            doc,
+            &plain_text::plain(&t.meta.description),
+        );
         put(&mut linked_off, linked_pool.len() as u32);
         let start = linked_pool.len();
         for &n in &linked[i] {
@@ -596,9 +600,12 @@ mod tests {
     use std::path::Path;
 
     fn sample() -> KnowledgeBase {
-        let p =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/enterprise-attack-2.0.json");
-        KnowledgeBase::open(&p, None).unwrap()
+        KnowledgeBase::from_bytes(
+            include_bytes!("../../data/sample/enterprise-attack-2.0.json"),
+            Path::new("enterprise-attack-2.0.json"),
+            None,
+        )
+        .unwrap()
     }
 
     fn docs(ix: &Index, field: Field, prefix: &str) -> Vec<(u32, u32)> {

@@ -470,9 +470,7 @@ mod tests {
     use super::*;
 
     fn kb() -> KnowledgeBase {
-        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample/enterprise-attack-2.0.json");
-        KnowledgeBase::open(&p, None).unwrap()
+        crate::query::sample_kb()
     }
 
     fn node(kb: &KnowledgeBase, id: &str) -> Node {

@@ -351,7 +351,7 @@ impl Report for Comparison {
         b.push(Block::Text(format!(
             "Jaccard index: {:.3} ({} in {all} of {} in any).",
             self.jaccard,
-            crate::model::text::count(self.shared.len(), "technique", "techniques"),
+            crate::model::plain_text::count(self.shared.len(), "technique", "techniques"),
             self.membership.len()
         )));
         if self.pairs.len() > 1 {
@@ -514,9 +514,7 @@ mod tests {
     use super::*;
 
     fn kb() -> KnowledgeBase {
-        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample/enterprise-attack-2.0.json");
-        KnowledgeBase::open(&p, None).unwrap()
+        crate::query::sample_kb()
     }
 
     fn side(kb: &KnowledgeBase, label: &str, ids: &[&str]) -> Side {

@@ -5,10 +5,10 @@ use serde::Serialize;
 
 use super::matrix::{MatrixOptions, matrix};
 use super::selection::{InputReport, Resolved};
-use super::tactic::TechniqueFilter;
+use super::tactic_techniques::TechniqueFilter;
 use super::technique::tactic_names;
 use super::{Block, Cell, Grid, Report, Shade};
-use crate::model::{Kind, KnowledgeBase, Rel, Technique, cmp_ids, text};
+use crate::model::{Kind, KnowledgeBase, Rel, Technique, cmp_ids, plain_text};
 
 /// What counts as one unit of coverage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -347,7 +347,7 @@ pub fn coverage(
             Shade::Gap,
             Some(format!(
                 "gap; used by {}",
-                text::count(u.groups_using, "group", "groups")
+                plain_text::count(u.groups_using, "group", "groups")
             )),
         ),
         None => (Shade::Outside, Some("outside the universe".to_string())),

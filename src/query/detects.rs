@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::resolve::resolve;
 use super::{Cell, OptRef, Ref, TableRow, opt, suggest};
 use crate::error::Error;
-use crate::model::{Kind, KnowledgeBase, Node, Rel, Visibility, cmp_ids, text};
+use crate::model::{Kind, KnowledgeBase, Node, Rel, Visibility, cmp_ids, plain_text};
 
 /// One path from the log source or data component up to a technique.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -61,11 +61,13 @@ impl TableRow for DetectsRow {
 
 fn channel_matches(channel: &str, filter: Option<&str>) -> bool {
     let Some(f) = filter else { return true };
-    let want: Vec<String> = text::words(f).map(|(_, _, w)| w.into_owned()).collect();
+    let want: Vec<String> = plain_text::words(f)
+        .map(|(_, _, w)| w.into_owned())
+        .collect();
     if want.is_empty() {
         return true;
     }
-    let have: Vec<String> = text::words(channel)
+    let have: Vec<String> = plain_text::words(channel)
         .map(|(_, _, w)| w.into_owned())
         .collect();
     have.windows(want.len()).any(|w| w == want.as_slice())

@@ -1,5 +1,6 @@
-//! ATT&CK Navigator layers (format 4.5) that attck writes: from a selection (`attck layer`)
-//! and from a coverage report (`attck coverage --layer`).
+//! ATT&CK Navigator layers (format 4.5) that attck writes: from a selection (`attck layer`),
+//! from a coverage report (`attck coverage --layer`) and from the techniques a text names
+//! (`attck map --layer`).
 //!
 //! These structs are the layer format as Navigator reads it, so their field names are
 //! Navigator's `camelCase`, not the `snake_case` of attck's own JSON.
@@ -7,9 +8,10 @@
 use serde::Serialize;
 
 use super::coverage::{CoverageReport, Unit};
+use super::map::MapResult;
 use super::matrix::platforms;
 use super::selection::Selection;
-use crate::model::{KnowledgeBase, Technique, Version, text};
+use crate::model::{Kind, KnowledgeBase, Technique, Version, plain_text};
 
 /// The layer format version written.
 pub const LAYER_VERSION: &str = "4.5";
@@ -436,7 +438,7 @@ pub fn from_selection(kb: &KnowledgeBase, sel: &Selection, opts: &LayerOptions) 
     let description = format!(
         "Techniques selected by {sources} in {} ({}). Written by attck.",
         kb.label(),
-        text::count(sel.techniques.len(), "technique", "techniques")
+        plain_text::count(sel.techniques.len(), "technique", "techniques")
     );
     let mut layer = base(kb, name.clone(), description, &opts.platforms);
     let selected: std::collections::HashSet<u32> = sel.techniques.iter().map(|s| s.index).collect();
@@ -540,7 +542,7 @@ pub fn from_coverage(
             } else {
                 format!(
                     "Gap: used by {}",
-                    text::count(u.groups_using, "group", "groups")
+                    plain_text::count(u.groups_using, "group", "groups")
                 )
             };
             (u.index, u.covered, comment)
@@ -608,6 +610,64 @@ pub fn from_coverage(
     ]);
     add_parents(kb, &mut layer);
     layer
+}
+
+/// The techniques a text names (`attck map --layer`), each scored by its number of mentions,
+/// with the lines in its comment. `None` when no active technique was found.
+#[must_use]
+pub fn from_map(kb: &KnowledgeBase, result: &MapResult, source: &str) -> Option<NavigatorLayer> {
+    let found: Vec<(u32, &super::map::Mapped)> = result
+        .found
+        .iter()
+        .filter(|m| m.kind == Kind::Technique.name() && !m.deprecated)
+        .filter_map(|m| Some((*kb.techniques_with_id(&m.id).first()?, m)))
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    let description = format!(
+        "ATT&CK techniques named in {source}, mapped by attck against {} ({}); scores count mentions.",
+        kb.label(),
+        plain_text::count(found.len(), "technique", "techniques")
+    );
+    let name = sheet_title(&format!("Mapped from {}", short_sources(source)));
+    let mut layer = base(kb, name, description, &[]);
+    let named: std::collections::HashSet<u32> = found.iter().map(|&(i, _)| i).collect();
+    for &(i, m) in &found {
+        let t = &kb.techniques[i as usize];
+        let lines: Vec<String> = m.lines.iter().map(ToString::to_string).collect();
+        let mut comment = format!(
+            "Mentioned {} time{} (line{} {})",
+            m.mentions,
+            if m.mentions == 1 { "" } else { "s" },
+            if m.lines.len() == 1 { "" } else { "s" },
+            lines.join(", ")
+        );
+        if let Some(r) = &m.replaced {
+            comment.push_str(&format!("; written as {}, which it replaced", r.id));
+        }
+        let show_subs = t.children.iter().any(|c| named.contains(c));
+        layer
+            .techniques
+            .extend(entries(kb, t, &|tactic| LayerTechnique {
+                technique_id: t.meta.id.to_string(),
+                tactic,
+                score: Some(m.mentions as f64),
+                color: String::new(),
+                comment: comment.clone(),
+                enabled: true,
+                metadata: Vec::new(),
+                show_subtechniques: show_subs,
+            }));
+    }
+    let most = found.iter().map(|(_, m)| m.mentions).max().unwrap_or(1) as f64;
+    layer.gradient.max_value = most.max(1.0);
+    layer.metadata.push(Metadata {
+        name: "selection".to_string(),
+        value: source.to_string(),
+    });
+    add_parents(kb, &mut layer);
+    Some(layer)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@
 
 use super::flat::{self, Flat};
 use super::{Cell, DetailView, Section, status_note};
-use crate::model::text;
+use crate::model::plain_text;
 
 /// A labelled row of a detail table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +171,7 @@ fn procedures(items: &[Flat]) -> Vec<Cell> {
                     text_of(p, "type")
                 )),
                 Cell {
-                    text: text::plain(text_of(p, "description").trim()),
+                    text: plain_text::plain(text_of(p, "description").trim()),
                     indent: 1,
                     ..Cell::default()
                 },
@@ -232,7 +232,7 @@ pub fn detail<T: DetailView + ?Sized>(
         d.sections.push(Section {
             key: "description".to_string(),
             title: "Description".to_string(),
-            lines: vec![text::plain(&desc).into()],
+            lines: vec![plain_text::plain(&desc).into()],
         });
     }
     if let Flat::Object(fields) = &tree {

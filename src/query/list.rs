@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::flat::{self, Flat};
 use super::resolve::{Ask, resolve_as};
-use super::tactic::resolve_tactic;
+use super::tactic_techniques::resolve_tactic;
 use super::technique::TechniqueRow;
 use super::{Cell, TableRow, status_note, strings};
 use crate::error::Error;

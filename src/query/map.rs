@@ -5,15 +5,16 @@
 //! techniques, groups and software are found as whole words; one-word names that are also
 //! ordinary words of ATT&CK's own prose count only when capitalised as ATT&CK writes them.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use serde::Serialize;
 
-use super::layer::{LayerOptions, NavigatorLayer, from_selection};
-use super::selection::{Selected, Selection};
 use super::technique::tactic_names;
 use super::{Cell, Ref, TableRow};
-use crate::model::{Kind, KnowledgeBase, Node, cmp_ids, text};
+use crate::input::scan::{self, FoundId, IdKind, LineCounter};
+use crate::model::plain_text::{prose, words};
+use crate::model::{Kind, KnowledgeBase, Node, cmp_ids};
 
 /// How a reference was written in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -52,7 +53,7 @@ pub struct Mapped {
     /// How many times the text refers to it (IDs and names together).
     pub mentions: usize,
     /// The lines (from 1) where it is referred to, sorted.
-    pub lines: Vec<usize>,
+    pub lines: Vec<u32>,
     /// How it was written: `id`, `name`, `alias`.
     pub matched_as: Vec<MatchedAs>,
     /// The revoked object the text named, when it was mapped to its replacement.
@@ -76,119 +77,6 @@ pub struct MapResult {
 pub struct MapOptions {
     /// Also names and aliases.
     pub names: bool,
-}
-
-/// An ID-shaped token found in the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct IdToken {
-    id: String,
-    kind: Kind,
-    line: usize,
-}
-
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-fn digits(t: &[u8], from: usize, n: usize) -> bool {
-    t.get(from..from + n)
-        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-}
-
-/// The ID starting at byte `i`, and its length.
-fn id_at(t: &[u8], i: usize) -> Option<(String, Kind, usize)> {
-    if i > 0 && is_word(t[i - 1]) {
-        return None;
-    }
-    let ends = |at: usize| !t.get(at).is_some_and(|&b| is_word(b));
-    let (prefix, kind) = match t[i] {
-        b'T' if t.get(i + 1) == Some(&b'A') => ("TA", Kind::Tactic),
-        b'T' | b't' => ("T", Kind::Technique),
-        b'G' => ("G", Kind::Group),
-        b'S' => ("S", Kind::Software),
-        b'C' => ("C", Kind::Campaign),
-        _ => return None,
-    };
-    let start = i + prefix.len();
-    if !digits(t, start, 4) {
-        return None;
-    }
-    let number = std::str::from_utf8(&t[start..start + 4]).ok()?;
-    let base = start + 4;
-    if kind == Kind::Technique && matches!(t.get(base), Some(b'.' | b'/')) && digits(t, base + 1, 1)
-    {
-        // A sub-technique has exactly three digits; T1059.01 or T1059.0011 names nothing.
-        if digits(t, base + 1, 3) && ends(base + 4) {
-            let sub = std::str::from_utf8(&t[base + 1..base + 4]).ok()?;
-            return Some((format!("T{number}.{sub}"), kind, base + 4 - i));
-        }
-        return None;
-    }
-    if !ends(base) {
-        return None;
-    }
-    Some((format!("{prefix}{number}"), kind, base - i))
-}
-
-/// Every ID-shaped token, in order, with its line (from 1).
-fn scan_ids(text: &str) -> Vec<IdToken> {
-    let t = text.as_bytes();
-    let mut out = Vec::new();
-    let (mut i, mut line) = (0, 1);
-    while i < t.len() {
-        if t[i] == b'\n' {
-            line += 1;
-            i += 1;
-            continue;
-        }
-        if let Some((id, kind, len)) = id_at(t, i) {
-            out.push(IdToken { id, kind, line });
-            i += len;
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
-/// A word of the text: its byte range and line.
-#[derive(Debug, Clone, Copy)]
-struct Word {
-    start: usize,
-    end: usize,
-    line: usize,
-}
-
-fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut line = 1;
-    let mut cur: Option<(usize, usize)> = None;
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
-            if cur.is_none() {
-                cur = Some((i, line));
-            }
-        } else {
-            if let Some((s, l)) = cur.take() {
-                out.push(Word {
-                    start: s,
-                    end: i,
-                    line: l,
-                });
-            }
-            if c == '\n' {
-                line += 1;
-            }
-        }
-    }
-    if let Some((s, l)) = cur {
-        out.push(Word {
-            start: s,
-            end: text.len(),
-            line: l,
-        });
-    }
-    out
 }
 
 /// The separator between two words as a key: whitespace runs become one space.
@@ -215,17 +103,18 @@ fn separator(s: &str) -> String {
 /// The lookup key of a name: its words lower-cased, joined by their separators; leading and
 /// trailing punctuation dropped (`LAPSUS$` → `lapsus`). Also the number of words.
 fn name_key(name: &str) -> Option<(String, usize)> {
-    let w = words(name);
-    let (first, last) = (w.first()?, w.last()?);
     let mut key = String::new();
-    for (k, x) in w.iter().enumerate() {
-        if k > 0 {
-            key.push_str(&separator(&name[w[k - 1].end..x.start]));
+    let mut n = 0;
+    let mut prev_end = None;
+    for (start, end, lower) in words(name) {
+        if let Some(p) = prev_end {
+            key.push_str(&separator(&name[p..start]));
         }
-        key.push_str(&name[x.start..x.end].to_lowercase());
+        key.push_str(&lower);
+        prev_end = Some(end);
+        n += 1;
     }
-    debug_assert!(first.start <= last.end);
-    Some((key, w.len()))
+    (n > 0).then_some((key, n))
 }
 
 /// A one-word name of letters only, with no capital after the first letter or all in
@@ -250,9 +139,9 @@ fn prose_words(kb: &KnowledgeBase, wanted: &HashSet<String>) -> HashSet<String> 
     }
     for kind in Kind::ALL {
         for n in kb.nodes(kind) {
-            let d = strip_markup(&kb.meta(n).description);
-            for w in words(&d) {
-                let word = &d[w.start..w.end];
+            let d = prose(&kb.meta(n).description);
+            for (start, end, _) in words(&d) {
+                let word = &d[start..end];
                 if !word.chars().any(char::is_uppercase) && wanted.contains(word) {
                     found.insert(word.to_string());
                 }
@@ -260,51 +149,6 @@ fn prose_words(kb: &KnowledgeBase, wanted: &HashSet<String>) -> HashSet<String> 
         }
     }
     found
-}
-
-/// A description without Markdown links, `<code>` spans, citations and URLs: the ordinary
-/// words around them.
-fn strip_markup(d: &str) -> String {
-    let mut out = String::with_capacity(d.len());
-    let mut rest = d;
-    while let Some(pos) = rest.find(['[', '(', '<', 'h']) {
-        out.push_str(&rest[..pos]);
-        let tail = &rest[pos..];
-        let skip = if tail.starts_with('[') {
-            link_len(tail)
-        } else if tail.starts_with("(Citation:") {
-            Some(tail.find(')').map_or(tail.len(), |e| e + 1))
-        } else if tail.starts_with("<code>") {
-            Some(
-                tail.find("</code>")
-                    .map_or(tail.len(), |e| e + "</code>".len()),
-            )
-        } else if tail.starts_with("http://") || tail.starts_with("https://") {
-            Some(tail.find(char::is_whitespace).unwrap_or(tail.len()))
-        } else {
-            None
-        };
-        if let Some(n) = skip {
-            out.push(' ');
-            rest = &tail[n..];
-        } else {
-            let c = tail.chars().next().map_or(1, char::len_utf8);
-            out.push_str(&tail[..c]);
-            rest = &tail[c..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Length of a Markdown link `[text](url)` at the start of `s`.
-fn link_len(s: &str) -> Option<usize> {
-    let close = s.find(']')?;
-    if !s[close + 1..].starts_with('(') {
-        return None;
-    }
-    let end = s[close + 1..].find(')')?;
-    Some(close + 2 + end)
 }
 
 /// One name or alias in the index.
@@ -372,42 +216,202 @@ fn name_index(kb: &KnowledgeBase) -> NameIndex {
     NameIndex { by_key, longest }
 }
 
-/// A reference found in the text, before grouping.
-struct Hit {
-    node: Node,
-    line: usize,
-    how: MatchedAs,
-    written: Option<Node>,
-}
-
 fn describe(kb: &KnowledgeBase, n: Node) -> String {
     let m = kb.meta(n);
     format!("{} {}", m.id, m.name)
 }
 
-/// Name references in the text, longest name first at each word.
+/// Every mention of one object, folded in as the text is scanned.
+#[derive(Debug, Default)]
+struct Mentions {
+    /// Lines (from 1); sorted unless `unsorted`.
+    lines: Vec<u32>,
+    unsorted: bool,
+    count: usize,
+    /// How it was written: a bit per [`MatchedAs`] (`1 << how as u8`).
+    how: u8,
+    /// The first revoked object written for it.
+    written: Option<Node>,
+}
+
+/// Hashes the keys of [`map`]'s table of IDs met (numbers below 10.1 million, unique per ID)
+/// by one multiplication: the default hasher guards against keys chosen to collide, which
+/// costs a third of a large ID list's scan and buys nothing here.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type KeyMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// The objects referred to so far, in the order first met.
+#[derive(Default)]
+struct Tally {
+    slots: HashMap<Node, usize>,
+    found: Vec<(Node, Mentions)>,
+}
+
+impl Tally {
+    fn slot(&mut self, node: Node) -> usize {
+        *self.slots.entry(node).or_insert_with(|| {
+            self.found.push((node, Mentions::default()));
+            self.found.len() - 1
+        })
+    }
+
+    fn record(&mut self, slot: usize, line: u32, how: MatchedAs, written: Option<Node>) {
+        let m = &mut self.found[slot].1;
+        match m.lines.last() {
+            Some(&last) if last == line => {}
+            Some(&last) => {
+                m.unsorted |= line < last;
+                m.lines.push(line);
+            }
+            None => m.lines.push(line),
+        }
+        m.count += 1;
+        m.how |= 1 << how as u8;
+        if m.written.is_none() {
+            m.written = written;
+        }
+    }
+}
+
+/// What an ID of the text was found to name, decided once per distinct ID.
+#[derive(Clone, Copy)]
+enum Named {
+    /// An object (a revoked one's replacement, with the revoked one written): its tally slot.
+    Object { slot: usize, written: Option<Node> },
+    /// Nothing: its entry in the unknown list.
+    Unknown(usize),
+}
+
+/// The model's kind of an ID the scanner found.
+fn kind_of(k: IdKind) -> Kind {
+    match k {
+        IdKind::Technique => Kind::Technique,
+        IdKind::Tactic => Kind::Tactic,
+        IdKind::Group => Kind::Group,
+        IdKind::Software => Kind::Software,
+        IdKind::Campaign => Kind::Campaign,
+    }
+}
+
+/// What an ID names, with the warnings it deserves (revoked, deprecated).
+fn look_up(
+    kb: &KnowledgeBase,
+    f: &FoundId,
+    tally: &mut Tally,
+    unknown: &mut Vec<Unknown>,
+    warnings: &mut BTreeSet<String>,
+) -> Named {
+    let id = f.id();
+    let node = match f.kind {
+        IdKind::Technique => kb
+            .techniques_with_id(&id)
+            .first()
+            .map(|&i| Node::new(Kind::Technique, i)),
+        k => kb
+            .nodes_with_id(&id)
+            .iter()
+            .copied()
+            .find(|n| n.kind == kind_of(k)),
+    };
+    let Some(node) = node else {
+        unknown.push(Unknown::new(id));
+        return Named::Unknown(unknown.len() - 1);
+    };
+    let m = kb.meta(node);
+    if m.revoked {
+        if let Some(r) = kb.replacement_of(node) {
+            warnings.insert(format!(
+                "{id} ({}) is revoked: mapped to its replacement {}",
+                m.name,
+                describe(kb, r)
+            ));
+            return Named::Object {
+                slot: tally.slot(r),
+                written: Some(node),
+            };
+        }
+        warnings.insert(format!(
+            "{id} ({}) is revoked and names no replacement",
+            m.name
+        ));
+    } else if m.deprecated {
+        warnings.insert(format!("{id} ({}) is deprecated in {}", m.name, kb.label()));
+    }
+    Named::Object {
+        slot: tally.slot(node),
+        written: None,
+    }
+}
+
+/// A word of the text: its byte range, line and lower-case form.
+struct Word<'a> {
+    start: usize,
+    end: usize,
+    line: u32,
+    lower: Cow<'a, str>,
+}
+
+/// Name references in the text, longest name first at each word. The words are read as a
+/// stream through a window as long as the longest name, never all held at once.
 fn scan_names(
     kb: &KnowledgeBase,
     text: &str,
     idx: &NameIndex,
+    tally: &mut Tally,
     warnings: &mut BTreeSet<String>,
-) -> Vec<Hit> {
-    let w = words(text);
-    let mut hits = Vec::new();
-    let mut i = 0;
-    while i < w.len() {
-        let mut key = String::new();
-        let mut best: Option<(usize, Vec<&NameEntry>)> = None;
-        for k in 0..idx.longest.min(w.len() - i) {
-            let x = w[i + k];
-            if k > 0 {
-                key.push_str(&separator(&text[w[i + k - 1].end..x.start]));
+) {
+    if idx.longest == 0 {
+        return;
+    }
+    let mut lines = LineCounter::new(text.as_bytes());
+    let mut stream = words(text).map(|(start, end, lower)| Word {
+        start,
+        end,
+        line: line_number(lines.line_at(start)),
+        lower,
+    });
+    let mut window: VecDeque<Word> = VecDeque::with_capacity(idx.longest);
+    let mut key = String::new();
+    loop {
+        while window.len() < idx.longest {
+            match stream.next() {
+                Some(w) => window.push_back(w),
+                None => break,
             }
-            key.push_str(&text[x.start..x.end].to_lowercase());
+        }
+        if window.is_empty() {
+            return;
+        }
+        key.clear();
+        let mut best: Option<(usize, Vec<&NameEntry>)> = None;
+        for k in 0..window.len() {
+            let x = &window[k];
+            if k > 0 {
+                key.push_str(&separator(&text[window[k - 1].end..x.start]));
+            }
+            key.push_str(&x.lower);
             let Some(entries) = idx.by_key.get(&key) else {
                 continue;
             };
-            let written = &text[w[i].start..x.end];
+            let written = &text[window[0].start..x.end];
             let ok: Vec<&NameEntry> = entries
                 .iter()
                 .filter(|e| e.exact.as_deref().is_none_or(|s| s == written))
@@ -417,10 +421,10 @@ fn scan_names(
             }
         }
         let Some((len, entries)) = best else {
-            i += 1;
+            window.pop_front();
             continue;
         };
-        let written = &text[w[i].start..w[i + len - 1].end];
+        let written = &text[window[0].start..window[len - 1].end];
         let primary: Vec<&&NameEntry> = entries.iter().filter(|e| !e.alias).collect();
         let chosen = if entries.len() == 1 {
             Some(entries[0])
@@ -430,16 +434,13 @@ fn scan_names(
             None
         };
         if let Some(e) = chosen {
-            hits.push(Hit {
-                node: e.node,
-                line: w[i].line,
-                how: if e.alias {
-                    MatchedAs::Alias
-                } else {
-                    MatchedAs::Name
-                },
-                written: None,
-            });
+            let how = if e.alias {
+                MatchedAs::Alias
+            } else {
+                MatchedAs::Name
+            };
+            let slot = tally.slot(e.node);
+            tally.record(slot, window[0].line, how, None);
         } else {
             let mut who: Vec<String> = entries.iter().map(|e| describe(kb, e.node)).collect();
             who.sort();
@@ -448,113 +449,116 @@ fn scan_names(
                 who.join(", ")
             ));
         }
-        i += len;
+        window.drain(..len);
     }
-    hits
+}
+
+/// An ID the knowledge base does not have, and where the text wrote it.
+struct Unknown {
+    id: String,
+    /// The first [`UNKNOWN_LINES`] lines it is on.
+    lines: Vec<u32>,
+    /// The last line it was met on.
+    last: u32,
+    /// How many lines after the listed ones it is on.
+    more: usize,
+}
+
+/// How many lines the warning about an unknown ID lists: a long list of IDs that are all
+/// unknown would otherwise make one warning as long as the input.
+const UNKNOWN_LINES: usize = 10;
+
+impl Unknown {
+    fn new(id: String) -> Unknown {
+        Unknown {
+            id,
+            lines: Vec::new(),
+            last: 0,
+            more: 0,
+        }
+    }
+
+    /// Notes a mention on `line` (lines come in order, from 1).
+    fn add(&mut self, line: u32) {
+        if line == self.last {
+            return;
+        }
+        self.last = line;
+        if self.lines.len() < UNKNOWN_LINES {
+            self.lines.push(line);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// The warning: `T1999 is not in enterprise-attack 18.1 (line 3, 9, … and 4 more)`.
+    fn warning(&self, label: &str) -> String {
+        let mut lines = String::new();
+        for (i, l) in self.lines.iter().enumerate() {
+            if i > 0 {
+                lines.push_str(", ");
+            }
+            lines.push_str(&l.to_string());
+        }
+        if self.more > 0 {
+            lines.push_str(&format!(" and {} more", self.more));
+        }
+        format!("{} is not in {label} (line {lines})", self.id)
+    }
+}
+
+/// A line number as kept (a text of more than four billion lines is not read: inputs are
+/// capped far below that).
+fn line_number(line: usize) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
 }
 
 /// Finds the ATT&CK objects a text refers to.
+///
+/// The text is scanned once, without copies of it or of its lines; each distinct ID is looked
+/// up once (in a hash table of the IDs met so far), so the cost grows with the text, not with
+/// the text times the IDs in it.
 #[must_use]
 pub fn map(kb: &KnowledgeBase, text: &str, opts: MapOptions) -> MapResult {
     let mut warnings: BTreeSet<String> = BTreeSet::new();
-    let mut hits: Vec<Hit> = Vec::new();
-    let mut unknown: Vec<(String, Vec<usize>)> = Vec::new();
-    for t in scan_ids(text) {
-        let node = if t.kind == Kind::Technique {
-            kb.techniques_with_id(&t.id)
-                .first()
-                .map(|&i| Node::new(Kind::Technique, i))
-        } else {
-            kb.nodes_with_id(&t.id)
-                .iter()
-                .copied()
-                .find(|n| n.kind == t.kind)
-        };
-        let Some(node) = node else {
-            match unknown.iter_mut().find(|(id, _)| *id == t.id) {
-                Some((_, lines)) => lines.push(t.line),
-                None => unknown.push((t.id, vec![t.line])),
-            }
-            continue;
-        };
-        let m = kb.meta(node);
-        if m.revoked {
-            match kb.replacement_of(node) {
-                Some(r) => {
-                    warnings.insert(format!(
-                        "{} ({}) is revoked: mapped to its replacement {}",
-                        t.id,
-                        m.name,
-                        describe(kb, r)
-                    ));
-                    hits.push(Hit {
-                        node: r,
-                        line: t.line,
-                        how: MatchedAs::Id,
-                        written: Some(node),
-                    });
-                    continue;
-                }
-                None => {
-                    warnings.insert(format!(
-                        "{} ({}) is revoked and names no replacement",
-                        t.id, m.name
-                    ));
-                }
-            }
-        } else if m.deprecated {
-            warnings.insert(format!(
-                "{} ({}) is deprecated in {}",
-                t.id,
-                m.name,
-                kb.label()
-            ));
+    let mut tally = Tally::default();
+    let mut unknown: Vec<Unknown> = Vec::new();
+    let mut named: KeyMap<Named> = KeyMap::default();
+    let mut lines = LineCounter::new(text.as_bytes());
+    for f in scan::ids(text.as_bytes()) {
+        let line = line_number(lines.line_at(f.at));
+        let n = *named
+            .entry(f.key())
+            .or_insert_with(|| look_up(kb, &f, &mut tally, &mut unknown, &mut warnings));
+        match n {
+            Named::Object { slot, written } => tally.record(slot, line, MatchedAs::Id, written),
+            Named::Unknown(i) => unknown[i].add(line),
         }
-        hits.push(Hit {
-            node,
-            line: t.line,
-            how: MatchedAs::Id,
-            written: None,
-        });
     }
     if opts.names {
         let idx = name_index(kb);
-        hits.extend(scan_names(kb, text, &idx, &mut warnings));
+        scan_names(kb, text, &idx, &mut tally, &mut warnings);
     }
     let mut warnings: Vec<String> = warnings.into_iter().collect();
-    unknown.sort_by(|a, b| cmp_ids(&a.0, &b.0));
-    for (id, lines) in unknown {
-        let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
-        warnings.push(format!(
-            "{id} is not in {} (line {})",
-            kb.label(),
-            lines.join(", ")
-        ));
-    }
+    unknown.sort_by(|a, b| cmp_ids(&a.id, &b.id));
+    let label = kb.label();
+    warnings.extend(unknown.iter().map(|u| u.warning(&label)));
     MapResult {
-        found: group(kb, hits),
+        found: group(kb, tally),
         warnings,
     }
 }
 
-/// Mentions of one object: lines, count, how it was written, the revoked object named.
-type Mentions = (BTreeSet<usize>, usize, BTreeSet<MatchedAs>, Option<Node>);
-
-/// One entry per object, with every mention folded in.
-fn group(kb: &KnowledgeBase, hits: Vec<Hit>) -> Vec<Mapped> {
-    let mut by_node: HashMap<Node, Mentions> = HashMap::new();
-    for h in hits {
-        let e = by_node.entry(h.node).or_default();
-        e.0.insert(h.line);
-        e.1 += 1;
-        e.2.insert(h.how);
-        if e.3.is_none() {
-            e.3 = h.written;
-        }
-    }
-    let mut out: Vec<Mapped> = by_node
+/// One entry per object, sorted by ID.
+fn group(kb: &KnowledgeBase, tally: Tally) -> Vec<Mapped> {
+    let mut out: Vec<Mapped> = tally
+        .found
         .into_iter()
-        .map(|(n, (lines, mentions, how, written))| {
+        .map(|(n, mut mentions)| {
+            if mentions.unsorted {
+                mentions.lines.sort_unstable();
+                mentions.lines.dedup();
+            }
             let m = kb.meta(n);
             Mapped {
                 id: m.id.to_string(),
@@ -565,78 +569,19 @@ fn group(kb: &KnowledgeBase, hits: Vec<Hit>) -> Vec<Mapped> {
                 } else {
                     Vec::new()
                 },
-                mentions,
-                lines: lines.into_iter().collect(),
-                matched_as: how.into_iter().collect(),
-                replaced: written.map(|w| Ref::to(kb, w)),
+                mentions: mentions.count,
+                lines: mentions.lines,
+                matched_as: [MatchedAs::Id, MatchedAs::Name, MatchedAs::Alias]
+                    .into_iter()
+                    .filter(|&h| mentions.how & (1 << h as u8) != 0)
+                    .collect(),
+                replaced: mentions.written.map(|w| Ref::to(kb, w)),
                 deprecated: m.deprecated,
             }
         })
         .collect();
     out.sort_by(|a, b| cmp_ids(&a.id, &b.id).then_with(|| a.kind.cmp(b.kind)));
     out
-}
-
-/// The techniques found, as a Navigator layer: each scored by its number of mentions, with
-/// the lines in its comment. `None` when no technique was found.
-#[must_use]
-pub fn layer(kb: &KnowledgeBase, result: &MapResult, source: &str) -> Option<NavigatorLayer> {
-    let found: Vec<(u32, &Mapped)> = result
-        .found
-        .iter()
-        .filter(|m| m.kind == Kind::Technique.name() && !m.deprecated)
-        .filter_map(|m| Some((*kb.techniques_with_id(&m.id).first()?, m)))
-        .collect();
-    if found.is_empty() {
-        return None;
-    }
-    let sel = Selection {
-        sources: vec![source.to_string()],
-        techniques: found
-            .iter()
-            .map(|&(index, _)| Selected { index, by: vec![0] })
-            .collect(),
-        ..Selection::default()
-    };
-    let mut layer = from_selection(
-        kb,
-        &sel,
-        &LayerOptions {
-            name: Some(super::layer::sheet_title(&format!(
-                "Mapped from {}",
-                std::path::Path::new(source)
-                    .file_name()
-                    .map_or_else(|| source.to_string(), |n| n.to_string_lossy().into_owned())
-            ))),
-            ..LayerOptions::default()
-        },
-    );
-    layer.description = format!(
-        "ATT&CK techniques named in {source}, mapped by attck against {} ({}); scores count mentions.",
-        kb.label(),
-        text::count(found.len(), "technique", "techniques")
-    );
-    for e in &mut layer.techniques {
-        if let Some((_, m)) = found.iter().find(|(_, m)| m.id == e.technique_id) {
-            let lines: Vec<String> = m.lines.iter().map(ToString::to_string).collect();
-            e.score = Some(m.mentions as f64);
-            e.comment = format!(
-                "Mentioned {} time{} (line{} {})",
-                m.mentions,
-                if m.mentions == 1 { "" } else { "s" },
-                if m.lines.len() == 1 { "" } else { "s" },
-                lines.join(", ")
-            );
-            if let Some(r) = &m.replaced {
-                e.comment
-                    .push_str(&format!("; written as {}, which it replaced", r.id));
-            }
-        }
-    }
-    let most = found.iter().map(|(_, m)| m.mentions).max().unwrap_or(1) as f64;
-    layer.gradient.max_value = most.max(1.0);
-    layer.legend_items.clear();
-    Some(layer)
 }
 
 impl TableRow for Mapped {
@@ -681,58 +626,21 @@ impl TableRow for Mapped {
 mod tests {
     use super::*;
 
-    fn ids(s: &str) -> Vec<(String, Kind, usize)> {
-        scan_ids(s)
-            .into_iter()
-            .map(|t| (t.id, t.kind, t.line))
-            .collect()
-    }
-
     #[test]
-    fn ids_of_every_kind_are_found_with_lines() {
-        let found = ids("Ran T1059 and t1059.001;\nthen T1003/001, TA0002, G0016 (S0002) C0024.");
-        let got: Vec<(&str, usize)> = found.iter().map(|(i, _, l)| (i.as_str(), *l)).collect();
-        assert_eq!(
-            got,
-            [
-                ("T1059", 1),
-                ("T1059.001", 1),
-                ("T1003.001", 2),
-                ("TA0002", 2),
-                ("G0016", 2),
-                ("S0002", 2),
-                ("C0024", 2)
-            ]
-        );
-        assert_eq!(found[3].1, Kind::Tactic);
-        assert_eq!(found[4].1, Kind::Group);
-    }
-
-    #[test]
-    fn lookalikes_are_not_ids() {
-        for s in [
-            "T10591",
-            "XT1059",
-            "T105",
-            "T1059.0011",
-            "T1059.01",
-            "T1059a",
-            "g0016",
-            "ta0002",
-            "S00021",
-            "AC0024",
-            "T1059_001",
-            "",
-        ] {
-            assert!(ids(s).is_empty(), "{s}: {:?}", ids(s));
+    fn an_unknown_id_lists_its_first_lines_and_counts_the_rest() {
+        let mut u = Unknown::new("T1999".into());
+        for line in [3, 3, 9] {
+            u.add(line);
         }
-        assert_eq!(ids("end of sentence T1059.")[0].0, "T1059");
-    }
-
-    #[test]
-    fn non_ascii_text_is_fine() {
-        assert_eq!(ids("é T1059 ü\u{1F600}T1027")[0].0, "T1059");
-        assert!(ids("ü\u{1F600}T1027").len() == 1);
+        assert_eq!(u.warning("x 1"), "T1999 is not in x 1 (line 3, 9)");
+        for line in 10..=30 {
+            u.add(line);
+            u.add(line);
+        }
+        assert_eq!(
+            u.warning("x 1"),
+            "T1999 is not in x 1 (line 3, 9, 10, 11, 12, 13, 14, 15, 16, 17 and 13 more)"
+        );
     }
 
     #[test]
@@ -873,15 +781,5 @@ mod tests {
         assert_eq!(r.found.len(), 1);
         assert_eq!(r.found[0].id, "T1566");
         assert_eq!(r.found[0].tactics, ["initial-access"]);
-    }
-
-    #[test]
-    fn markup_is_stripped_from_prose() {
-        assert_eq!(
-            strip_markup(
-                "Use [Mimikatz](https://x/S0002) or <code>net use</code>.(Citation: A b) see https://e.x/y now"
-            ),
-            "Use   or  .  see   now"
-        );
     }
 }

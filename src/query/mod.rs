@@ -8,7 +8,6 @@ pub mod attribute;
 pub mod behaviour;
 pub mod compare;
 pub mod coverage;
-pub mod data;
 pub mod detects;
 pub mod diff;
 pub mod flat;
@@ -26,8 +25,8 @@ pub mod search;
 pub mod selection;
 pub mod show;
 pub mod suggest;
-pub mod tactic;
-pub mod tactics;
+pub mod tactic_list;
+pub mod tactic_techniques;
 pub mod technique;
 pub mod upgrade;
 
@@ -270,4 +269,15 @@ pub fn status_note(revoked: bool, deprecated: bool) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The hand-written enterprise sample bundle, built in memory for unit tests.
+#[cfg(test)]
+pub(crate) fn sample_kb() -> crate::model::KnowledgeBase {
+    crate::model::KnowledgeBase::from_bytes(
+        include_bytes!("../../data/sample/enterprise-attack-2.0.json"),
+        std::path::Path::new("enterprise-attack-2.0.json"),
+        None,
+    )
+    .expect("the sample bundle loads")
 }

@@ -17,7 +17,7 @@
 use serde::Serialize;
 
 use super::behaviour::{Behaviour, round4};
-use super::tactic::TechniqueFilter;
+use super::tactic_techniques::TechniqueFilter;
 use super::technique::tactic_names;
 use super::{Cell, TableRow};
 use crate::model::{Kind, Node, cmp_ids};
@@ -283,9 +283,7 @@ mod tests {
     use crate::model::KnowledgeBase;
 
     fn kb() -> KnowledgeBase {
-        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/sample/enterprise-attack-2.0.json");
-        KnowledgeBase::open(&p, None).unwrap()
+        crate::query::sample_kb()
     }
 
     fn nodes(kb: &KnowledgeBase, ids: &[&str]) -> Vec<Node> {

@@ -27,11 +27,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::list::Row;
-use super::tactic::TechniqueFilter;
+use super::tactic_techniques::TechniqueFilter;
 use super::technique::TechniqueRow;
 use super::{Cell, Ref, TableRow};
 use crate::model::search_index::{Field, Index};
-use crate::model::{Kind, KnowledgeBase, Node, Str, Technique, Visibility, cmp_ids, text};
+use crate::model::{Kind, KnowledgeBase, Node, Str, Technique, Visibility, cmp_ids, plain_text};
 
 /// A parsed search query: each term is one or more lower-case words that must occur in a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +52,9 @@ impl Query {
                 if i > 0 {
                     in_quote = !in_quote;
                 }
-                let words: Vec<String> =
-                    text::words(part).map(|(_, _, w)| w.into_owned()).collect();
+                let words: Vec<String> = plain_text::words(part)
+                    .map(|(_, _, w)| w.into_owned())
+                    .collect();
                 if words.is_empty() {
                     continue;
                 }
@@ -64,8 +65,9 @@ impl Query {
                     // Outside quotes, space-separated pieces are separate terms; punctuation
                     // inside one piece keeps its words together.
                     for piece in part.split_whitespace() {
-                        let w: Vec<String> =
-                            text::words(piece).map(|(_, _, w)| w.into_owned()).collect();
+                        let w: Vec<String> = plain_text::words(piece)
+                            .map(|(_, _, w)| w.into_owned())
+                            .collect();
                         if !w.is_empty() {
                             terms.push(w);
                         }
@@ -509,7 +511,7 @@ fn matches(plain: &str, query: &Query, first_only: bool) -> Vec<(usize, usize)> 
     let mut recent: std::collections::VecDeque<(usize, usize, String)> =
         std::collections::VecDeque::with_capacity(longest);
     let mut found = Vec::new();
-    text::each_word(plain, |a, b, w| {
+    plain_text::each_word(plain, |a, b, w| {
         let mut slot = if recent.len() == longest {
             recent.pop_front().unwrap_or_default()
         } else {
@@ -832,7 +834,7 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
     fn procedure_words(&self, p: u32) -> String {
         self.ix
             .procedure(p)
-            .map(|pr| text::plain(self.kb.edge_texts.get(pr.text as usize)))
+            .map(|pr| plain_text::plain(self.kb.edge_texts.get(pr.text as usize)))
             .unwrap_or_default()
     }
 
@@ -850,21 +852,21 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
             };
             if self.words_in(DESCRIPTION, i, t) {
                 f.description = single || {
-                    let plain = text::plain(&self.kb.techniques[i as usize].meta.description);
-                    self.r.term_in(t, &text::words(&plain).collect())
+                    let plain = plain_text::plain(&self.kb.techniques[i as usize].meta.description);
+                    self.r.term_in(t, &plain_text::words(&plain).collect())
                 };
             }
             if self.words_in(LINKED, i, t) {
                 f.linked = single
                     || self
                         .r
-                        .term_in(t, &text::words(self.ix.linked_names(i)).collect());
+                        .term_in(t, &plain_text::words(self.ix.linked_names(i)).collect());
             }
             if self.words_in(PROCEDURES, i, t) {
                 f.procedures = single
                     || self.procedures_with(i, t).any(|p| {
                         let plain = self.procedure_words(p);
-                        self.r.term_in(t, &text::words(&plain).collect())
+                        self.r.term_in(t, &plain_text::words(&plain).collect())
                     });
             }
             if !f.any() {
@@ -916,13 +918,13 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
         }
         let t = &self.kb.techniques[i as usize];
         let names = Names {
-            own: text::words(&t.meta.name).collect(),
+            own: plain_text::words(&t.meta.name).collect(),
             parent: t
                 .parent
-                .map(|p| text::words(&self.kb.techniques[p as usize].meta.name).collect()),
+                .map(|p| plain_text::words(&self.kb.techniques[p as usize].meta.name).collect()),
             former: self
                 .former_of(i)
-                .map(|f| text::words(&self.kb.techniques[f as usize].meta.name).collect())
+                .map(|f| plain_text::words(&self.kb.techniques[f as usize].meta.name).collect())
                 .collect(),
         };
         let found = match self.find(i, &names) {
@@ -973,8 +975,8 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
                 &self.idf[DESCRIPTION],
             );
         if self.r.flat.len() > 1 && d.iter().filter(|&&f| f > 0).count() > 1 {
-            let plain = text::plain(&t.meta.description);
-            let (phrase, near) = self.r.closeness(&text::words(&plain).collect());
+            let plain = plain_text::plain(&t.meta.description);
+            let (phrase, near) = self.r.closeness(&plain_text::words(&plain).collect());
             evidence += W_PHRASE * phrase + W_PROXIMITY * near;
         }
         evidence += W_PROCEDURES
@@ -1024,7 +1026,7 @@ impl<'a, 'q> TechniqueSearch<'a, 'q> {
         let t = &self.kb.techniques[r.technique as usize];
         let (snippet, snippet_marks) =
             if r.found.description || !(r.found.procedures || r.found.linked) {
-                snippet_of(&text::plain(&t.meta.description), self.r.query)
+                snippet_of(&plain_text::plain(&t.meta.description), self.r.query)
             } else if let Some(p) = r
                 .found
                 .procedures
@@ -1053,7 +1055,7 @@ fn joined_equals(parts: &[&str], joined: &str) -> bool {
         .flat_map(|p| p.chars())
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
-        .map(text::fold)
+        .map(plain_text::fold)
         .all(|c| want.next() == Some(c))
         && want.next().is_none()
 }
@@ -1240,7 +1242,7 @@ impl<'a, 'q> ProcedureSearch<'a, 'q> {
     }
 
     fn text_of(&self, text: u32) -> String {
-        text::plain(self.kb.edge_texts.get(text as usize))
+        plain_text::plain(self.kb.edge_texts.get(text as usize))
     }
 
     /// Ranks procedure `p`, if it matches and its technique passes the filters.
@@ -1265,16 +1267,16 @@ impl<'a, 'q> ProcedureSearch<'a, 'q> {
         } else {
             String::new()
         };
-        let words: Words = text::words(&plain).collect();
-        let technique_name: Words = text::words(&t.meta.name).collect();
+        let words: Words = plain_text::words(&plain).collect();
+        let technique_name: Words = plain_text::words(&t.meta.name).collect();
         let mut source_names: Vec<Words> =
-            vec![text::words(self.kb.id_and_name(proc.source).1).collect()];
+            vec![plain_text::words(self.kb.id_and_name(proc.source).1).collect()];
         if source_tf.iter().any(|&f| f > 0) {
             source_names.extend(
                 self.kb
                     .aliases(proc.source)
                     .iter()
-                    .map(|a| text::words(a).collect()),
+                    .map(|a| plain_text::words(a).collect()),
             );
         }
         let mut found = [false; 3];
@@ -1506,10 +1508,10 @@ fn search_kind(
     let mut count = 0usize;
     for n in kb.nodes(kind) {
         let meta = kb.meta(n);
-        let plain = text::plain(&meta.description);
+        let plain = plain_text::plain(&meta.description);
         let mut tf = vec![0u32; m];
         let mut len = 0u32;
-        for (_, _, w) in text::words(&plain) {
+        for (_, _, w) in plain_text::words(&plain) {
             len += 1;
             for (i, q) in r.words.iter().enumerate() {
                 if w.starts_with(q.as_str()) {
@@ -1527,7 +1529,7 @@ fn search_kind(
         }
         let names: Vec<Words> = std::iter::once(meta.name.as_str())
             .chain(kb.aliases(n).iter().map(Str::as_str))
-            .map(|s| text::words(s).collect())
+            .map(|s| plain_text::words(s).collect())
             .collect();
         docs.push(Doc {
             node: n,
@@ -1554,7 +1556,7 @@ fn search_kind(
             let n = d.names.iter().any(|n| r.term_in(t, n));
             let has = r.terms[t].iter().all(|&w| d.tf[w] > 0);
             let ds = has && {
-                let words = desc_words.get_or_insert_with(|| text::words(&d.plain).collect());
+                let words = desc_words.get_or_insert_with(|| plain_text::words(&d.plain).collect());
                 r.term_in(t, words)
             };
             if !(n || ds) {
@@ -1571,7 +1573,7 @@ fn search_kind(
         let mut evidence =
             W_NAME * name.strength() + W_DESCRIPTION * Ranker::bm25(&d.tf, d.len, avg, &idf_desc);
         if r.flat.len() > 1 && d.tf.iter().filter(|&&f| f > 0).count() > 1 {
-            let words = desc_words.get_or_insert_with(|| text::words(&d.plain).collect());
+            let words = desc_words.get_or_insert_with(|| plain_text::words(&d.plain).collect());
             let (phrase, near) = r.closeness(words);
             evidence += W_PHRASE * phrase + W_PROXIMITY * near;
         }
@@ -1691,7 +1693,7 @@ mod tests {
 
     #[test]
     fn word_start_matching() {
-        let w: Vec<_> = text::words("Containers and mechanisms; SMS messages").collect();
+        let w: Vec<_> = plain_text::words("Containers and mechanisms; SMS messages").collect();
         assert_eq!(occurrences(&w, &["container".into()]).len(), 1);
         assert_eq!(occurrences(&w, &["sms".into()]).len(), 1);
         assert_eq!(occurrences(&w, &["anisms".into()]).len(), 0);
@@ -1701,11 +1703,7 @@ mod tests {
 
     fn kb() -> &'static KnowledgeBase {
         static KB: std::sync::OnceLock<KnowledgeBase> = std::sync::OnceLock::new();
-        KB.get_or_init(|| {
-            let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("data/sample/enterprise-attack-2.0.json");
-            KnowledgeBase::open(&p, None).unwrap()
-        })
+        KB.get_or_init(crate::query::sample_kb)
     }
 
     fn find(args: &[&str]) -> Vec<SearchHit> {
@@ -1724,7 +1722,7 @@ mod tests {
     fn name_match(name: &str, query: &[&str]) -> NameMatch {
         let query = q(query);
         let r = Ranker::new(&query);
-        NameMatch::of(&text::words(name).collect(), &r)
+        NameMatch::of(&plain_text::words(name).collect(), &r)
     }
 
     #[test]
@@ -1808,7 +1806,7 @@ mod tests {
     fn phrase_and_proximity_count() {
         let query = q(&["job", "table"]);
         let r = Ranker::new(&query);
-        let close = |t: &str| r.closeness(&text::words(t).collect());
+        let close = |t: &str| r.closeness(&plain_text::words(t).collect());
         assert_eq!(close("a job table line"), (0.5, 1.0));
         assert_eq!(close("a job table and a job table"), (0.75, 1.0));
         assert_eq!(close("the job in a table"), (0.0, 1.0), "three words apart");
@@ -1816,7 +1814,7 @@ mod tests {
         assert_eq!(close("table of a job"), (0.0, 0.0), "in order only");
         let one = q(&["job"]);
         assert_eq!(
-            Ranker::new(&one).closeness(&text::words("job job").collect()),
+            Ranker::new(&one).closeness(&plain_text::words("job job").collect()),
             (0.0, 0.0)
         );
     }

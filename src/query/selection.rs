@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::resolve::{Ask, resolve_as};
 use super::search::{Query, SearchOptions, search};
-use super::tactic::TechniqueFilter;
+use super::tactic_techniques::TechniqueFilter;
 use crate::error::Error;
 use crate::model::{Kind, KnowledgeBase, Node, Rel, cmp_ids};
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Result, anyhow};
 use serde::Deserialize;
 
-use crate::model::{Domain, Version};
+use crate::ids::{Domain, Version};
 
 /// The file name of the kept copy in the data directory.
 pub const INDEX_FILE: &str = "index.json";

@@ -2,7 +2,7 @@
 //! downloads, atomic installs, sidecars and the lock live in the submodules, and so does
 //! writing the files the user names (`output`).
 
-pub mod cache;
+pub mod cache_file;
 pub mod download;
 pub mod index;
 pub mod lock;
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::error::Error;
-use crate::model::{Domain, Version};
+use crate::ids::{Domain, Version};
 
 /// A bundle file found in a data directory.
 #[derive(Debug, Clone, PartialEq, Eq)]

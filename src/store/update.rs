@@ -14,7 +14,7 @@ use super::index::{INDEX_FILE, Index};
 use super::lock::{self, WAIT_LIMIT};
 use super::sidecar::{self, Sidecar};
 use super::time;
-use crate::model::{Domain, Version};
+use crate::ids::{Domain, Version};
 
 /// MITRE's attack-stix-data repository, where bundles are published.
 pub const DEFAULT_SOURCE: &str =

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
 
-use attck_explorer::model::cache::{SourceId, decode, encode};
+use attck_explorer::model::cache_format::{Fallback, SourceId, decode, encode};
 use attck_explorer::model::{Kind, KnowledgeBase, Visibility};
 use attck_explorer::query::show::view;
 
@@ -129,7 +129,7 @@ fn env_fresh_copy(env: &Env) -> Env {
 /// Flips 16 bytes in the middle of a cache section.
 fn damage(cache: &std::path::Path, section: &str) {
     let mut bytes = fs::read(cache).unwrap();
-    let head = attck_explorer::model::cache::header(&bytes).unwrap();
+    let head = attck_explorer::model::cache_format::header(&bytes).unwrap();
     let s = head.sections.iter().find(|s| s.name == section).unwrap();
     let mid = (s.offset + s.len / 2) as usize;
     for b in &mut bytes[mid..mid + 16] {
@@ -142,7 +142,7 @@ fn damage(cache: &std::path::Path, section: &str) {
 /// read from it is damaged.
 fn damage_every_string(cache: &std::path::Path, section: &str) {
     let mut bytes = fs::read(cache).unwrap();
-    let head = attck_explorer::model::cache::header(&bytes).unwrap();
+    let head = attck_explorer::model::cache_format::header(&bytes).unwrap();
     let s = head.sections.iter().find(|s| s.name == section).unwrap();
     for b in &mut bytes[(s.offset + 4) as usize..(s.offset + s.len) as usize] {
         *b ^= 0xA5;
@@ -236,22 +236,27 @@ fn a_bundle_changed_keeping_its_size_and_time_is_never_answered_from_the_cache()
 
 #[test]
 fn a_damaged_section_whose_bundle_no_longer_parses_is_one_error_line() {
-    use attck_explorer::model::cache::Unrecoverable;
+    use attck_explorer::model::cache_format::Unrecoverable;
     // The cache still matches the bundle's identity (as when the bundle changes between the
     // check and the read), but the bundle no longer parses: the damaged section cannot be
     // answered from it. In the binary, `run` turns the unwinding into one error line.
     let env = Env::new();
-    let id = attck_explorer::store::cache::identify(&env.bundle).unwrap();
-    let kb = KnowledgeBase::open(&env.bundle, None).unwrap();
+    let id = attck_explorer::store::cache_file::identify(&env.bundle).unwrap();
+    let kb = attck_explorer::load::parse_bundle(&env.bundle, None).unwrap();
     let mut bytes = encode(&kb, id.clone(), "x".into()).unwrap();
-    let head = attck_explorer::model::cache::header(&bytes).unwrap();
+    let head = attck_explorer::model::cache_format::header(&bytes).unwrap();
     let groups = head.sections.iter().find(|s| s.name == "groups").unwrap();
     bytes[(groups.offset + groups.len - 1) as usize] ^= 0x55;
     fs::create_dir_all(env.cache_dir()).unwrap();
     let file = env.cache_dir().join("x.attck-index");
     fs::write(&file, &bytes).unwrap();
     fs::write(&env.bundle, "not json").unwrap();
-    let back = decode(Box::leak(bytes.into_boxed_slice()), &id, Some(file.clone())).unwrap();
+    let back = decode(
+        Box::leak(bytes.into_boxed_slice()),
+        &id,
+        attck_explorer::load::reread(&id, file.clone()),
+    )
+    .unwrap();
     let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| back.groups.len()))
         .expect_err("no answer from a damaged section and an unreadable bundle");
     let why = payload
@@ -274,7 +279,7 @@ fn a_zeroed_count_of_a_string_table_is_damage_not_a_changed_bundle() {
     for section in ["edge_texts", "names"] {
         let cache = env.the_cache();
         let mut bytes = fs::read(&cache).unwrap();
-        let head = attck_explorer::model::cache::header(&bytes).unwrap();
+        let head = attck_explorer::model::cache_format::header(&bytes).unwrap();
         let s = head.sections.iter().find(|s| s.name == section).unwrap();
         bytes[s.offset as usize..s.offset as usize + 4].fill(0);
         fs::write(&cache, &bytes).unwrap();
@@ -473,7 +478,7 @@ fn round_trip(kb: &KnowledgeBase) -> KnowledgeBase {
         ..SourceId::default()
     };
     let bytes = encode(kb, id.clone(), "x".into()).expect("encodes");
-    decode(Box::leak(bytes.into_boxed_slice()), &id, None).expect("decodes")
+    decode(Box::leak(bytes.into_boxed_slice()), &id, Fallback::none()).expect("decodes")
 }
 
 #[test]
@@ -532,7 +537,7 @@ const BLOCK_QUERIES: [&[&str]; 11] = [
 /// Answers one of [`BLOCK_QUERIES`] in-process, as its command does (the test checks that
 /// this gives exactly the binary's bytes on the parsed bundle).
 fn answer_in_process(kb: &KnowledgeBase, q: &[&str]) -> Vec<u8> {
-    use attck_explorer::query::{list, search, show, tactic, technique};
+    use attck_explorer::query::{list, search, show, tactic_techniques as tactic, technique};
     use attck_explorer::render::{self, Format, Options};
     let opts = Options {
         format: Format::Json,
@@ -593,13 +598,13 @@ fn answers_of_cache(
     id: &SourceId,
     parsed: &std::sync::Arc<KnowledgeBase>,
 ) -> Answers {
-    use attck_explorer::model::cache::{Fallback, Unrecoverable};
+    use attck_explorer::model::cache_format::Unrecoverable;
     // SAFETY: `bytes` is borrowed for the whole call. Everything borrowed from it lives in
     // the knowledge base decoded below, which is dropped before the function returns; the
     // answers are owned bytes, and the library keeps model strings nowhere else (the
     // decoder's thread-local pool is cleared when each decode ends).
     let stat: &'static [u8] = unsafe { std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()) };
-    match decode(stat, id, Fallback::Parsed(parsed.clone())) {
+    match decode(stat, id, Fallback::parsed(parsed.clone())) {
         Err(why) => Err(why.to_string()),
         Ok(kb) => {
             let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -648,7 +653,7 @@ fn zeroing_any_4k_block_of_a_real_cache_never_answers_wrongly() {
             mine
         })
         .collect();
-    let id = attck_explorer::store::cache::identify(&bundle).unwrap();
+    let id = attck_explorer::store::cache_file::identify(&bundle).unwrap();
     let whole = encode(&parsed, id.clone(), "x".into()).unwrap();
     assert_eq!(answers_of_cache(&whole, &id, &parsed), Ok(expected.clone()));
     // Two threads (each with its own copy of the file to damage), blocks taken in turn.

@@ -140,8 +140,10 @@ pub fn real_kb(file: &str) -> Option<Arc<KnowledgeBase>> {
     if let Some(kb) = map.get(file) {
         return Some(kb.clone());
     }
-    let kb =
-        Arc::new(KnowledgeBase::open(&dir.join(file), None::<Domain>).expect("real bundle loads"));
+    let kb = Arc::new(
+        attck_explorer::load::parse_bundle(&dir.join(file), None::<Domain>)
+            .expect("real bundle loads"),
+    );
     map.insert(file.to_string(), kb.clone());
     Some(kb)
 }
@@ -188,5 +190,6 @@ pub fn sample_stdin(args: &[&str], stdin: &[u8]) -> Run {
 
 /// Loads a hand-written sample bundle in-process.
 pub fn sample_kb(file: &str) -> KnowledgeBase {
-    KnowledgeBase::open(&sample_dir().join(file), None::<Domain>).expect("sample bundle loads")
+    attck_explorer::load::parse_bundle(&sample_dir().join(file), None::<Domain>)
+        .expect("sample bundle loads")
 }

@@ -9,7 +9,7 @@ use attck_explorer::model::{Kind, KnowledgeBase};
 use attck_explorer::query::coverage::{CoverageOptions, CoverageReport, Unit, Universe, coverage};
 use attck_explorer::query::layer::{LayerOptions, from_selection};
 use attck_explorer::query::selection::{Selector, find_object, resolve_ids, select, techniques_of};
-use attck_explorer::query::tactic::TechniqueFilter;
+use attck_explorer::query::tactic_techniques::TechniqueFilter;
 
 use crate::common::{real, real_kb};
 use crate::contract::Coverage;
@@ -21,7 +21,7 @@ const LIST: &str = "T1059.001 T1003 T1086 T1566.001 t1078 T9999 T1027.013 T1021.
 
 fn measure(kb: &KnowledgeBase, text: &str, against: Option<&str>, unit: Unit) -> CoverageReport {
     let list = input::parse(text.as_bytes(), "list", ReadOptions::default()).unwrap();
-    let named = resolve_ids(kb, list.ids.iter().map(String::as_str));
+    let named = resolve_ids(kb, list.id_strs());
     let universe = match against {
         None => Universe::all(),
         Some(key) => {
@@ -246,14 +246,14 @@ fn a_sigma_directory_reads_like_the_list() {
     };
     let dir = tempfile::tempdir().unwrap();
     let rules = sigma_rules(dir.path());
-    let list = input::read(
+    let list = input::read_list(
         &Source::Path(rules),
         &mut std::io::empty(),
         ReadOptions::default(),
     )
     .unwrap();
     assert_eq!((list.rule_files, list.tagged_rule_files), (9, 9));
-    let from_rules = resolve_ids(&kb, list.ids.iter().map(String::as_str));
+    let from_rules = resolve_ids(&kb, list.id_strs());
     let from_text = resolve_ids(&kb, LIST.split_whitespace());
     assert_eq!(from_rules.techniques, from_text.techniques);
     assert_eq!(from_rules.report, from_text.report);
@@ -281,7 +281,7 @@ fn a_group_layer_is_valid_and_reads_back_as_full_coverage() {
     assert_eq!(entries.iter().filter(|t| t.score.is_some()).count(), 89);
     let back = input::parse(text.as_bytes(), "apt29.json", ReadOptions::default()).unwrap();
     assert_eq!(back.kind, input::Kind::Layer);
-    let named = resolve_ids(&kb, back.ids.iter().map(String::as_str));
+    let named = resolve_ids(&kb, back.id_strs());
     for unit in [Unit::Technique, Unit::Subtechnique] {
         let universe = Universe {
             label: "APT29".into(),

@@ -8,7 +8,7 @@ use std::path::Path;
 use attck_explorer::model::{Domain, KnowledgeBase, Visibility, cmp_ids};
 use attck_explorer::query::list::TechniqueListFilter;
 use attck_explorer::query::map::{MapOptions, map};
-use attck_explorer::query::tactic::TechniqueFilter;
+use attck_explorer::query::tactic_techniques::TechniqueFilter;
 use attck_explorer::render::{self, Format, Options};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -359,7 +359,7 @@ proptest! {
         }
         for (i, name) in g.tactics.iter().enumerate() {
             let filter = TechniqueFilter { visibility: Visibility::default(), ..TechniqueFilter::default() };
-            let rows = attck_explorer::query::tactic::tactic(&kb, &GenBundle::shortname(i), &filter).unwrap();
+            let rows = attck_explorer::query::tactic_techniques::tactic(&kb, &GenBundle::shortname(i), &filter).unwrap();
             let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
             assert_sorted(&ids);
             let json = json_of(|o, opts| render::list(o, &rows, opts));
@@ -369,7 +369,7 @@ proptest! {
                 prop_assert!(expected[&r.id].1, "{} is hidden", r.id);
             }
         }
-        let tactics = attck_explorer::query::tactics::tactics(&kb);
+        let tactics = attck_explorer::query::tactic_list::tactics(&kb);
         let json = json_of(|o, opts| render::list(o, &tactics, opts));
         let parsed: Vec<contract::Tactic> = serde_json::from_slice(&json).unwrap();
         let names: Vec<&str> = parsed.iter().map(|t| t.name.as_str()).collect();

@@ -330,7 +330,7 @@ fn a_damaged_search_index_is_answered_from_the_bundle() {
         .unwrap()
         .path();
     let whole = std::fs::read(&file).unwrap();
-    let head = attck_explorer::model::cache::header(&whole).unwrap();
+    let head = attck_explorer::model::cache_format::header(&whole).unwrap();
     let s = head.sections.iter().find(|s| s.name == "search").unwrap();
     let mut bytes = whole.clone();
     let mid = (s.offset + s.len / 2) as usize;

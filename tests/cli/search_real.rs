@@ -5,12 +5,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use attck_explorer::model::Kind;
-use attck_explorer::model::cache::{SourceId, decode, encode};
+use attck_explorer::model::cache_format::{Fallback, SourceId, decode, encode};
 use attck_explorer::model::{KnowledgeBase, Visibility};
 use attck_explorer::query::search::{
     Query, SearchOptions, search, search_objects, search_procedures,
 };
-use attck_explorer::query::tactic::TechniqueFilter;
+use attck_explorer::query::tactic_techniques::TechniqueFilter;
 
 use crate::common::{real, real_kb};
 use crate::contract::{Hit, ProcedureHit};
@@ -211,7 +211,7 @@ fn searches_through_the_cache_answer_as_a_parse_does() {
     };
     let bytes = encode(&kb, id.clone(), "x".into()).expect("encodes");
     let back: KnowledgeBase =
-        decode(Box::leak(bytes.into_boxed_slice()), &id, None).expect("decodes");
+        decode(Box::leak(bytes.into_boxed_slice()), &id, Fallback::none()).expect("decodes");
     let opts = SearchOptions::default();
     for words in [
         &["powershell"][..],

@@ -4,13 +4,16 @@ use std::io::BufRead;
 
 use anyhow::{Context, Result, bail};
 
+pub mod views;
+
 use super::{Ctx, Outcome};
 use crate::cli::{ClearArgs, DataCommand};
-use crate::model::Domain;
-use crate::model::cache as model_cache;
-use crate::query::data::{self, human_bytes};
+use crate::ids::Domain;
+use crate::model::cache_format;
 use crate::render::{self, Format};
-use crate::store::{self, cache, index::Index, lock, time};
+use crate::store::{self, cache_file, index::Index, lock, time};
+use views as data;
+use views::human_bytes;
 
 /// Runs an `attck data` subcommand.
 pub fn run(ctx: &mut Ctx, cmd: &DataCommand) -> Result<Outcome> {
@@ -56,15 +59,15 @@ fn status(ctx: &mut Ctx) -> Result<Outcome> {
     let mut rows = data::status(&installed, time::now_unix());
     let mut described = Vec::new();
     for (row, b) in rows.iter_mut().zip(&installed) {
-        let Some(id) = cache::identify(&b.file.path) else {
+        let Some(id) = cache_file::identify(&b.file.path) else {
             continue;
         };
-        let file = cache::path_for(&s.cache_dir, &id);
+        let file = cache_file::path_for(&s.cache_dir, &id);
         let Ok(meta) = std::fs::metadata(&file) else {
             continue;
         };
-        let fresh = cache::read_prefix(&file, 64 * 1024)
-            .and_then(|head| model_cache::header(&head).ok())
+        let fresh = cache_file::read_prefix(&file, 64 * 1024)
+            .and_then(|head| cache_format::header(&head).ok())
             .is_some_and(|h| h.source == id);
         row.cache = Some(data::CacheInfo {
             file: file.display().to_string(),
@@ -73,7 +76,7 @@ fn status(ctx: &mut Ctx) -> Result<Outcome> {
         });
         described.push(file);
     }
-    let others: Vec<_> = cache::list(&s.cache_dir)
+    let others: Vec<_> = cache_file::list(&s.cache_dir)
         .unwrap_or_default()
         .into_iter()
         .filter(|f| !described.contains(f))
@@ -196,7 +199,7 @@ fn remove_confirmed(
 /// `data clear --cache`: removes index caches only (they are rebuilt on the next query).
 fn clear_caches(ctx: &mut Ctx, args: &ClearArgs) -> Result<Outcome> {
     let dir = ctx.settings.cache_dir.clone();
-    let files = cache::list(&dir)?;
+    let files = cache_file::list(&dir)?;
     if files.is_empty() {
         ctx.note(&format!("no index caches in {}", dir.display()))?;
         return Ok(Outcome::Found);

@@ -1,14 +1,15 @@
 //! Views of the data directory (`data path`, `data status`, `update --list`): built from what
-//! the store lists, never from a loaded bundle.
+//! the store lists, never from a loaded bundle, so they live beside their command rather
+//! than in `query` (which never touches the file system).
 
 use std::path::Path;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use super::layout::Detail;
-use super::{Cell, DetailView, TableRow, opt};
-use crate::model::{Domain, Version};
+use crate::ids::{Domain, Version};
+use crate::query::layout::Detail;
+use crate::query::{Cell, DetailView, TableRow, opt};
 use crate::store::index::Index;
 use crate::store::{InstalledBundle, time};
 

@@ -1,4 +1,5 @@
-//! Text helpers over bundle prose: plain-text descriptions and word tokens for search.
+//! Text helpers over bundle prose: plain-text descriptions, the ordinary words of a
+//! description (what `map` asks of ATT&CK's own writing) and word tokens for search.
 
 use std::borrow::Cow;
 
@@ -36,6 +37,43 @@ pub fn plain(description: &str) -> String {
         } else {
             out.push_str(&tail[..1]);
             rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The ordinary words of an ATT&CK description: [`plain`] without what is not prose, so
+/// Markdown links (text and all), `<code>` spans, citations and bare URLs are each replaced
+/// by a space.
+#[must_use]
+pub fn prose(description: &str) -> String {
+    let mut out = String::with_capacity(description.len());
+    let mut rest = description;
+    while let Some(pos) = rest.find(['[', '(', '<', 'h']) {
+        out.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        let skip = if tail.starts_with('[') {
+            link_len(tail)
+        } else if tail.starts_with("(Citation:") {
+            Some(tail.find(')').map_or(tail.len(), |e| e + 1))
+        } else if tail.starts_with("<code>") {
+            Some(
+                tail.find("</code>")
+                    .map_or(tail.len(), |e| e + "</code>".len()),
+            )
+        } else if tail.starts_with("http://") || tail.starts_with("https://") {
+            Some(tail.find(char::is_whitespace).unwrap_or(tail.len()))
+        } else {
+            None
+        };
+        if let Some(n) = skip {
+            out.push(' ');
+            rest = &tail[n..];
+        } else {
+            let c = tail.chars().next().map_or(1, char::len_utf8);
+            out.push_str(&tail[..c]);
+            rest = &tail[c..];
         }
     }
     out.push_str(rest);
@@ -181,6 +219,17 @@ mod tests {
             plain(d),
             "Adversaries may use PowerShell to run code. See cmd."
         );
+    }
+
+    #[test]
+    fn prose_drops_links_code_citations_and_urls() {
+        assert_eq!(
+            prose(
+                "Use [Mimikatz](https://x/S0002) or <code>net use</code>.(Citation: A b) see https://e.x/y now"
+            ),
+            "Use   or  .  see   now"
+        );
+        assert_eq!(prose("a [b] (c) d h"), "a [b] (c) d h");
     }
 
     #[test]

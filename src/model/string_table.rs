@@ -1,4 +1,4 @@
-//! [`Texts`]: a numbered table of strings that the index cache answers one string at a time.
+//! [`StringTable`]: a numbered table of strings that the index cache answers one string at a time.
 //!
 //! A technique lookup shows a few hundred procedure texts and object names out of tens of
 //! thousands. Checking a whole 4 MB pool (CRC and UTF-8) to show a few of them cost more than
@@ -9,13 +9,13 @@
 //! those two (so a zeroed or changed count is caught when the table is opened); then `n`
 //! entries of `(offset, length, checksum)` (offsets relative to the pool); then the pool of
 //! UTF-8 bytes. An entry's checksum covers its number, offset, length and bytes, seeded (see
-//! `cache::checksum`), so an entry of zeros, an entry moved to another number, or bytes
+//! `cache_format::checksum`), so an entry of zeros, an entry moved to another number, or bytes
 //! shifted in the pool never pass.
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use super::cache::checksum;
+use super::cache_format::checksum;
 use super::string::Str;
 
 /// Builds the table another way (from the bundle) when a cached string is damaged.
@@ -42,7 +42,7 @@ fn entry_checksum(i: u32, off: u32, bytes: &[u8]) -> u32 {
 }
 
 /// A table of strings, either built already or read from the cache on demand.
-pub struct Texts(Inner);
+pub struct StringTable(Inner);
 
 enum Inner {
     Ready(Vec<Str>),
@@ -61,11 +61,11 @@ pub(crate) fn u32_at(b: &[u8], at: usize) -> Option<u32> {
         .map(u32::from_le_bytes)
 }
 
-impl Texts {
+impl StringTable {
     /// A table that is built already.
     #[must_use]
-    pub fn ready(texts: Vec<Str>) -> Texts {
-        Texts(Inner::Ready(texts))
+    pub fn ready(texts: Vec<Str>) -> StringTable {
+        StringTable(Inner::Ready(texts))
     }
 
     /// A table still in the cache. Only its count and shape are checked here; each string is
@@ -73,7 +73,7 @@ impl Texts {
     pub fn encoded(
         section: &'static [u8],
         rebuild: impl Fn() -> Option<Vec<Str>> + Send + Sync + 'static,
-    ) -> Result<Texts, String> {
+    ) -> Result<StringTable, String> {
         let (Some(n), Some(pool_len), Some(crc)) =
             (u32_at(section, 0), u32_at(section, 4), u32_at(section, 8))
         else {
@@ -89,7 +89,7 @@ impl Texts {
         if end.checked_add(pool_len as usize) != Some(section.len()) {
             return Err("a text table does not fill its section".into());
         }
-        Ok(Texts(Inner::Encoded {
+        Ok(StringTable(Inner::Encoded {
             entries: &section[HEAD..end],
             pool: &section[end..],
             fallback: OnceLock::new(),
@@ -182,19 +182,19 @@ impl Texts {
     }
 }
 
-impl Default for Texts {
+impl Default for StringTable {
     fn default() -> Self {
-        Texts::ready(Vec::new())
+        StringTable::ready(Vec::new())
     }
 }
 
-impl Clone for Texts {
+impl Clone for StringTable {
     fn clone(&self) -> Self {
-        Texts::ready(self.iter().map(Str::from).collect())
+        StringTable::ready(self.iter().map(Str::from).collect())
     }
 }
 
-impl fmt::Debug for Texts {
+impl fmt::Debug for StringTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             Inner::Ready(v) => f.debug_list().entries(v).finish(),
@@ -214,7 +214,8 @@ mod tests {
     #[test]
     fn encoded_strings_read_back_one_by_one() {
         let words = ["", "alpha", "βeta", "gamma delta"];
-        let t = Texts::encoded(leak(Texts::encode(words.into_iter())), || None).unwrap();
+        let t =
+            StringTable::encoded(leak(StringTable::encode(words.into_iter())), || None).unwrap();
         assert_eq!(t.len(), 4);
         assert_eq!(t.iter().collect::<Vec<_>>(), words);
         assert_eq!(t.get(99), "");
@@ -223,10 +224,10 @@ mod tests {
     #[test]
     fn a_damaged_string_is_answered_by_the_rebuild() {
         let words = ["alpha", "beta"];
-        let mut bytes = Texts::encode(words.into_iter());
+        let mut bytes = StringTable::encode(words.into_iter());
         let last = bytes.len() - 1;
         bytes[last] ^= 0x20; // "betA": the CRC no longer matches
-        let t = Texts::encoded(leak(bytes), || {
+        let t = StringTable::encoded(leak(bytes), || {
             Some(vec![Str::from("alpha"), Str::from("beta")])
         })
         .unwrap();
@@ -236,35 +237,35 @@ mod tests {
 
     #[test]
     fn a_table_longer_than_its_section_is_refused() {
-        let mut bytes = Texts::encode(["a", "b"].into_iter());
+        let mut bytes = StringTable::encode(["a", "b"].into_iter());
         bytes[0] = 200;
-        assert!(Texts::encoded(leak(bytes), || None).is_err());
-        assert!(Texts::encoded(leak(vec![1, 0]), || None).is_err());
+        assert!(StringTable::encoded(leak(bytes), || None).is_err());
+        assert!(StringTable::encoded(leak(vec![1, 0]), || None).is_err());
     }
 
     #[test]
     fn zeroed_or_shifted_entries_and_counts_never_pass() {
         let words = ["alpha", "", "gamma", "delta"];
-        let whole = Texts::encode(words.into_iter());
+        let whole = StringTable::encode(words.into_iter());
         let rebuilt = move || Some(words.iter().map(|w| Str::from(*w)).collect::<Vec<_>>());
         // A zeroed entry (offset 0, length 0, checksum 0) is not the empty string: every
         // string, the empty one too, is answered from the rebuild.
         for i in 0..words.len() {
             let mut b = whole.clone();
             b[HEAD + i * ENTRY..HEAD + (i + 1) * ENTRY].fill(0);
-            let t = Texts::encoded(leak(b), rebuilt).unwrap();
+            let t = StringTable::encoded(leak(b), rebuilt).unwrap();
             assert_eq!(t.iter().collect::<Vec<_>>(), words, "entry {i} zeroed");
         }
         // Entries shifted by one place: each is valid for its old number only.
         let mut b = whole.clone();
         b.copy_within(HEAD..HEAD + 3 * ENTRY, HEAD + ENTRY);
-        let t = Texts::encoded(leak(b), || None).unwrap();
+        let t = StringTable::encoded(leak(b), || None).unwrap();
         assert_eq!(t.get(2), "", "a moved entry is refused (no rebuild here)");
         // Pool bytes zeroed.
         let mut b = whole.clone();
         let last = b.len() - 1;
         b[last - 4..=last].fill(0);
-        let t = Texts::encoded(leak(b), || None).unwrap();
+        let t = StringTable::encoded(leak(b), || None).unwrap();
         assert_eq!(
             t.get(0),
             "alpha",
@@ -275,14 +276,16 @@ mod tests {
         for range in [0..4, 4..8, 0..12] {
             let mut b = whole.clone();
             b[range.clone()].fill(0);
-            assert!(Texts::encoded(leak(b), || None).is_err(), "{range:?}");
+            assert!(StringTable::encoded(leak(b), || None).is_err(), "{range:?}");
         }
         // An empty table is valid, and zeroing it is not.
-        let empty = Texts::encode(std::iter::empty());
+        let empty = StringTable::encode(std::iter::empty());
         assert_eq!(
-            Texts::encoded(leak(empty.clone()), || None).unwrap().len(),
+            StringTable::encoded(leak(empty.clone()), || None)
+                .unwrap()
+                .len(),
             0
         );
-        assert!(Texts::encoded(leak(vec![0; empty.len()]), || None).is_err());
+        assert!(StringTable::encoded(leak(vec![0; empty.len()]), || None).is_err());
     }
 }

@@ -1,4 +1,6 @@
-//! Domain types parsed at the edge: ATT&CK domains, technique IDs, versions, and ID ordering.
+//! Identifiers every layer may use (std and serde only): ATT&CK domains, technique IDs,
+//! versions, the natural order of ATT&CK IDs, and what identifies a bundle file (for its
+//! index cache).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -59,20 +61,69 @@ impl fmt::Display for Domain {
 }
 
 /// A technique or sub-technique ID such as `T1059` or `T1059.001`, stored upper-case.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct TechniqueId(String);
+///
+/// Held inline (ten bytes, `Copy`): a scan of a large ID list makes one per ID it reads.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TechniqueId {
+    /// `T`, four digits, then `.` and three digits for a sub-technique; zero bytes after.
+    text: [u8; 9],
+}
 
 impl TechniqueId {
+    /// How many technique IDs there are: every [`Self::index`] is below this.
+    pub const COUNT: usize = 10_000 * 1_001;
+
+    /// The ID of the four ASCII digits `number` and, for a sub-technique, the three ASCII
+    /// digits `sub`; `None` if any of them is not a digit.
+    #[must_use]
+    pub fn from_digits(number: &[u8], sub: Option<&[u8]>) -> Option<TechniqueId> {
+        let digits = |d: &[u8], n: usize| d.len() == n && d.iter().all(u8::is_ascii_digit);
+        if !digits(number, 4) || sub.is_some_and(|s| !digits(s, 3)) {
+            return None;
+        }
+        let mut text = [0u8; 9];
+        text[0] = b'T';
+        text[1..5].copy_from_slice(number);
+        if let Some(s) = sub {
+            text[5] = b'.';
+            text[6..9].copy_from_slice(s);
+        }
+        Some(TechniqueId { text })
+    }
+
     /// The normalised ID text.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        &self.0
+        let len = if self.text[5] == b'.' { 9 } else { 5 };
+        // Only ASCII is ever stored, so this never falls back.
+        std::str::from_utf8(&self.text[..len]).unwrap_or_default()
+    }
+
+    /// A dense number for the ID, below [`Self::COUNT`]: `T0000` is 0, `T0000.000` 1, …
+    #[must_use]
+    pub fn index(&self) -> usize {
+        let num = |d: &[u8]| {
+            d.iter()
+                .fold(0usize, |n, &b| n * 10 + usize::from(b - b'0'))
+        };
+        let sub = if self.text[5] == b'.' {
+            num(&self.text[6..9]) + 1
+        } else {
+            0
+        };
+        num(&self.text[1..5]) * 1_001 + sub
+    }
+}
+
+impl fmt::Debug for TechniqueId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TechniqueId({})", self.as_str())
     }
 }
 
 impl fmt::Display for TechniqueId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -80,32 +131,27 @@ impl FromStr for TechniqueId {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim();
-        let bytes = t.as_bytes();
-        let digits = |b: &[u8]| !b.is_empty() && b.iter().all(u8::is_ascii_digit);
-        let ok = bytes.len() >= 5
-            && (bytes[0] == b'T' || bytes[0] == b't')
-            && digits(&bytes[1..5])
-            && (bytes.len() == 5
-                || (bytes.len() == 9
-                    && (bytes[5] == b'.' || bytes[5] == b'/')
-                    && digits(&bytes[6..9])));
-        if ok {
-            let mut id = t.to_ascii_uppercase();
-            if id.len() == 9 {
-                id.replace_range(5..6, ".");
+        let t = s.trim().as_bytes();
+        let id = match t {
+            [b'T' | b't', number @ ..] if number.len() == 4 => {
+                TechniqueId::from_digits(number, None)
             }
-            Ok(TechniqueId(id))
-        } else if !t.is_empty() && !t.bytes().any(|b| b.is_ascii_digit()) {
-            // A word, not a mistyped ID: point at the commands that take words.
-            Err(format!(
-                "'{s}' is not a technique ID (T1059, T1059.001); to find techniques by name or word, try `attck search {s}` or `attck show {s}`"
-            ))
-        } else {
-            Err(format!(
+            [b'T' | b't', number @ .., b'.' | b'/', _, _, _] if number.len() == 4 => {
+                TechniqueId::from_digits(number, Some(&t[6..9]))
+            }
+            _ => None,
+        };
+        id.ok_or_else(|| {
+            if !t.is_empty() && !t.iter().any(u8::is_ascii_digit) {
+                // A word, not a mistyped ID: point at the commands that take words.
+                return format!(
+                    "'{s}' is not a technique ID (T1059, T1059.001); to find techniques by name or word, try `attck search {s}` or `attck show {s}`"
+                );
+            }
+            format!(
                 "'{s}' is not a technique ID (expected T followed by four digits, optionally .NNN: T1059, T1059.001)"
-            ))
-        }
+            )
+        })
     }
 }
 
@@ -198,6 +244,26 @@ impl PartialOrd for Version {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
+}
+
+/// What identifies the bundle a cache was built from: path, size, modification time, inode
+/// and status-change time. Checking these costs one `stat`; hashing the bundle on every query
+/// would cost ~27 ms. The inode tells a bundle replaced by another file (renamed over it)
+/// from the old one even when size and modification time were made to match; the
+/// status-change time, which no one can set, does the same for a file rewritten in place.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceId {
+    /// The bundle's canonical path.
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its modification time, in nanoseconds since the Unix epoch.
+    pub mtime_ns: u128,
+    /// Its inode number (0 where the platform has none).
+    pub ino: u64,
+    /// Its status-change time (`ctime`), in nanoseconds since the Unix epoch (0 where the
+    /// platform has none).
+    pub ctime_ns: i128,
 }
 
 /// Compares ATT&CK IDs naturally: letters, then numbers numerically, so
@@ -294,6 +360,19 @@ mod tests {
         assert!(!v("17.1").covers(&v("17")));
         assert!(!v("1").covers(&v("17.1")));
         assert!(!v("17").covers(&v("18.1")));
+    }
+
+    #[test]
+    fn technique_ids_number_densely_and_sort_naturally() {
+        let id = |s: &str| s.parse::<TechniqueId>().unwrap();
+        assert_eq!(id("T0000").index(), 0);
+        assert_eq!(id("T0000.000").index(), 1);
+        assert_eq!(id("T0001").index(), 1_001);
+        assert_eq!(id("T9999.999").index(), TechniqueId::COUNT - 1);
+        assert!(id("T1059") < id("T1059.001") && id("T1059.001") < id("T1060"));
+        assert_eq!(format!("{:?}", id("t1059/002")), "TechniqueId(T1059.002)");
+        assert_eq!(TechniqueId::from_digits(b"10x9", None), None);
+        assert_eq!(TechniqueId::from_digits(b"1059", Some(b"01")), None);
     }
 
     #[test]

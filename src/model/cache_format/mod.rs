@@ -7,10 +7,13 @@
 //! (offset, length) into the pool. Loading therefore copies no text: strings borrow from the
 //! memory-mapped file. Sections `edges` and `lookups` are decoded only when a query first
 //! needs them (a tactic list never does). The header carries a checksum of its own and one
-//! per section; string tables carry one per string (see [`super::texts`]). Every checksum is
+//! per section; string tables carry one per string (see [`super::string_table`]). Every checksum is
 //! a seeded CRC-32 that also covers where and how long the checked bytes are, and is never
 //! zero, so zeroed, shifted or truncated bytes never pass: a damaged file is rebuilt, or the
 //! damaged part answered from the bundle, rather than believed.
+
+mod edges;
+mod fit;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -22,8 +25,8 @@ use super::{Kind, KnowledgeBase, kind_at};
 
 use super::lazy::{Encoded, Lazy};
 use super::string::{read_pooled, write_pooled};
-use super::{SearchIndex, Str, Texts, search_index};
-pub use crate::store::cache::SourceId;
+use super::{SearchIndex, Str, StringTable, search_index};
+pub use crate::ids::SourceId;
 
 /// Bumped whenever the encoded model changes shape.
 /// 4: technique field fingerprints for `attck diff`.
@@ -31,7 +34,8 @@ pub use crate::store::cache::SourceId;
 /// 8: a checksummed header; seeded checksums over position, length and bytes (an all-zero
 ///    record never passes); string tables with a checked count; the bundle's inode and ctime.
 /// 9: the search index (its words without accents).
-pub const FORMAT_VERSION: u32 = 9;
+/// 10: a fingerprint of ICS assets' related assets.
+pub const FORMAT_VERSION: u32 = 10;
 
 const MAGIC: &[u8; 8] = b"ATTCKIX\0";
 
@@ -120,22 +124,36 @@ impl fmt::Display for Invalid {
 /// bundle either (the bundle no longer parses, or no longer matches the cache's core). It is
 /// raised with [`std::panic::resume_unwind`], which runs no panic hook and prints nothing;
 /// [`crate::run`] catches it and returns it as an error.
+///
+/// Why unwinding rather than a `Result`: the damage is found inside an accessor that returns
+/// a reference (`kb.groups`, `kb.edge_text(e)`, …), called from every query; only there is it
+/// known, and only the whole query can be abandoned.
 #[derive(Debug, Clone)]
 pub struct Unrecoverable(pub String);
 
-/// Where a section found damaged when a query first reads it is answered from.
-pub enum Fallback {
-    /// The bundle the cache was built from, parsed again (at most once). The cache file named
-    /// here, if any, is removed first, so that the next query builds a whole one.
-    Bundle(Option<PathBuf>),
-    /// A knowledge base already parsed from that bundle (a caller holding one need not parse
-    /// it again).
-    Parsed(Arc<KnowledgeBase>),
-}
+/// Reads the bundle a cache was built from again, when a section of the cache turns out
+/// damaged on first use. The loader supplies it (the model itself never opens a file): it
+/// also removes the damaged cache file, so that the next query builds a whole one.
+pub struct Fallback(Box<dyn Fn() -> anyhow::Result<Arc<KnowledgeBase>> + Send + Sync>);
 
-impl From<Option<PathBuf>> for Fallback {
-    fn from(cache_file: Option<PathBuf>) -> Fallback {
-        Fallback::Bundle(cache_file)
+impl Fallback {
+    /// Answers from whatever `reopen` builds (called at most once per decoded cache).
+    pub fn new(reopen: impl Fn() -> anyhow::Result<KnowledgeBase> + Send + Sync + 'static) -> Self {
+        Fallback(Box::new(move || reopen().map(Arc::new)))
+    }
+
+    /// Answers from a knowledge base already parsed from the bundle.
+    #[must_use]
+    pub fn parsed(kb: Arc<KnowledgeBase>) -> Self {
+        Fallback(Box::new(move || Ok(kb.clone())))
+    }
+
+    /// No bundle to answer from: a damaged section abandons the query.
+    #[must_use]
+    pub fn none() -> Self {
+        Fallback(Box::new(|| {
+            Err(anyhow::anyhow!("no bundle was given to read"))
+        }))
     }
 }
 
@@ -158,8 +176,14 @@ pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Ve
         ("edges".into(), edges_blob),
         ("lookups.pool".into(), lookups_pool),
         ("lookups".into(), lookups_blob),
-        ("edge_texts".into(), Texts::encode(kb.edge_texts.iter())),
-        ("names".into(), Texts::encode(kb.names_table().into_iter())),
+        (
+            "edge_texts".into(),
+            StringTable::encode(kb.edge_texts.iter()),
+        ),
+        (
+            "names".into(),
+            StringTable::encode(kb.names_table().into_iter()),
+        ),
         (
             "search".into(),
             kb.search.bytes(|| search_index::build(kb)).to_vec(),
@@ -250,8 +274,8 @@ pub fn header(bytes: &[u8]) -> Result<Header, Invalid> {
     if bytes.len() < MAGIC.len() + 4 || &bytes[..MAGIC.len()] != MAGIC {
         return Err(corrupt("not an attck index cache"));
     }
-    let len =
-        super::texts::u32_at(bytes, MAGIC.len()).ok_or_else(|| corrupt("short header"))? as usize;
+    let len = super::string_table::u32_at(bytes, MAGIC.len())
+        .ok_or_else(|| corrupt("short header"))? as usize;
     let head = bytes
         .get(12..12usize.saturating_add(len))
         .ok_or_else(|| corrupt("truncated header"))?;
@@ -266,7 +290,7 @@ pub fn header(bytes: &[u8]) -> Result<Header, Invalid> {
             header.format, header.tool
         )));
     }
-    if super::texts::u32_at(bytes, 12 + len) != Some(header_checksum(head)) {
+    if super::string_table::u32_at(bytes, 12 + len) != Some(header_checksum(head)) {
         return Err(corrupt("header checksum mismatch"));
     }
     Ok(header)
@@ -276,11 +300,12 @@ pub fn header(bytes: &[u8]) -> Result<Header, Invalid> {
 ///
 /// `bytes` must live for the rest of the process: strings of the returned knowledge base
 /// borrow from it (callers map the file and leak the mapping). A section found damaged only
-/// when a query first reads it is answered from `fallback` (see [`Fallback`]).
+/// when a query first reads it is answered from `fallback` (see [`Fallback`]); should that
+/// fail too, the query is abandoned (see [`Unrecoverable`]).
 pub fn decode(
     bytes: &'static [u8],
     expect: &SourceId,
-    fallback: impl Into<Fallback>,
+    fallback: Fallback,
 ) -> Result<KnowledgeBase, Invalid> {
     let header = header(bytes)?;
     if header.source != *expect {
@@ -343,7 +368,7 @@ pub fn decode(
     }
     let bundle = PathBuf::from(&header.source.path);
     // The string tables' counts are checked here (each string is checked when read).
-    let texts = Texts::encoded(get("edge_texts")?.0, || None)
+    let texts = StringTable::encoded(get("edge_texts")?.0, || None)
         .map_err(Invalid::Corrupt)?
         .len();
     // A lazy section found damaged when first used is answered from the bundle (parsed at
@@ -352,7 +377,6 @@ pub fn decode(
     // query is abandoned by unwinding with [`Unrecoverable`] (no panic message), which
     // `crate::run` turns into an error line (exit 2), rather than answer from a partial
     // knowledge base.
-    let fallback = fallback.into();
     let reopened = Arc::new(OnceLock::<Arc<KnowledgeBase>>::new());
     let open_bundle = Arc::new(move || -> Arc<KnowledgeBase> {
         let fatal = |why: String| -> ! {
@@ -361,16 +385,7 @@ pub fn decode(
                 bundle.display()
             ))))
         };
-        let kb = match &fallback {
-            Fallback::Parsed(kb) => Ok(kb.clone()),
-            Fallback::Bundle(cache_file) => {
-                if let Some(f) = cache_file {
-                    let _ = std::fs::remove_file(f);
-                }
-                KnowledgeBase::open(&bundle, None).map(Arc::new)
-            }
-        };
-        match kb {
+        match (fallback.0)() {
             Ok(kb) if kb.counts() == counts && kb.edge_texts.len() == texts => kb,
             Ok(_) => fatal("it changed since the cache was built".into()),
             Err(e) => fatal(format!("{e:#}")),
@@ -399,13 +414,13 @@ pub fn decode(
             );
         }};
     }
-    // Edge texts and names are checked one string at a time, when read (see `Texts`).
-    kb.edge_texts = Texts::encoded(
+    // Edge texts and names are checked one string at a time, when read (see `StringTable`).
+    kb.edge_texts = StringTable::encoded(
         get("edge_texts")?.0,
         with_reopened!(b => b.edge_texts.iter().map(Str::from).collect()),
     )
     .map_err(Invalid::Corrupt)?;
-    let names = Texts::encoded(
+    let names = StringTable::encoded(
         get("names")?.0,
         with_reopened!(b => b.names_table().into_iter().map(Str::from).collect()),
     )
@@ -469,9 +484,12 @@ mod tests {
     use std::path::Path;
 
     fn sample() -> KnowledgeBase {
-        let p =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/enterprise-attack-2.0.json");
-        KnowledgeBase::open(&p, None).unwrap()
+        KnowledgeBase::from_bytes(
+            include_bytes!("../../../data/sample/enterprise-attack-2.0.json"),
+            Path::new("enterprise-attack-2.0.json"),
+            None,
+        )
+        .unwrap()
     }
 
     fn id() -> SourceId {
@@ -504,7 +522,7 @@ mod tests {
     fn round_trip_keeps_every_object() {
         let kb = sample();
         let bytes = encode(&kb, id(), "abc".into()).unwrap();
-        let back = decode(leak(bytes), &id(), None).unwrap();
+        let back = decode(leak(bytes), &id(), Fallback::none()).unwrap();
         assert_eq!(back.techniques.len(), kb.techniques.len());
         assert_eq!(back.edges().len(), kb.edges().len());
         assert_eq!(
@@ -525,7 +543,7 @@ mod tests {
     fn the_cached_search_index_is_read_in_place_not_rebuilt() {
         let kb = sample();
         let bytes = leak(encode(&kb, id(), "abc".into()).unwrap());
-        let back = decode(bytes, &id(), None).unwrap();
+        let back = decode(bytes, &id(), Fallback::none()).unwrap();
         let ix = back
             .search
             .bytes(|| unreachable!("a cache load never builds"));
@@ -577,7 +595,7 @@ mod tests {
         let mut other = id();
         other.size = 11;
         assert!(matches!(
-            decode(leak(bytes.clone()), &other, None),
+            decode(leak(bytes.clone()), &other, Fallback::none()),
             Err(Invalid::Stale(_))
         ));
         // A flipped byte in the core sections is caught when the file is opened.
@@ -586,24 +604,38 @@ mod tests {
         let mut bad = bytes.clone();
         bad[(core.offset + core.len / 2) as usize] ^= 0x55;
         assert!(matches!(
-            decode(leak(bad), &id(), None),
+            decode(leak(bad), &id(), Fallback::none()),
             Err(Invalid::Corrupt(_))
         ));
-        // In a lazy section it is caught on first use, and the bundle answers instead (so the
-        // cache must name a bundle that exists).
-        let sample =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/enterprise-attack-2.0.json");
-        let mut real_id = id();
-        real_id.path = sample.to_str().unwrap().to_string();
-        let mut bytes_for_real = encode(&kb, real_id.clone(), "abc".into()).unwrap();
-        let h2 = header(&bytes_for_real).unwrap();
-        let e2 = h2.sections.iter().find(|s| s.name == "edges").unwrap();
-        bytes_for_real[(e2.offset + e2.len / 2) as usize] ^= 0x55;
-        let back = decode(leak(bytes_for_real), &real_id, None).unwrap();
+        // In a lazy section it is caught on first use, and the bundle answers instead (read
+        // again through the fallback the loader gives).
+        let mut damaged = bytes.clone();
+        let e2 = head.sections.iter().find(|s| s.name == "edges").unwrap();
+        damaged[(e2.offset + e2.len / 2) as usize] ^= 0x55;
+        let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = reads.clone();
+        let back = decode(
+            leak(damaged),
+            &id(),
+            Fallback::new(move || {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(sample())
+            }),
+        )
+        .unwrap();
         assert_eq!(back.edges().len(), kb.edges().len());
+        assert_eq!(
+            back.edge_text(&back.edges()[0]),
+            kb.edge_text(&kb.edges()[0])
+        );
+        assert_eq!(
+            reads.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "read once"
+        );
         for cut in [0, 5, 11, 40, bytes.len() / 2, bytes.len() - 1] {
             assert!(
-                decode(leak(bytes[..cut].to_vec()), &id(), None).is_err(),
+                decode(leak(bytes[..cut].to_vec()), &id(), Fallback::none()).is_err(),
                 "cut at {cut}"
             );
         }
@@ -611,7 +643,7 @@ mod tests {
         // Corrupt the header's format number (first header byte is the varint format).
         versioned[12] = 99;
         assert!(matches!(
-            decode(leak(versioned), &id(), None),
+            decode(leak(versioned), &id(), Fallback::none()),
             Err(Invalid::Version(_))
         ));
     }

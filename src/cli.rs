@@ -530,23 +530,37 @@ pub struct LayerUpgradeArgs {
 /// Arguments of `attck coverage`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Inputs are told apart by content: a Navigator layer (JSON), a Sigma rule (YAML with
-detection: or logsource:), otherwise text or CSV naming technique IDs anywhere. A directory is
-read as Sigma rules: every *.yml and *.yaml under it. - reads stdin.
+Inputs are told apart by content: a Navigator layer (JSON); detection content of Sigma
+(tags: attack.t1059), Elastic (TOML [[rule.threat]]), Splunk (tags: mitre_attack_id:), Microsoft
+Sentinel (relevantTechniques:), MITRE CAR (coverage:) or Atomic Red Team (attack_technique:,
+or the index.csv); otherwise text or CSV naming technique IDs anywhere. A directory is read as
+rules: every *.yml, *.yaml and *.toml under it (files of no format are skipped, files that do
+not parse are named with the reason, and the run goes on). - reads stdin.
 
 Exit codes: 0 report printed, 1 coverage below --fail-under, 2 error.
 
 Examples:
   attck coverage detections.txt
   attck coverage ./sigma-rules --against APT29 --layer gaps.json
+  attck coverage detection-rules/rules --tests atomic-red-team/atomics -f html -o cov.html
+  attck coverage security_content/detections --by-rule
   attck coverage detections.txt --against threat-model-layer.json --subtechniques
-  attck coverage rules/ -f json | jq .total
+  attck coverage rules/ -f json | jq '.rules[] | select(.rule_count > 3)'
   attck coverage rules/ --fail-under 60 --quiet -f json > coverage.json")]
 pub struct CoverageArgs {
-    /// Detections: text or CSV naming technique IDs, Navigator layers, directories of Sigma
-    /// rules, or - for stdin.
+    /// Detections: text or CSV naming technique IDs, Navigator layers, rule files or
+    /// directories of them (Sigma, Elastic, Splunk, Sentinel, CAR), or - for stdin.
     #[arg(value_name = "INPUT", required = true, num_args = 1..)]
     pub inputs: Vec<Source>,
+
+    /// Atomic Red Team tests (an atomics directory, technique files or the index.csv):
+    /// mark each technique detected, tested, both or neither (repeatable).
+    #[arg(long, value_name = "ATOMICS")]
+    pub tests: Vec<Source>,
+
+    /// List each rule file with the techniques it names, instead of the report.
+    #[arg(long)]
+    pub by_rule: bool,
 
     /// Count sub-techniques (and techniques that have none) as the units, not techniques.
     #[arg(long)]

@@ -26,12 +26,14 @@ const KEPT: [&str; 11] = [
 /// Whether the text may be one of the YAML formats (a cheap look before parsing): a root key
 /// that one of them requires, or Splunk's `mitre_attack_id:`.
 pub fn looks_like(text: &str) -> bool {
-    const ROOTS: [&str; 5] = [
+    const ROOTS: [&str; 7] = [
         "detection:",
         "logsource:",
         "attack_technique:",
         "relevantTechniques:",
         "coverage:",
+        "analytic_types:",
+        "how_to_implement:",
     ];
     text.lines().any(|l| ROOTS.iter().any(|r| l.starts_with(r)))
         || text.contains("mitre_attack_id:")

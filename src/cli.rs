@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use crate::ids::{TechniqueId, Version};
 use crate::input::Source;
 use crate::model::{KINDS, Kind};
+use crate::query::lint::FindingKind;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -157,6 +158,50 @@ pub enum Command {
     /// Suggest techniques not yet observed, ranked by how strongly they co-occur with the
     /// observed ones across groups, campaigns and software, with the evidence.
     Next(NextArgs),
+    /// Check the ATT&CK references of rule files, tests, layers and ID lists against the
+    /// data: unknown, revoked and deprecated IDs, stale names, wrong tactics; --fix rewrites
+    /// revoked IDs.
+    Lint(LintArgs),
+}
+
+/// Arguments of `attck lint`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Reads Sigma, Elastic, Splunk, Sentinel, CAR and Atomic Red Team files, Navigator layers and ID
+lists (told apart by content; a directory: its *.yml, *.yaml, *.toml, *.json and *.csv files).
+Finding kinds: parse-error, unknown, revoked, deprecated, name-mismatch, tactic-mismatch,
+unknown-tactic. With -f text, one `path:line:col: kind: message` line per finding.
+
+--fix rewrites in place every revoked ID that has exactly one successor, in the spelling it
+was written in (attack.t1574.002 becomes attack.t1574.001), and Elastic's name and reference
+beside it; every other byte stays. Files are replaced atomically; symbolic links are not
+followed. References with several successors or none are reported and left alone.
+
+Exit codes: 0 no findings (of the --fail-on kinds), 1 findings, 2 error.
+
+Examples:
+  attck lint rules/
+  attck lint detection-rules/rules -f text
+  attck lint rules/ --fail-on revoked,unknown
+  attck lint rules/ --fix --dry-run
+  attck --attack-version 19.0 lint rules/ --fix")]
+pub struct LintArgs {
+    /// Rule files, tests, layers, ID lists or directories of them; - for stdin.
+    #[arg(value_name = "PATH", required = true, num_args = 1..)]
+    pub paths: Vec<Source>,
+
+    /// Rewrite revoked IDs that have exactly one successor, in place.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: print a unified diff of the changes and write nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+
+    /// Count only findings of these kinds for the exit code (comma-separated): parse-error,
+    /// unknown, revoked, deprecated, name-mismatch, tactic-mismatch, unknown-tactic.
+    #[arg(long, value_name = "KIND,...", value_delimiter = ',')]
+    pub fail_on: Vec<FindingKind>,
 }
 
 /// What `attribute --type` ranks.
@@ -965,6 +1010,9 @@ pub enum FormatArg {
     Markdown,
     /// One self-contained HTML page (a matrix or heat map for `matrix` and `coverage`).
     Html,
+    /// Plain lines: `path:line:col: kind: message` for `lint`; other commands print their
+    /// table.
+    Text,
 }
 
 /// `--color` values.

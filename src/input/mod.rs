@@ -2,7 +2,8 @@
 //! a directory, or `-` for stdin), decoding a byte-order mark or UTF-16 on the way; technique
 //! lists ([`read_list`]: text or CSV naming IDs, ATT&CK Navigator layers, detection content
 //! of every format [`rules`] reads, and directories of it) are built on it, their kind told
-//! from the content, not the name; [`read_rule_files`] reads files for `lint`.
+//! from the content, not the name; [`files_under`] walks directories for `coverage` and
+//! `lint`.
 //!
 //! Resolving IDs against a knowledge base (unknown, revoked, deprecated) is
 //! [`crate::query::selection`]. The parsers ([`scan`], [`rules`], [`layer`], [`layer_doc`])
@@ -344,10 +345,10 @@ fn from_layers(layers: &[layer::Layer], name: &str, opts: ReadOptions) -> Techni
     list
 }
 
-/// Whether a directory walk reads the file: YAML and TOML, the formats of rule repositories
+/// Whether a directory walk of rules reads the file: YAML and TOML, the formats of rule repositories
 /// (the Atomic Red Team CSV index is read when named, so a directory's tests are not counted
 /// twice).
-fn is_rule_file(p: &Path) -> bool {
+pub fn is_rule_file(p: &Path) -> bool {
     p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         ["yml", "yaml", "toml"]
             .iter()
@@ -355,9 +356,14 @@ fn is_rule_file(p: &Path) -> bool {
     })
 }
 
-/// Every `*.yml`, `*.yaml` and `*.toml` file under `dir`, sorted; hidden directories and symbolic links
+/// Every file under `dir` that `accept` takes (by name), sorted; hidden directories and symbolic links
 /// to directories are not entered (no loops). Problems become notes, never errors.
-pub fn rule_files(dir: &Path, files: &mut Vec<PathBuf>, notes: &mut Vec<String>) {
+pub fn files_under(
+    dir: &Path,
+    accept: &dyn Fn(&Path) -> bool,
+    files: &mut Vec<PathBuf>,
+    notes: &mut Vec<String>,
+) {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -377,9 +383,9 @@ pub fn rule_files(dir: &Path, files: &mut Vec<PathBuf>, notes: &mut Vec<String>)
             .is_some_and(|n| n.starts_with('.'));
         if lmeta.is_dir() {
             if !hidden {
-                rule_files(&p, files, notes);
+                files_under(&p, accept, files, notes);
             }
-        } else if is_rule_file(&p) {
+        } else if accept(&p) {
             match fs::metadata(&p) {
                 Ok(m) if m.is_file() => files.push(p),
                 Ok(_) => {}
@@ -418,11 +424,54 @@ pub fn read_dir_file(path: &Path) -> DirFile {
     }
 }
 
+/// Whether a directory walk of `lint` reads the file: rule files, layers (`*.json`) and
+/// the Atomic Red Team index (`*.csv`).
+pub fn is_lint_file(p: &Path) -> bool {
+    is_rule_file(p)
+        || p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("csv"))
+}
+
+/// The ATT&CK references of one file for `lint`: a layer, a file of a format [`rules`]
+/// reads, or (only when `named`, that is given by the user rather than found in a
+/// directory) an ID list. `Ok(None)`: a file of a directory in none of the formats.
+pub fn references(
+    bytes: &[u8],
+    name: &str,
+    named: bool,
+) -> Result<Option<rules::RuleFile>, rules::ParseError> {
+    let whole = |message: String| rules::ParseError {
+        message,
+        line: 1,
+        col: 1,
+    };
+    if is_binary(bytes) {
+        return if named {
+            Err(whole(
+                "binary data, not a rule, layer or ID list".to_string(),
+            ))
+        } else {
+            Ok(None)
+        };
+    }
+    let text = String::from_utf8_lossy(bytes);
+    match layer::parse(bytes).map_err(whole)? {
+        layer::Parsed::Layers(_) => return Ok(Some(rules::read_layer(&text, name))),
+        layer::Parsed::NotALayer => {}
+    }
+    match rules::read(&text, name)? {
+        rules::Read::File(f) => Ok(Some(f)),
+        rules::Read::Other if named => Ok(Some(rules::read_list(&text, name))),
+        rules::Read::Other => Ok(None),
+    }
+}
+
 fn read_rules_dir(dir: &Path) -> TechniqueList {
     let name = dir.display().to_string();
     let mut list = TechniqueList::new(&name, Kind::Rules);
     let mut files = Vec::new();
-    rule_files(dir, &mut files, &mut list.notes);
+    files_under(dir, &is_rule_file, &mut files, &mut list.notes);
     if files.is_empty() {
         list.notes
             .push(format!("{name}: no *.yml, *.yaml or *.toml files under it"));

@@ -13,6 +13,7 @@ pub mod diff;
 pub mod flat;
 pub mod layer;
 pub mod layout;
+pub mod lint;
 pub mod list;
 pub mod map;
 pub mod matrix;

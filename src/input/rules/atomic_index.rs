@@ -102,6 +102,8 @@ fn records(text: &str) -> Vec<Vec<Field>> {
 
 fn located(f: &Field) -> Located {
     Located {
+        line: 0,
+        col: 0,
         text: f.value.clone(),
         start: f.start,
         end: if f.exact { f.end } else { f.start },

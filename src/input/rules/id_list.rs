@@ -65,6 +65,8 @@ pub fn layer(text: &str, path: &str) -> RuleFile {
                 f.refs.push(Reference {
                     kind,
                     at: Located {
+                        line: 0,
+                        col: 0,
                         text: value,
                         start,
                         end: if escaped { start } else { end },
@@ -99,6 +101,8 @@ pub fn list(text: &str, path: &str) -> RuleFile {
         f.refs.push(Reference {
             kind,
             at: Located {
+                line: 0,
+                col: 0,
                 text: text[found.at..end].to_string(),
                 start: found.at,
                 end,

@@ -76,6 +76,10 @@ pub enum RefKind {
 /// Text of a file and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {
+    /// Its line (from 1), once [`RuleFile`] reading has placed it.
+    pub line: usize,
+    /// Its column (from 1, in characters).
+    pub col: usize,
     /// The text as written in the file (for an inexact place, the value as read).
     pub text: String,
     /// Its first byte in the file.
@@ -193,29 +197,44 @@ pub enum Read {
 /// Anything else is [`Read::Other`]; a file of one of the formats that does not parse is an
 /// error with the parser's reason and place.
 pub fn read(text: &str, path: &str) -> Result<Read, ParseError> {
-    if elastic::looks_like(text) {
-        return elastic::read(text, path).map(Read::File);
+    let read = if elastic::looks_like(text) {
+        elastic::read(text, path).map(Read::File)?
+    } else if atomic_index::looks_like(text) {
+        Read::File(atomic_index::read(text, path))
+    } else if yaml_rules::looks_like(text) {
+        yaml_rules::read(text, path)?
+    } else {
+        Read::Other
+    };
+    Ok(match read {
+        Read::File(f) => Read::File(placed(f, text)),
+        Read::Other => Read::Other,
+    })
+}
+
+/// Fills in the line and column of every place in the file.
+fn placed(mut f: RuleFile, text: &str) -> RuleFile {
+    let lines = Lines::new(text);
+    let mut place = |l: &mut Located| (l.line, l.col) = lines.position(l.start);
+    for r in &mut f.refs {
+        place(&mut r.at);
+        r.name.as_mut().map(&mut place);
+        r.link.as_mut().map(&mut place);
     }
-    if atomic_index::looks_like(text) {
-        return Ok(Read::File(atomic_index::read(text, path)));
-    }
-    if yaml_rules::looks_like(text) {
-        return yaml_rules::read(text, path);
-    }
-    Ok(Read::Other)
+    f
 }
 
 /// Reads a Navigator layer's references (for `lint`): each entry's `techniqueID` and `tactic`.
 #[must_use]
 pub fn read_layer(text: &str, path: &str) -> RuleFile {
-    id_list::layer(text, path)
+    placed(id_list::layer(text, path), text)
 }
 
 /// Reads the IDs of a text or CSV list (for `lint`): technique and tactic IDs, a line being
 /// one entry.
 #[must_use]
 pub fn read_list(text: &str, path: &str) -> RuleFile {
-    id_list::list(text, path)
+    placed(id_list::list(text, path), text)
 }
 
 /// Byte offsets of line starts, to turn a parser's line and column into a byte offset and
@@ -286,12 +305,16 @@ fn locate(source: &str, start: usize, end: usize, value: &str, at: usize, piece:
     };
     match inner {
         Some(s) => Located {
+            line: 0,
+            col: 0,
             text: piece.to_string(),
             start: s + at,
             end: s + at + piece.len(),
             exact: true,
         },
         None => Located {
+            line: 0,
+            col: 0,
             text: piece.to_string(),
             start,
             end: start,

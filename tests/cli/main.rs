@@ -19,6 +19,7 @@ mod hostile_mirrors;
 mod kb_facts;
 mod layer;
 mod layer_upgrade;
+mod lint;
 mod list;
 mod map;
 mod matrix;

@@ -50,17 +50,21 @@ pub fn read(text: &str, path: &str) -> Result<Read, ParseError> {
             && (doc.has_key("queryFrequency") || doc.has_key("triggerOperator")))
     {
         Format::Sentinel
-    } else if doc.has_key("coverage")
-        && doc
-            .scalars
-            .iter()
-            .any(|s| s.at(&["coverage", "*", "technique"]))
+    } else if doc
+        .scalars
+        .iter()
+        .any(|s| s.at(&["coverage", "*", "technique"]))
+        || (doc.has_key("analytic_types")
+            && doc
+                .first(&["id"])
+                .is_some_and(|s| s.value.starts_with("CAR-")))
     {
         Format::Car
     } else if doc
         .scalars
         .iter()
         .any(|s| s.at(&["tags", "mitre_attack_id", "*"]) || s.at(&["tags", "mitre_attack_id"]))
+        || (doc.has_key("search") && doc.has_key("how_to_implement"))
     {
         Format::Splunk
     } else if doc.has_key("detection") || doc.has_key("logsource") {

@@ -411,7 +411,10 @@ pub fn read_dir_file(path: &Path) -> DirFile {
     match read(&Source::Path(path.to_path_buf()), &mut std::io::empty())
         .and_then(|i| i.into_bytes("a rule file"))
     {
-        Ok(bytes) if is_binary(&bytes) => DirFile::Other,
+        Ok(bytes) if is_binary(&bytes) => DirFile::Failed(format!(
+            "{}: binary data, not a rule file; skipped",
+            path.display()
+        )),
         Ok(bytes) => {
             let name = path.display().to_string();
             match rules::read(&String::from_utf8_lossy(&bytes), &name) {

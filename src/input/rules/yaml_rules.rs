@@ -313,6 +313,15 @@ mod tests {
     }
 
     #[test]
+    fn a_flow_list_line_break_separates_words() {
+        let f = file("tags: [attack.t10\r\n  59, attack.t1027]\ndetection:\n  x: 1\n");
+        assert_eq!(ids(&f, RefKind::Technique), ["t1027"]);
+        assert!(ids(&f, RefKind::Tactic).is_empty());
+        let g = file("tags: [attack.t1059,\n  attack.t1027\n  ]\ndetection: {}\n");
+        assert_eq!(ids(&g, RefKind::Technique), ["t1059", "t1027"]);
+    }
+
+    #[test]
     fn other_yaml_and_errors() {
         assert!(matches!(
             super::read("coverage: 3\nx: 1\n", "f").unwrap(),

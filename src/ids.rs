@@ -1,5 +1,6 @@
 //! Identifiers every layer may use (std and serde only): ATT&CK domains, technique IDs,
-//! versions, and the natural order of ATT&CK IDs.
+//! versions, the natural order of ATT&CK IDs, and what identifies a bundle file (for its
+//! index cache).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -230,6 +231,26 @@ impl PartialOrd for Version {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
+}
+
+/// What identifies the bundle a cache was built from: path, size, modification time, inode
+/// and status-change time. Checking these costs one `stat`; hashing the bundle on every query
+/// would cost ~27 ms. The inode tells a bundle replaced by another file (renamed over it)
+/// from the old one even when size and modification time were made to match; the
+/// status-change time, which no one can set, does the same for a file rewritten in place.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceId {
+    /// The bundle's canonical path.
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its modification time, in nanoseconds since the Unix epoch.
+    pub mtime_ns: u128,
+    /// Its inode number (0 where the platform has none).
+    pub ino: u64,
+    /// Its status-change time (`ctime`), in nanoseconds since the Unix epoch (0 where the
+    /// platform has none).
+    pub ctime_ns: i128,
 }
 
 /// Compares ATT&CK IDs naturally: letters, then numbers numerically, so

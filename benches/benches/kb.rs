@@ -30,8 +30,9 @@ static MAPPED: LazyLock<&'static [u8]> = LazyLock::new(|| {
     map
 });
 /// The knowledge base a warm query uses: decoded from the mapped cache.
-static WARM: LazyLock<KnowledgeBase> =
-    LazyLock::new(|| cache::decode(&MAPPED, &ID, None).expect("the cache decodes"));
+static WARM: LazyLock<KnowledgeBase> = LazyLock::new(|| {
+    cache_format::decode(&MAPPED, &ID, cache_format::Fallback::none()).expect("the cache decodes")
+});
 
 const JSON: Options = Options {
     format: Format::Json,
@@ -53,7 +54,7 @@ mod load {
     /// Read the file, parse the JSON, build the graph: what `--no-cache` does.
     #[divan::bench(sample_count = 15, sample_size = 1)]
     fn open() -> KnowledgeBase {
-        KnowledgeBase::open(&BUNDLE, None).unwrap()
+        attck_explorer::load::parse_bundle(&BUNDLE, None).unwrap()
     }
 
     /// Parse and build from bytes already in memory.
@@ -76,19 +77,19 @@ mod cache_file {
     /// Check the header and CRCs, decode, check links: the warm path's load.
     #[divan::bench(sample_count = 100)]
     fn decode_mapped() -> KnowledgeBase {
-        cache::decode(&MAPPED, &ID, None).unwrap()
+        cache_format::decode(&MAPPED, &ID, cache_format::Fallback::none()).unwrap()
     }
 
     /// The header alone (what `data status` reads).
     #[divan::bench]
-    fn header() -> cache::Header {
-        cache::header(&MAPPED).unwrap()
+    fn header() -> cache_format::Header {
+        cache_format::header(&MAPPED).unwrap()
     }
 
     /// The two CRC-32s over the pool and body sections.
     #[divan::bench]
     fn crc(b: Bencher) {
-        let h = cache::header(&MAPPED).unwrap();
+        let h = cache_format::header(&MAPPED).unwrap();
         let sections: Vec<&[u8]> = h
             .sections
             .iter()
@@ -138,7 +139,9 @@ mod queries {
     /// `tactic execution -f json` after the load.
     #[divan::bench]
     fn tactic_json() -> Vec<u8> {
-        let rows = query::tactic_techniques::tactic(&WARM, "execution", &TechniqueFilter::default()).unwrap();
+        let rows =
+            query::tactic_techniques::tactic(&WARM, "execution", &TechniqueFilter::default())
+                .unwrap();
         let mut out = Vec::new();
         render::list(&mut out, &rows, &JSON).unwrap();
         out
@@ -182,7 +185,7 @@ mod encoding {
     /// What is implemented: strings borrowed from the pool (includes header, CRC and check).
     #[divan::bench(sample_count = 100)]
     fn decode_pooled_postcard() -> KnowledgeBase {
-        cache::decode(&POOLED, &ID, None).unwrap()
+        cache_format::decode(&POOLED, &ID, cache_format::Fallback::none()).unwrap()
     }
 
     /// Plain postcard: every string allocated (no CRC, no check).

@@ -40,7 +40,7 @@ fn main() {
     let json = setup::compact_json(&kb);
 
     // Same model back from each: a quick equality check on the counts.
-    let a = cache::decode(pooled, &id, None).unwrap();
+    let a = cache_format::decode(pooled, &id, cache_format::Fallback::none()).unwrap();
     let b: KnowledgeBase = postcard::from_bytes(&owned).unwrap();
     let c: KnowledgeBase = serde_json::from_slice(&json).unwrap();
     for k in [&a, &b, &c] {
@@ -61,7 +61,12 @@ fn main() {
         "| postcard, pooled borrowed strings (implemented; decode incl. header, CRC, link check) | {:.1} MB | {:.1} ms | {:.2} ms |",
         mb(pooled.len()),
         median_ms(runs, || setup::pooled(&kb, &id)),
-        median_ms(runs, || cache::decode(pooled, &id, None).unwrap())
+        median_ms(runs, || cache_format::decode(
+            pooled,
+            &id,
+            cache_format::Fallback::none()
+        )
+        .unwrap())
     );
     println!(
         "| postcard, owned `String`s (plain serde) | {:.1} MB | {:.1} ms | {:.2} ms |",

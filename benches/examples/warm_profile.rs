@@ -167,12 +167,13 @@ fn child(mode: &str, bundle: &Path, cache_dir: &Path) {
             let file = cache_file::path_for(cache_dir, &id);
             let bytes = cache_file::map_for_process(&file).unwrap();
             laps.lap("open + mmap cache");
-            let kb = cache::decode(bytes, &id, None).unwrap();
+            let kb = cache_format::decode(bytes, &id, cache_format::Fallback::none()).unwrap();
             laps.lap("decode: header + CRC + postcard + link check");
             let json = Options {
                 format: Format::Json,
                 color: false,
                 width: None,
+                procedures: false,
             };
             let mut out = Vec::new();
             match q {
@@ -183,8 +184,12 @@ fn child(mode: &str, bundle: &Path, cache_dir: &Path) {
                     render::detail(&mut out, &v, &json).unwrap();
                 }
                 "tactic" => {
-                    let v = query::tactic_techniques::tactic(&kb, "execution", &TechniqueFilter::default())
-                        .unwrap();
+                    let v = query::tactic_techniques::tactic(
+                        &kb,
+                        "execution",
+                        &TechniqueFilter::default(),
+                    )
+                    .unwrap();
                     laps.lap("query (view)");
                     render::list(&mut out, &v, &json).unwrap();
                 }
@@ -207,7 +212,7 @@ fn child(mode: &str, bundle: &Path, cache_dir: &Path) {
             laps.spans.push(("sum of the steps above", total));
             // How the decode step splits, re-run now that its pages are resident.
             laps.t = Instant::now();
-            let header = cache::header(bytes).unwrap();
+            let header = cache_format::header(bytes).unwrap();
             laps.lap("of decode, re-run: header");
             let crc = header.sections.iter().fold(0, |a, s| {
                 a ^ crc32fast::hash(&bytes[s.offset as usize..(s.offset + s.len) as usize])
@@ -216,7 +221,7 @@ fn child(mode: &str, bundle: &Path, cache_dir: &Path) {
             laps.lap("of decode, re-run: CRC-32 of both sections");
             kb.check().unwrap();
             laps.lap("of decode, re-run: link check");
-            let again = cache::decode(bytes, &id, None).unwrap();
+            let again = cache_format::decode(bytes, &id, cache_format::Fallback::none()).unwrap();
             std::hint::black_box(&again);
             laps.lap("of decode, re-run: whole decode");
             std::mem::forget(again);

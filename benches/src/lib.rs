@@ -49,11 +49,11 @@ pub fn source_id(bundle: &Path) -> SourceId {
 /// When the bundle does not load.
 #[must_use]
 pub fn load(bundle: &Path) -> KnowledgeBase {
-    KnowledgeBase::open(bundle, None).expect("the benchmark bundle loads")
+    attck_explorer::load::parse_bundle(bundle, None).expect("the benchmark bundle loads")
 }
 
 /// Leaks a buffer for the rest of the process, as the binary leaks its cache mapping:
-/// [`cache::decode`] borrows the model's strings from it.
+/// [`cache_format::decode`] borrows the model's strings from it.
 #[must_use]
 pub fn leak(bytes: Vec<u8>) -> &'static [u8] {
     Box::leak(bytes.into_boxed_slice())
@@ -65,7 +65,7 @@ pub fn leak(bytes: Vec<u8>) -> &'static [u8] {
 /// When encoding fails.
 #[must_use]
 pub fn pooled(kb: &KnowledgeBase, id: &SourceId) -> Vec<u8> {
-    cache::encode(kb, id.clone(), String::new()).expect("the model encodes")
+    cache_format::encode(kb, id.clone(), String::new()).expect("the model encodes")
 }
 
 /// The same model in plain postcard: every string written inline, decoded as an owned `String`.

@@ -11,12 +11,12 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use attck_explorer::model::KnowledgeBase;
 use attck_explorer::model::cache_format::{self, Header, SourceId};
 use attck_fuzz::{SAMPLE, exercise, sample_kb, touch, with_static_bytes};
 use libfuzzer_sys::fuzz_target;
 
-/// A directory of the fuzzer's own: the sample bundle a damaged lazy section falls back to,
-/// and the cache file path the fallback removes (it never exists).
+/// A directory of the fuzzer's own, holding the sample bundle the cache says it was built from.
 fn dir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -42,16 +42,28 @@ fn source() -> SourceId {
     }
 }
 
+/// What a damaged lazy section is answered from: the sample bundle parsed again, as the
+/// loader's fallback reads the bundle again.
+fn fallback() -> cache_format::Fallback {
+    cache_format::Fallback::new(|| {
+        KnowledgeBase::from_bytes(
+            SAMPLE,
+            std::path::Path::new("enterprise-attack-2.0.json"),
+            None,
+        )
+    })
+}
+
 /// A valid cache of the sample knowledge base.
 fn valid() -> &'static [u8] {
     static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
-    BYTES.get_or_init(|| cache::encode(sample_kb(), source(), "0".into()).expect("encode"))
+    BYTES.get_or_init(|| cache_format::encode(sample_kb(), source(), "0".into()).expect("encode"))
 }
 
 /// Re-encodes the file with each section's checksum, the offsets and the header's checksum
 /// computed afresh.
 fn fix_checksums(bytes: &[u8]) -> Option<Vec<u8>> {
-    let header: Header = cache::header(bytes).ok()?;
+    let header: Header = cache_format::header(bytes).ok()?;
     let mut parts = Vec::new();
     for s in &header.sections {
         let start = usize::try_from(s.offset).ok()?;
@@ -59,7 +71,7 @@ fn fix_checksums(bytes: &[u8]) -> Option<Vec<u8>> {
         parts.push((s.name.clone(), bytes.get(start..start.checked_add(len)?)?));
     }
     let parts: Vec<(&str, &[u8])> = parts.iter().map(|(n, b)| (n.as_str(), *b)).collect();
-    cache::assemble(header.clone(), &parts).ok()
+    cache_format::assemble(header.clone(), &parts).ok()
 }
 
 /// Applies edits `(3-byte position, value)` from `edits` to `bytes[range]`.
@@ -87,7 +99,7 @@ fn build(data: &[u8]) -> Option<Vec<u8>> {
         2 => {
             let (&which, edits) = rest.split_first()?;
             let mut b = valid().to_vec();
-            let head = cache::header(&b).ok()?;
+            let head = cache_format::header(&b).ok()?;
             let s = &head.sections[usize::from(which) % head.sections.len()];
             let start = s.offset as usize;
             apply(&mut b, start..start + s.len as usize, edits);
@@ -112,19 +124,19 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let seed = data.last().copied().unwrap_or(0);
-    let _ = cache::header(&bytes);
+    let _ = cache_format::header(&bytes);
     let expect = source();
     // SAFETY: the decoded knowledge base is dropped inside the closure.
     unsafe {
         with_static_bytes(&bytes, |b| {
-            let Ok(kb) = cache::decode(b, &expect, Some(dir().join("index.cache"))) else {
+            let Ok(kb) = cache_format::decode(b, &expect, fallback()) else {
                 return;
             };
             kb.check()
                 .expect("a decoded knowledge base passed its check");
             // A damaged section that the bundle cannot answer either (a cache whose checksums
             // were fixed after its core was changed) abandons the query with
-            // `cache::Unrecoverable`, as the binary does: a clean error, not a crash.
+            // `cache_format::Unrecoverable`, as the binary does: a clean error, not a crash.
             let reading = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 touch(&kb);
                 // Every query and renderer is slow next to a decode: one input in eight.
@@ -133,7 +145,7 @@ fuzz_target!(|data: &[u8]| {
                 }
             }));
             if let Err(payload) = reading {
-                if !payload.is::<cache::Unrecoverable>() {
+                if !payload.is::<cache_format::Unrecoverable>() {
                     std::panic::resume_unwind(payload);
                 }
             }

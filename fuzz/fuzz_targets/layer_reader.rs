@@ -20,9 +20,13 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(list) = input::parse(data, "fuzz", ReadOptions { layer_all }) {
             let _ = list.summary();
             for id in &list.ids {
-                assert!(id.parse::<TechniqueId>().is_ok(), "{id} is not an ID");
+                assert_eq!(
+                    id.as_str().parse::<TechniqueId>().ok(),
+                    Some(*id),
+                    "{id} does not read back"
+                );
             }
-            let _ = selection::resolve_ids(sample_kb(), list.ids.iter().map(String::as_str));
+            let _ = selection::resolve_ids(sample_kb(), list.id_strs());
         }
     }
     if let Ok(mut doc) = layer_doc::parse(data) {

@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
     for m in &result.found {
         assert!(m.mentions >= m.lines.len() && !m.lines.is_empty(), "{m:?}");
         assert!(
-            m.lines.iter().all(|&l| (1..=lines).contains(&l)),
+            m.lines.iter().all(|&l| (1..=lines).contains(&(l as usize))),
             "lines of {m:?}"
         );
         assert!(
@@ -76,7 +76,7 @@ fuzz_target!(|data: &[u8]| {
     let out = &mut std::io::sink();
     attck_explorer::render::list(out, &result.found, &render_options(seed))
         .expect("render into a sink");
-    if let Some(layer) = attck_explorer::query::map::layer(kb, &result, "fuzz") {
+    if let Some(layer) = attck_explorer::query::layer::from_map(kb, &result, "fuzz") {
         attck_explorer::render::json_document(out, &layer).expect("render into a sink");
     }
 });

@@ -28,11 +28,11 @@ fuzz_target!(|data: &[u8]| {
             valid(&id);
         }
     }
-    scan::technique_ids(data).iter().for_each(|id| valid(id));
+    scan::technique_ids(data).for_each(|id| valid(id.as_str()));
     if let Ok(list) = input::parse(data, "fuzz", ReadOptions::default()) {
         let _ = list.summary();
         for id in &list.ids {
-            assert!(id.parse::<TechniqueId>().is_ok(), "{id}");
+            assert_eq!(id.as_str().parse::<TechniqueId>().ok(), Some(*id), "{id}");
         }
     }
 });

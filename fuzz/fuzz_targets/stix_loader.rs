@@ -38,11 +38,13 @@ fuzz_target!(|data: &[u8]| {
         mtime_ns: 1,
         ..SourceId::default()
     };
-    let bytes = cache::encode(&kb, id.clone(), "0".into()).expect("a knowledge base encodes");
+    let bytes =
+        cache_format::encode(&kb, id.clone(), "0".into()).expect("a knowledge base encodes");
     // SAFETY: the decoded knowledge base is dropped inside the closure.
     unsafe {
         with_static_bytes(&bytes, |b| {
-            let back = cache::decode(b, &id, None).expect("a fresh cache decodes");
+            let back = cache_format::decode(b, &id, cache_format::Fallback::none())
+                .expect("a fresh cache decodes");
             assert_same(&kb, &back);
         });
     }

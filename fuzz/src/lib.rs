@@ -10,7 +10,7 @@ use attck_explorer::query::map::{MapOptions, map};
 use attck_explorer::query::matrix::{MatrixOptions, matrix};
 use attck_explorer::query::search::{Query, SearchOptions, search, search_objects};
 use attck_explorer::query::tactic_techniques::{TechniqueFilter, tactic};
-use attck_explorer::query::{detects, diff, list, show, tactics, technique};
+use attck_explorer::query::{detects, diff, list, show, tactic_list, technique};
 use attck_explorer::render::{self, Format, Options};
 
 /// Our own hand-written sample bundle (no MITRE text).
@@ -46,6 +46,7 @@ pub fn render_options(seed: u8) -> Options {
         format: FORMATS[usize::from(seed) % FORMATS.len()],
         color: seed & 8 != 0,
         width: (seed & 16 != 0).then_some(40),
+        procedures: seed & 32 != 0,
     }
 }
 
@@ -88,7 +89,7 @@ pub fn run_search(kb: &KnowledgeBase, q: &Query, opts: Options) {
     }
     let hits = search_objects(kb, q, &Kind::ALL, ALL, Some(50));
     for h in &hits {
-        check_marks(&h.snippet, &h.snippet_marks);
+        check_marks(&h.fields.snippet, &h.fields.snippet_marks);
     }
     render::list(out, &hits, &opts).expect("render into a sink");
 }
@@ -110,13 +111,13 @@ pub fn touch(kb: &KnowledgeBase) {
             let _ = (kb.nodes_with_id(&m.id), kb.nodes_named(&m.name));
             let _ = (kb.out_edges(n).len(), kb.in_edges(n).count());
             let _ = (kb.replacement_of(n), kb.aliases(n));
-            let _ = show::view(kb, n, ALL, true);
+            let _ = show::view(kb, n, ALL);
         }
     }
     for i in 0..kb.data_components.len() as u32 {
         let _ = kb.techniques_detected_by_component(i);
     }
-    let _ = tactics::tactics(kb);
+    let _ = tactic_list::tactics(kb);
 }
 
 /// Runs the queries of every command over `kb` and renders their views, so query and render
@@ -127,7 +128,7 @@ pub fn exercise(kb: &KnowledgeBase, seed: u8) {
     let _ = kb.label();
     let _ = kb.lookup_keys().count();
 
-    let rows = tactics::tactics(kb);
+    let rows = tactic_list::tactics(kb);
     render::list(out, &rows, &opts).expect("render into a sink");
     for t in kb.tactics.iter().chain(kb.unlisted_tactics.iter()) {
         for key in [
@@ -157,20 +158,20 @@ pub fn exercise(kb: &KnowledgeBase, seed: u8) {
 
     for k in Kind::ALL {
         for n in kb.nodes(k) {
-            let v = show::view(kb, n, ALL, true);
+            let v = show::view(kb, n, ALL);
             render::detail(out, &v, &opts).expect("render into a sink");
             let _ = kb.replacement_of(n);
             let _ = kb.aliases(n);
             let m = kb.meta(n);
             for key in [m.id.as_str(), m.name.as_str()] {
-                if let Ok((v, _)) = show::show(&[kb], key, Some(k), Visibility::default(), false) {
+                if let Ok((v, _)) = show::show(&[kb], key, Some(k), Visibility::default()) {
                     render::detail(out, &v, &opts).expect("render into a sink");
                 }
             }
         }
     }
     for key in ["", "T1059", "nothing at all", "TA0002"] {
-        let _ = show::show(&[kb], key, None, ALL, false);
+        let _ = show::show(&[kb], key, None, ALL);
     }
 
     for subtechniques in [false, true] {
@@ -220,7 +221,7 @@ pub fn exercise(kb: &KnowledgeBase, seed: u8) {
     let text: String = kb.lookup_keys().take(200).collect::<Vec<_>>().join(" \n");
     let found = map(kb, &text, MapOptions { names: true });
     render::list(out, &found.found, &opts).expect("render into a sink");
-    if let Some(layer) = attck_explorer::query::map::layer(kb, &found, "fuzz") {
+    if let Some(layer) = attck_explorer::query::layer::from_map(kb, &found, "fuzz") {
         render::json_document(out, &layer).expect("render into a sink");
     }
 

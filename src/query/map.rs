@@ -228,10 +228,35 @@ struct Mentions {
     lines: Vec<u32>,
     unsorted: bool,
     count: usize,
-    how: BTreeSet<MatchedAs>,
+    /// How it was written: a bit per [`MatchedAs`] (`1 << how as u8`).
+    how: u8,
     /// The first revoked object written for it.
     written: Option<Node>,
 }
+
+/// Hashes the keys of [`map`]'s table of IDs met (numbers below 10.1 million, unique per ID)
+/// by one multiplication: the default hasher guards against keys chosen to collide, which
+/// costs a third of a large ID list's scan and buys nothing here.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type KeyMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// The objects referred to so far, in the order first met.
 #[derive(Default)]
@@ -259,7 +284,7 @@ impl Tally {
             None => m.lines.push(line),
         }
         m.count += 1;
-        m.how.insert(how);
+        m.how |= 1 << how as u8;
         if m.written.is_none() {
             m.written = written;
         }
@@ -291,7 +316,7 @@ fn look_up(
     kb: &KnowledgeBase,
     f: &FoundId,
     tally: &mut Tally,
-    unknown: &mut Vec<(String, Vec<u32>)>,
+    unknown: &mut Vec<Unknown>,
     warnings: &mut BTreeSet<String>,
 ) -> Named {
     let id = f.id();
@@ -307,7 +332,7 @@ fn look_up(
             .find(|n| n.kind == kind_of(k)),
     };
     let Some(node) = node else {
-        unknown.push((id, Vec::new()));
+        unknown.push(Unknown::new(id));
         return Named::Unknown(unknown.len() - 1);
     };
     let m = kb.meta(node);
@@ -428,6 +453,60 @@ fn scan_names(
     }
 }
 
+/// An ID the knowledge base does not have, and where the text wrote it.
+struct Unknown {
+    id: String,
+    /// The first [`UNKNOWN_LINES`] lines it is on.
+    lines: Vec<u32>,
+    /// The last line it was met on.
+    last: u32,
+    /// How many lines after the listed ones it is on.
+    more: usize,
+}
+
+/// How many lines the warning about an unknown ID lists: a long list of IDs that are all
+/// unknown would otherwise make one warning as long as the input.
+const UNKNOWN_LINES: usize = 10;
+
+impl Unknown {
+    fn new(id: String) -> Unknown {
+        Unknown {
+            id,
+            lines: Vec::new(),
+            last: 0,
+            more: 0,
+        }
+    }
+
+    /// Notes a mention on `line` (lines come in order, from 1).
+    fn add(&mut self, line: u32) {
+        if line == self.last {
+            return;
+        }
+        self.last = line;
+        if self.lines.len() < UNKNOWN_LINES {
+            self.lines.push(line);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// The warning: `T1999 is not in enterprise-attack 18.1 (line 3, 9, … and 4 more)`.
+    fn warning(&self, label: &str) -> String {
+        let mut lines = String::new();
+        for (i, l) in self.lines.iter().enumerate() {
+            if i > 0 {
+                lines.push_str(", ");
+            }
+            lines.push_str(&l.to_string());
+        }
+        if self.more > 0 {
+            lines.push_str(&format!(" and {} more", self.more));
+        }
+        format!("{} is not in {label} (line {lines})", self.id)
+    }
+}
+
 /// A line number as kept (a text of more than four billion lines is not read: inputs are
 /// capped far below that).
 fn line_number(line: usize) -> u32 {
@@ -443,8 +522,8 @@ fn line_number(line: usize) -> u32 {
 pub fn map(kb: &KnowledgeBase, text: &str, opts: MapOptions) -> MapResult {
     let mut warnings: BTreeSet<String> = BTreeSet::new();
     let mut tally = Tally::default();
-    let mut unknown: Vec<(String, Vec<u32>)> = Vec::new();
-    let mut named: HashMap<u32, Named> = HashMap::new();
+    let mut unknown: Vec<Unknown> = Vec::new();
+    let mut named: KeyMap<Named> = KeyMap::default();
     let mut lines = LineCounter::new(text.as_bytes());
     for f in scan::ids(text.as_bytes()) {
         let line = line_number(lines.line_at(f.at));
@@ -453,12 +532,7 @@ pub fn map(kb: &KnowledgeBase, text: &str, opts: MapOptions) -> MapResult {
             .or_insert_with(|| look_up(kb, &f, &mut tally, &mut unknown, &mut warnings));
         match n {
             Named::Object { slot, written } => tally.record(slot, line, MatchedAs::Id, written),
-            Named::Unknown(i) => {
-                let lines = &mut unknown[i].1;
-                if lines.last() != Some(&line) {
-                    lines.push(line);
-                }
-            }
+            Named::Unknown(i) => unknown[i].add(line),
         }
     }
     if opts.names {
@@ -466,15 +540,9 @@ pub fn map(kb: &KnowledgeBase, text: &str, opts: MapOptions) -> MapResult {
         scan_names(kb, text, &idx, &mut tally, &mut warnings);
     }
     let mut warnings: Vec<String> = warnings.into_iter().collect();
-    unknown.sort_by(|a, b| cmp_ids(&a.0, &b.0));
-    for (id, lines) in unknown {
-        let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
-        warnings.push(format!(
-            "{id} is not in {} (line {})",
-            kb.label(),
-            lines.join(", ")
-        ));
-    }
+    unknown.sort_by(|a, b| cmp_ids(&a.id, &b.id));
+    let label = kb.label();
+    warnings.extend(unknown.iter().map(|u| u.warning(&label)));
     MapResult {
         found: group(kb, tally),
         warnings,
@@ -503,7 +571,10 @@ fn group(kb: &KnowledgeBase, tally: Tally) -> Vec<Mapped> {
                 },
                 mentions: mentions.count,
                 lines: mentions.lines,
-                matched_as: mentions.how.into_iter().collect(),
+                matched_as: [MatchedAs::Id, MatchedAs::Name, MatchedAs::Alias]
+                    .into_iter()
+                    .filter(|&h| mentions.how & (1 << h as u8) != 0)
+                    .collect(),
                 replaced: mentions.written.map(|w| Ref::to(kb, w)),
                 deprecated: m.deprecated,
             }
@@ -554,6 +625,23 @@ impl TableRow for Mapped {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_id_lists_its_first_lines_and_counts_the_rest() {
+        let mut u = Unknown::new("T1999".into());
+        for line in [3, 3, 9] {
+            u.add(line);
+        }
+        assert_eq!(u.warning("x 1"), "T1999 is not in x 1 (line 3, 9)");
+        for line in 10..=30 {
+            u.add(line);
+            u.add(line);
+        }
+        assert_eq!(
+            u.warning("x 1"),
+            "T1999 is not in x 1 (line 3, 9, 10, 11, 12, 13, 14, 15, 16, 17 and 13 more)"
+        );
+    }
 
     #[test]
     fn name_keys_and_plain_words() {

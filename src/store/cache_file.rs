@@ -8,30 +8,11 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
 
 /// File name extension of index caches.
 pub const EXT: &str = "attck-index";
 
-/// What identifies the bundle a cache was built from: path, size, modification time, inode
-/// and status-change time. Checking these costs one `stat`; hashing the bundle on every query
-/// would cost ~27 ms. The inode tells a bundle replaced by another file (renamed over it)
-/// from the old one even when size and modification time were made to match; the
-/// status-change time, which no one can set, does the same for a file rewritten in place.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SourceId {
-    /// The bundle's canonical path.
-    pub path: String,
-    /// Its size in bytes.
-    pub size: u64,
-    /// Its modification time, in nanoseconds since the Unix epoch.
-    pub mtime_ns: u128,
-    /// Its inode number (0 where the platform has none).
-    pub ino: u64,
-    /// Its status-change time (`ctime`), in nanoseconds since the Unix epoch (0 where the
-    /// platform has none).
-    pub ctime_ns: i128,
-}
+pub use crate::ids::SourceId;
 
 /// Identifies a bundle file (`None` when it cannot be read or its path is not UTF-8).
 #[must_use]

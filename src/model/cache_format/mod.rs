@@ -26,7 +26,7 @@ use super::{Kind, KnowledgeBase, kind_at};
 use super::lazy::{Encoded, Lazy};
 use super::string::{read_pooled, write_pooled};
 use super::{Str, StringTable};
-pub use crate::store::cache_file::SourceId;
+pub use crate::ids::SourceId;
 
 /// Bumped whenever the encoded model changes shape.
 /// 4: technique field fingerprints for `attck diff`.

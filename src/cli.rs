@@ -330,7 +330,7 @@ pub struct NextArgs {
     pub exclude: Vec<String>,
 
     /// Only suggest techniques under this tactic (ID, shortname or name).
-    #[arg(long, value_name = "TACTIC", value_parser = TacticParser, hide_possible_values = true)]
+    #[arg(long, value_name = "TACTIC")]
     pub tactic: Option<String>,
 
     /// Only suggest techniques for this platform (case-insensitive; repeat for several).
@@ -897,7 +897,7 @@ pub enum SubtechniquesArg {
 #[derive(Debug, Args)]
 pub struct TacticArgs {
     /// Tactic ID, shortname or name: TA0002, execution, Execution, "Defense Evasion".
-    #[arg(value_name = "TACTIC", value_parser = TacticParser, hide_possible_values = true)]
+    #[arg(value_name = "TACTIC")]
     pub tactic: String,
 
     /// Leave sub-techniques out.
@@ -921,7 +921,7 @@ pub struct SearchArgs {
     pub limit: Option<usize>,
 
     /// Keep techniques in this tactic (ID, shortname or name).
-    #[arg(long, value_name = "TACTIC", value_parser = TacticParser, hide_possible_values = true)]
+    #[arg(long, value_name = "TACTIC")]
     pub tactic: Option<String>,
 
     /// Keep techniques for this platform (case-insensitive; repeat for several).
@@ -944,55 +944,6 @@ pub enum DomainArg {
     Ics,
     /// All three domains (`show`, `update` and `data`).
     All,
-}
-
-/// The tactic shortnames of the three domains (ATT&CK 17 and 18), offered by shell completion.
-pub const TACTIC_SHORTNAMES: &[&str] = &[
-    "collection",
-    "command-and-control",
-    "credential-access",
-    "defense-evasion",
-    "discovery",
-    "evasion",
-    "execution",
-    "exfiltration",
-    "impact",
-    "impair-process-control",
-    "inhibit-response-function",
-    "initial-access",
-    "lateral-movement",
-    "persistence",
-    "privilege-escalation",
-    "reconnaissance",
-    "resource-development",
-];
-
-/// Accepts any tactic text (IDs and names are resolved against the bundle later) while
-/// offering the shortnames to shell completion.
-#[derive(Debug, Clone, Copy)]
-pub struct TacticParser;
-
-impl clap::builder::TypedValueParser for TacticParser {
-    type Value = String;
-
-    fn parse_ref(
-        &self,
-        cmd: &clap::Command,
-        arg: Option<&clap::Arg>,
-        value: &std::ffi::OsStr,
-    ) -> Result<String, clap::Error> {
-        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
-    }
-
-    fn possible_values(
-        &self,
-    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        Some(Box::new(
-            TACTIC_SHORTNAMES
-                .iter()
-                .map(|s| clap::builder::PossibleValue::new(*s)),
-        ))
-    }
 }
 
 /// `--format` values.

@@ -323,6 +323,21 @@ pub struct LogSourceReference<'a> {
     pub channel: Text<'a>,
 }
 
+/// An entry of an ICS asset's `x_mitre_related_assets`: read only to notice changes.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RelatedAsset<'a> {
+    /// The related asset's name.
+    #[serde(borrow)]
+    pub name: Text<'a>,
+    /// Its sectors.
+    #[serde(borrow)]
+    pub related_asset_sectors: Vec<Text<'a>>,
+    /// Its description.
+    #[serde(borrow)]
+    pub description: Text<'a>,
+}
+
 /// Any STIX object, with only the fields attck reads.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -386,6 +401,9 @@ pub struct Object<'a> {
     pub x_mitre_detection: Option<Text<'a>>,
     #[serde(borrow)]
     pub x_mitre_data_sources: Option<Vec<Text<'a>>>,
+    /// On ICS assets: `[{name, related_asset_sectors, description}]`.
+    #[serde(borrow)]
+    pub x_mitre_related_assets: Option<Vec<RelatedAsset<'a>>>,
 }
 
 impl<'a> Object<'a> {

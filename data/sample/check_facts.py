@@ -273,6 +273,11 @@ def diff(a, b):
                 lines.append("ATT&CK ID changed %s -> %s (%r)" % (attack_id(o), attack_id(n), n["name"]))
             if o["name"] != n["name"]:
                 lines.append("renamed %s %r -> %r" % (tag, o["name"], n["name"]))
+            if o.get("x_mitre_shortname") != n.get("x_mitre_shortname"):
+                lines.append("shortname changed %s: %s -> %s" % (tag, o.get("x_mitre_shortname"), n.get("x_mitre_shortname")))
+            if "tactic_refs" in n and o["tactic_refs"] != n["tactic_refs"]:
+                lines.append("tactic order changed %s: %s -> %s" % (tag, " ".join(a.label(t) for t in o["tactic_refs"]),
+                                                                  " ".join(b.label(t) for t in n["tactic_refs"])))
             if "kill_chain_phases" in n:
                 ot = [k["phase_name"] for k in o["kill_chain_phases"]]
                 nt = [k["phase_name"] for k in n["kill_chain_phases"]]
@@ -287,8 +292,9 @@ def diff(a, b):
                     lines.append("parent changed %s: %s -> %s" % (tag, attack_id(op) if op else "none", attack_id(np_) if np_ else "none"))
             if o.get("description") != n.get("description"):
                 lines.append("description changed %s" % tag)
-            if o.get("aliases") != n.get("aliases") and "aliases" in n:
-                lines.append("aliases changed %s: %s -> %s" % (tag, ", ".join(o["aliases"]), ", ".join(n["aliases"])))
+            for key in ("aliases", "x_mitre_aliases"):
+                if o.get(key) != n.get(key) and key in n:
+                    lines.append("aliases changed %s: %s -> %s" % (tag, ", ".join(o.get(key, [])), ", ".join(n[key])))
         if lines:
             p("%s:" % "/".join(types))
             for line in lines:
@@ -314,6 +320,12 @@ EXPECTED = {
     "enterprise-attack-2.0.json": dict(version="2.0", tactics="TA0043 TA0002 TA0003 TA0005 TA0007", techniques=8,
                                        subtechniques=4, groups=3, software=4, campaigns=3, mitigations=2, relationships=45,
                                        objects=105),
+    "v19/enterprise-attack-18.0.json": dict(version="18.0", tactics="TA0002 TA0003 TA0005 TA0007", techniques=8,
+                                            subtechniques=4, groups=1, software=1, campaigns=1, mitigations=1,
+                                            relationships=18, objects=45),
+    "v19/enterprise-attack-19.0.json": dict(version="19.0", tactics="TA0002 TA0003 TA0005 TA0112 TA0007", techniques=9,
+                                            subtechniques=2, groups=1, software=1, campaigns=1, mitigations=1,
+                                            relationships=17, objects=46),
     "ics-attack-1.0.json": dict(version="1.0", tactics="TA0108 TA0104 TA0107", techniques=5, subtechniques=0, groups=1,
                                 software=1, campaigns=0, mitigations=1, relationships=13, objects=30),
 }
@@ -372,10 +384,36 @@ def main():
         check(text.count("sms") == text.count("mechanisms") == 1, "%s: 'sms' only inside 'mechanisms'" % kb.name)
         check(not re.search(r"\bsms", text), "%s: no word starts with 'sms'" % kb.name)
 
-    for kb in (e1, e2, ics):
+    # the tactic-split pair (v19/): the shape of ATT&CK 18 -> 19
+    s18 = KB("v19/enterprise-attack-18.0.json")
+    s19 = KB("v19/enterprise-attack-19.0.json")
+    for kb in (s18, s19):
+        check("spec_version" not in kb.bundle and all(o.get("spec_version") == "2.1" for o in kb.objs),
+              "%s: every object must be spec_version 2.1" % kb.name)
+        listed = {c["object_ref"] for c in kb.collection["x_mitre_contents"]}
+        check(listed == {o["id"] for o in kb.objs if o["type"] not in ("x-mitre-collection", "marking-definition")},
+              "%s: x_mitre_contents does not list the objects" % kb.name)
+        check(all(r["source_ref"] in kb.by_id and r["target_ref"] in kb.by_id for r in kb.rels),
+              "%s: no dangling relationships" % kb.name)
+    ta5 = [t for t in s18.tactics if attack_id(t) == "TA0005"][0], [t for t in s19.tactics if attack_id(t) == "TA0005"][0]
+    check(ta5[0]["id"] == ta5[1]["id"] and ta5[0]["x_mitre_shortname"] == "defense-evasion"
+          and ta5[1]["x_mitre_shortname"] == "stealth" and ta5[0]["name"] != ta5[1]["name"],
+          "v19: TA0005 keeps its STIX id and changes name and shortname")
+    check("defense-impairment" not in s18.short_to_tactic and "defense-impairment" in s19.short_to_tactic,
+          "v19: defense-impairment is new in 19.0")
+    check("defense-evasion" not in s19.short_to_tactic, "v19: no tactic of 19.0 has the old shortname")
+    revoked = [t for t in s19.techniques(only_active=False) if t.get("revoked")]
+    check(sorted(attack_id(t) for t in revoked) == ["T1562.001", "T1562.002"]
+          and all(s19.label(r["target_ref"]) == "T1685" for t in revoked for r in s19.rels_of("revoked-by", src=t["id"])),
+          "v19: T1562.001 and T1562.002 are revoked by T1685")
+    check(all(k["phase_name"] == "defense-evasion" for t in revoked for k in t["kill_chain_phases"]),
+          "v19: the revoked sub-techniques keep the old shortname")
+
+    for kb in (e1, e2, ics, s18, s19):
         check_expected(kb)
         print_kb(kb)
     diff(e1, e2)
+    diff(s18, s19)
     if PROBLEMS:
         print("=" * 78)
         for prob in PROBLEMS:

@@ -463,6 +463,24 @@ pub(super) fn build(
             meta: meta(o),
             platforms: all(&o.x_mitre_platforms),
             sectors: all(&o.x_mitre_sectors),
+            related: FieldPrint::of_list(
+                o.x_mitre_related_assets
+                    .as_deref()
+                    .map(|v| {
+                        v.iter()
+                            .flat_map(|r| {
+                                std::iter::once(r.name.as_str())
+                                    .chain(
+                                        r.related_asset_sectors
+                                            .iter()
+                                            .map(crate::stix::Text::as_str),
+                                    )
+                                    .chain([r.description.as_str(), "\u{1f}"])
+                            })
+                            .collect::<Vec<&str>>()
+                    })
+                    .as_deref(),
+            ),
         })
         .collect();
 

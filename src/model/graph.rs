@@ -466,6 +466,9 @@ pub struct Asset {
     pub platforms: Vec<Str>,
     /// Sectors.
     pub sectors: Vec<Str>,
+    /// `x_mitre_related_assets` (names, sectors and descriptions), as a fingerprint for
+    /// `attck diff`.
+    pub related: super::FieldPrint,
 }
 
 #[cfg(test)]

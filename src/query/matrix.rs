@@ -335,3 +335,95 @@ impl Report for Matrix {
         rows
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::sample;
+
+    fn columns(m: &Matrix) -> Vec<(&str, &str, &str)> {
+        m.columns
+            .iter()
+            .map(|c| {
+                (
+                    c.tactic.id.as_str(),
+                    c.tactic.shortname.as_str(),
+                    c.tactic.name.as_str(),
+                )
+            })
+            .collect()
+    }
+
+    fn ids(c: &MatrixColumn) -> Vec<&str> {
+        c.techniques.iter().map(|t| t.id.as_str()).collect()
+    }
+
+    #[test]
+    fn columns_are_the_data_s_tactics_in_matrix_order() {
+        // data/sample/README.md: matrix order, not ID order.
+        let m = matrix(sample::v2(), &MatrixOptions::default());
+        assert_eq!(
+            columns(&m).iter().map(|c| c.0).collect::<Vec<_>>(),
+            ["TA0043", "TA0002", "TA0003", "TA0005", "TA0007"]
+        );
+        // Techniques by name; sub-techniques only with the option.
+        assert_eq!(
+            ids(&m.columns[1]),
+            ["T1543", "T1059", "T1053"],
+            "Resident Service Setup, Scripted Launch, Timed Job Planting"
+        );
+        assert!(
+            m.columns
+                .iter()
+                .all(|c| c.techniques.iter().all(|t| t.subtechniques.is_empty()))
+        );
+        let pre = matrix(
+            sample::v2(),
+            &MatrixOptions {
+                platforms: vec!["pre".into()],
+                subtechniques: false,
+            },
+        );
+        let counts: Vec<usize> = pre.columns.iter().map(|c| c.techniques.len()).collect();
+        assert_eq!(counts, [1, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn a_tactic_split_gives_other_columns() {
+        let before = matrix(sample::split_before(), &MatrixOptions::default());
+        assert_eq!(
+            columns(&before),
+            [
+                ("TA0002", "execution", "Execution"),
+                ("TA0003", "persistence", "Persistence"),
+                ("TA0005", "defense-evasion", "Defense Evasion"),
+                ("TA0007", "discovery", "Discovery"),
+            ]
+        );
+        assert_eq!(
+            ids(&before.columns[2]),
+            ["T1027", "T1562", "T1497", "T1480", "T1070"]
+        );
+        let opts = MatrixOptions {
+            platforms: Vec::new(),
+            subtechniques: true,
+        };
+        let after = matrix(sample::split_after(), &opts);
+        assert_eq!(
+            columns(&after),
+            [
+                ("TA0002", "execution", "Execution"),
+                ("TA0003", "persistence", "Persistence"),
+                ("TA0005", "stealth", "Stealth"),
+                ("TA0112", "defense-impairment", "Defense Impairment"),
+                ("TA0007", "discovery", "Discovery"),
+            ]
+        );
+        assert_eq!(ids(&after.columns[2]), ["T1027", "T1497", "T1070"]);
+        assert_eq!(ids(&after.columns[3]), ["T1562", "T1685", "T1070"]);
+        assert_eq!(ids(&after.columns[4]), ["T1082", "T1497", "T1480"]);
+        // The revoked sub-techniques are gone; the one left stays under its parent.
+        let t1562 = &after.columns[3].techniques[0];
+        assert_eq!(sample::ids(&t1562.subtechniques), ["T1562.004"]);
+    }
+}

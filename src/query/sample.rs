@@ -43,6 +43,29 @@ pub fn ics() -> &'static KnowledgeBase {
     })
 }
 
+/// `v19/enterprise-attack-18.0.json`: before the tactic split.
+pub fn split_before() -> &'static KnowledgeBase {
+    static KB: OnceLock<KnowledgeBase> = OnceLock::new();
+    KB.get_or_init(|| {
+        build(
+            include_bytes!("../../data/sample/v19/enterprise-attack-18.0.json"),
+            "enterprise-attack-18.0.json",
+        )
+    })
+}
+
+/// `v19/enterprise-attack-19.0.json`: after the tactic split (TA0005 renamed `stealth`,
+/// TA0112 `defense-impairment` new, T1562.001 and T1562.002 revoked by T1685).
+pub fn split_after() -> &'static KnowledgeBase {
+    static KB: OnceLock<KnowledgeBase> = OnceLock::new();
+    KB.get_or_init(|| {
+        build(
+            include_bytes!("../../data/sample/v19/enterprise-attack-19.0.json"),
+            "enterprise-attack-19.0.json",
+        )
+    })
+}
+
 /// The object with ATT&CK ID `id` of `kind`.
 pub fn node(kb: &KnowledgeBase, kind: Kind, id: &str) -> Node {
     *kb.nodes_with_id(id)

@@ -1,7 +1,8 @@
 //! `attck layer upgrade`: a Navigator layer made for an older ATT&CK version, rewritten for a
 //! newer one, as Navigator's manual upgrade screen would: revoked techniques replaced by their
 //! successors (annotations carried over, a comment saying what was replaced), deprecated and
-//! removed ones dropped, renumbered sub-techniques renamed, tactics re-derived, versions set.
+//! removed ones dropped, renumbered sub-techniques renamed, tactics re-derived (an entry
+//! under a tactic that only changed its shortname follows it), versions set.
 
 use std::collections::HashMap;
 
@@ -183,6 +184,14 @@ fn merge(all: Vec<(String, bool, DocEntry)>, summary: &mut UpgradeSummary) -> Ve
 /// Rewrites `doc` (made for `old`) for `new`.
 pub fn upgrade(old: &KnowledgeBase, new: &KnowledgeBase, doc: &mut LayerDoc) -> UpgradeSummary {
     let matched = match_kind(old, new, Kind::Technique);
+    // A tactic keeps its identity (STIX id) through a new name or shortname: an entry under
+    // its old shortname belongs under its new one.
+    let tactic_match = match_kind(old, new, Kind::Tactic);
+    let now_named = |short: &str| -> Option<String> {
+        let (i, _) = old.tactic(short)?;
+        let j = tactic_match.get(i as usize).copied().flatten()?;
+        Some(new.tactic_at(j).shortname.to_string())
+    };
     let mut summary = UpgradeSummary {
         entries_before: doc.techniques.len(),
         ..UpgradeSummary::default()
@@ -262,6 +271,11 @@ pub fn upgrade(old: &KnowledgeBase, new: &KnowledgeBase, doc: &mut LayerDoc) -> 
                     let mut e = tied
                         .iter()
                         .find(|e| e.tactic.as_ref() == Some(tac))
+                        .or_else(|| {
+                            tied.iter().find(|e| {
+                                e.tactic.as_deref().and_then(now_named).as_ref() == Some(tac)
+                            })
+                        })
                         .unwrap_or(&tied[0])
                         .clone();
                     e.tactic = Some(tac.clone());
@@ -269,16 +283,23 @@ pub fn upgrade(old: &KnowledgeBase, new: &KnowledgeBase, doc: &mut LayerDoc) -> 
                 }
             } else {
                 // Annotated under some tactics: those still valid stay, the others move to
-                // a tactic it has now and is not annotated under.
+                // the same tactic under its new shortname, else to a tactic it has now and
+                // is not annotated under.
                 let mut free: Vec<&String> =
                     new_tactics.iter().filter(|t| !had.contains(t)).collect();
                 for mut e in tied {
                     let valid = e.tactic.as_ref().is_some_and(|t| new_tactics.contains(t));
                     if !valid {
-                        if free.is_empty() {
-                            continue;
+                        let same = e
+                            .tactic
+                            .as_deref()
+                            .and_then(now_named)
+                            .and_then(|t| free.iter().position(|f| **f == t));
+                        match same {
+                            Some(k) => e.tactic = Some(free.remove(k).clone()),
+                            None if free.is_empty() => continue,
+                            None => e.tactic = Some(free.remove(0).clone()),
                         }
-                        e.tactic = Some(free.remove(0).clone());
                     }
                     produced.push(e);
                 }
@@ -320,4 +341,114 @@ pub fn upgrade(old: &KnowledgeBase, new: &KnowledgeBase, doc: &mut LayerDoc) -> 
         v.attack = Some(major);
     }
     summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::layer_doc::parse;
+    use crate::query::sample;
+
+    /// (technique, tactic, score) of every entry, in order.
+    fn entries(doc: &LayerDoc) -> Vec<(String, Option<String>, Option<String>)> {
+        doc.techniques
+            .iter()
+            .map(|e| {
+                (
+                    e.technique_id.clone(),
+                    e.tactic.clone(),
+                    e.rest.get("score").map(ToString::to_string),
+                )
+            })
+            .collect()
+    }
+
+    fn entry(id: &str, tactic: &str, score: &str) -> (String, Option<String>, Option<String>) {
+        (id.into(), Some(tactic.into()), Some(score.into()))
+    }
+
+    #[test]
+    fn a_layer_follows_a_tactic_split() {
+        // data/sample/README.md, "v19/layer-18.json".
+        let mut doc = parse(include_bytes!("../../data/sample/v19/layer-18.json")).unwrap();
+        let s = upgrade(sample::split_before(), sample::split_after(), &mut doc);
+        assert_eq!(
+            entries(&doc),
+            [
+                // TA0005 only changed its shortname: its entries follow it.
+                entry("T1027", "stealth", "2"),
+                entry("T1059.001", "execution", "3"),
+                // In TA0005 and the new TA0112 now; it was annotated under all it had.
+                entry("T1070", "stealth", "1"),
+                entry("T1070", "defense-impairment", "1"),
+                entry("T1480", "discovery", "1"),
+                // Each entry keeps its own score: defense-evasion's goes to stealth, although
+                // the discovery entry comes first in the layer.
+                entry("T1497", "stealth", "2"),
+                entry("T1497", "discovery", "4"),
+                entry("T1562", "defense-impairment", "1"),
+                // Both revoked sub-techniques are T1685 now: one entry, the first one's.
+                entry("T1685", "defense-impairment", "3"),
+                entry("T1562.004", "defense-impairment", "1"),
+            ]
+        );
+        assert!(
+            doc.techniques
+                .iter()
+                .all(|e| e.tactic.as_deref() != Some("defense-evasion"))
+        );
+        let t1685 = doc.techniques.iter().find(|e| e.technique_id == "T1685");
+        let comment = t1685.and_then(|e| e.comment.as_deref()).unwrap();
+        assert!(comment.starts_with("agent stop alert\n"), "{comment}");
+        assert!(comment.contains("replaces T1562.001 (Tool Disabling), revoked in 19.0"));
+        assert!(comment.contains("replaces T1562.002 (Log Silencing), revoked in 19.0"));
+        assert_eq!(doc.versions.as_ref().unwrap().attack.as_deref(), Some("19"));
+        assert_eq!((s.entries_before, s.entries_after), (10, 10));
+        assert_eq!(
+            [
+                s.count("replaced"),
+                s.count("tactics"),
+                s.count("merged"),
+                s.count("dropped")
+            ],
+            [2, 8, 1, 0]
+        );
+    }
+
+    #[test]
+    fn revoked_renumbered_deprecated_and_removed_techniques() {
+        // data/sample/README.md, "Changes from enterprise 1.0 to 2.0".
+        let layer = br#"{"versions":{"attack":"1"},"domain":"enterprise-attack","techniques":[
+            {"techniqueID":"T1168","tactic":"persistence","score":5},
+            {"techniqueID":"T1053.006","tactic":"persistence","score":2},
+            {"techniqueID":"T1500","tactic":"defense-evasion","score":1},
+            {"techniqueID":"T1480","tactic":"defense-evasion","score":1},
+            {"techniqueID":"T1543","tactic":"persistence","score":3},
+            {"techniqueID":"T9999","score":1}]}"#;
+        let mut doc = parse(layer).unwrap();
+        let s = upgrade(sample::v1(), sample::v2(), &mut doc);
+        assert_eq!(
+            entries(&doc),
+            [
+                entry("T1053", "persistence", "5"),
+                entry("T1543.002", "persistence", "2"),
+                entry("T1543", "execution", "3"),
+                entry("T1543", "persistence", "3"),
+                ("T9999".into(), None, Some("1".into())),
+            ]
+        );
+        let notes: Vec<(&str, &str)> = s.notes.iter().map(|n| (n.id.as_str(), n.change)).collect();
+        assert_eq!(
+            notes,
+            [
+                ("T1168", "replaced"),
+                ("T1053.006", "renumbered"),
+                ("T1500", "dropped"),
+                ("T1480", "dropped"),
+                ("T1543", "tactics"),
+                ("T9999", "unknown"),
+            ]
+        );
+        assert!(s.notes.iter().filter(|n| n.warning).count() == 3);
+    }
 }

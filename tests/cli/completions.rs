@@ -1,6 +1,6 @@
 //! `attck completions` and `attck man`: generated from the CLI, never loading a bundle.
 
-use crate::common::{attck_in, real_kb, run, run_with};
+use crate::common::{attck_in, run, run_with};
 
 #[test]
 fn completions_for_every_shell_without_data() {
@@ -10,36 +10,19 @@ fn completions_for_every_shell_without_data() {
         assert_eq!(r.code, 0, "{shell}: {r:?}");
         assert!(r.stdout.contains("attck"), "{shell}");
         assert!(r.stdout.contains("update"), "{shell}");
-        // clap_complete offers values in these shells only.
+        // clap_complete offers values in these shells only. Tactics are not offered: they
+        // come from the data (ATT&CK 19 renames one), which completion scripts never read.
         if ["bash", "zsh", "fish"].contains(&shell) {
-            assert!(
-                r.stdout.contains("defense-evasion"),
-                "{shell}: tactic shortnames"
-            );
             assert!(r.stdout.contains("enterprise"), "{shell}: domains");
+            assert!(
+                !r.stdout.contains("defense-evasion"),
+                "{shell}: no tactic list"
+            );
         }
         assert!(r.stderr.is_empty(), "{shell}: {}", r.stderr);
     }
     let r = run(&["completions", "tcsh"]);
     assert_eq!(r.code, 2);
-}
-
-#[test]
-fn completed_shortnames_are_the_real_ones() {
-    let mut real = std::collections::BTreeSet::new();
-    for f in [
-        "enterprise-attack-18.1.json",
-        "mobile-attack-18.1.json",
-        "ics-attack-18.1.json",
-    ] {
-        let Some(kb) = real_kb(f) else { return };
-        real.extend(kb.tactics.iter().map(|t| t.shortname.to_string()));
-    }
-    let ours: std::collections::BTreeSet<String> = attck_explorer::cli::TACTIC_SHORTNAMES
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert_eq!(ours, real);
 }
 
 #[test]
@@ -59,7 +42,7 @@ fn man_page_is_roff() {
 
 #[test]
 fn tactic_arguments_still_take_any_text() {
-    // The completion list must not turn into a restriction: IDs and names still parse.
+    // Any text is a tactic argument: IDs, shortnames and names are resolved against the data.
     let home = tempfile::tempdir().unwrap();
     let r = run_with(attck_in(home.path()), &["tactic", "TA0002"]);
     // No data here: the failure is about data, not about the argument.

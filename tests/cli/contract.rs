@@ -373,3 +373,210 @@ pub struct ComparePartly {
     pub name: String,
     pub sides: Vec<String>,
 }
+
+/// `attck diff -f json` and its flat records (`-f jsonl`, `-f csv`).
+pub mod diff {
+    #![allow(clippy::struct_field_names)] // the contract's field names
+
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq, Eq, Clone)]
+    #[serde(deny_unknown_fields)]
+    pub struct Ref {
+        pub id: String,
+        pub name: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Side {
+        pub attack_version: Option<String>,
+        pub source: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(clippy::struct_field_names)] // the contract's field name
+    pub struct Revoked {
+        pub id: String,
+        pub name: String,
+        pub revoked_by: Option<Ref>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Reinstated {
+        pub id: String,
+        pub name: String,
+        pub was: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Renamed {
+        pub id: String,
+        pub name: String,
+        pub old_name: String,
+        pub new_name: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct IdChanged {
+        pub id: String,
+        pub name: String,
+        pub old_id: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ListChanged {
+        pub id: String,
+        pub name: String,
+        pub old: Vec<String>,
+        pub new: Vec<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ParentChanged {
+        pub id: String,
+        pub name: String,
+        pub old_id: String,
+        pub change: String,
+        pub old_parent: Option<Ref>,
+        pub new_parent: Option<Ref>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ContentChanged {
+        pub id: String,
+        pub name: String,
+        pub fields: Vec<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Section {
+        pub added: Vec<Ref>,
+        pub removed: Vec<Ref>,
+        pub revoked: Vec<Revoked>,
+        pub deprecated: Vec<Ref>,
+        pub reinstated: Vec<Reinstated>,
+        pub renamed: Vec<Renamed>,
+        pub id_changed: Vec<IdChanged>,
+        pub edited: Vec<Edited>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq, Eq)]
+    #[serde(deny_unknown_fields)]
+    pub struct FieldChange {
+        pub field: String,
+        pub old: Vec<String>,
+        pub new: Vec<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Edited {
+        pub id: String,
+        pub name: String,
+        pub fields: Vec<FieldChange>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Techniques {
+        pub added: Vec<Ref>,
+        pub removed: Vec<Ref>,
+        pub revoked: Vec<Revoked>,
+        pub deprecated: Vec<Ref>,
+        pub reinstated: Vec<Reinstated>,
+        pub renamed: Vec<Renamed>,
+        pub id_changed: Vec<IdChanged>,
+        pub tactics_changed: Vec<ListChanged>,
+        pub platforms_changed: Vec<ListChanged>,
+        pub parent_changed: Vec<ParentChanged>,
+        pub description_changed: Vec<ContentChanged>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct KindChange {
+        pub kind: String,
+        pub added: usize,
+        pub removed: usize,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Relationships {
+        pub added: usize,
+        pub removed: usize,
+        pub kinds: Vec<KindChange>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ModelChange {
+        pub object_type: String,
+        pub field: Option<String>,
+        pub change: String,
+        pub objects: usize,
+        pub summary: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Affected {
+        pub id: String,
+        pub name: String,
+        pub change: String,
+        pub action: String,
+        pub replacement: Option<Ref>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Mapping {
+        pub source: String,
+        pub ids_read: usize,
+        pub affected: Vec<Affected>,
+        pub unchanged: Vec<String>,
+        pub unknown: Vec<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Diff {
+        pub domain: String,
+        pub old: Side,
+        pub new: Side,
+        pub model_changes: Vec<ModelChange>,
+        pub techniques: Techniques,
+        pub tactics: Section,
+        pub groups: Section,
+        pub software: Section,
+        pub mitigations: Section,
+        pub campaigns: Section,
+        pub data_sources: Section,
+        pub data_components: Section,
+        pub detection_strategies: Section,
+        pub analytics: Section,
+        pub assets: Section,
+        pub matrices: Section,
+        pub relationships: Relationships,
+        pub mapping: Option<Mapping>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Line {
+        pub section: String,
+        pub change: String,
+        pub id: String,
+        pub name: String,
+        pub detail: String,
+    }
+}

@@ -4,187 +4,10 @@
 
 #![allow(dead_code)] // contract fields exist to be checked by deserialization
 
-use serde::Deserialize;
-
 use attck_explorer::query::diff::{DiffReport, diff, diff_for};
 
 use crate::common::{real_kb, sample, sample_dir};
-
-#[derive(Debug, Deserialize, PartialEq, Eq, Clone)]
-#[serde(deny_unknown_fields)]
-struct Ref {
-    id: String,
-    name: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Side {
-    attack_version: Option<String>,
-    source: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(clippy::struct_field_names)] // the contract's field name
-struct Revoked {
-    id: String,
-    name: String,
-    revoked_by: Option<Ref>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Reinstated {
-    id: String,
-    name: String,
-    was: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Renamed {
-    id: String,
-    name: String,
-    old_name: String,
-    new_name: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IdChanged {
-    id: String,
-    name: String,
-    old_id: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ListChanged {
-    id: String,
-    name: String,
-    old: Vec<String>,
-    new: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ParentChanged {
-    id: String,
-    name: String,
-    old_id: String,
-    change: String,
-    old_parent: Option<Ref>,
-    new_parent: Option<Ref>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ContentChanged {
-    id: String,
-    name: String,
-    fields: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Section {
-    added: Vec<Ref>,
-    removed: Vec<Ref>,
-    revoked: Vec<Revoked>,
-    deprecated: Vec<Ref>,
-    reinstated: Vec<Reinstated>,
-    renamed: Vec<Renamed>,
-    id_changed: Vec<IdChanged>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Techniques {
-    added: Vec<Ref>,
-    removed: Vec<Ref>,
-    revoked: Vec<Revoked>,
-    deprecated: Vec<Ref>,
-    reinstated: Vec<Reinstated>,
-    renamed: Vec<Renamed>,
-    id_changed: Vec<IdChanged>,
-    tactics_changed: Vec<ListChanged>,
-    platforms_changed: Vec<ListChanged>,
-    parent_changed: Vec<ParentChanged>,
-    description_changed: Vec<ContentChanged>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KindChange {
-    kind: String,
-    added: usize,
-    removed: usize,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Relationships {
-    added: usize,
-    removed: usize,
-    kinds: Vec<KindChange>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ModelChange {
-    object_type: String,
-    field: Option<String>,
-    change: String,
-    objects: usize,
-    summary: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Affected {
-    id: String,
-    name: String,
-    change: String,
-    action: String,
-    replacement: Option<Ref>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Mapping {
-    source: String,
-    ids_read: usize,
-    affected: Vec<Affected>,
-    unchanged: Vec<String>,
-    unknown: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Diff {
-    domain: String,
-    old: Side,
-    new: Side,
-    model_changes: Vec<ModelChange>,
-    techniques: Techniques,
-    groups: Section,
-    software: Section,
-    mitigations: Section,
-    campaigns: Section,
-    relationships: Relationships,
-    mapping: Option<Mapping>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Line {
-    section: String,
-    change: String,
-    id: String,
-    name: String,
-    detail: String,
-}
+use crate::contract::diff::{Diff, Line, Ref};
 
 fn r(id: &str, name: &str) -> Ref {
     Ref {
@@ -325,6 +148,18 @@ fn data_model_changes_are_reported_once() {
             ("technique", Some("x_mitre_data_sources"), "removed", 14),
             ("data-source", None, "withdrawn", 2),
             ("data-component", Some("external_id"), "introduced", 3),
+            (
+                "data-component",
+                Some("x_mitre_data_source_ref"),
+                "removed",
+                3
+            ),
+            (
+                "data-component",
+                Some("x_mitre_log_sources"),
+                "introduced",
+                3
+            ),
             ("detection-strategy", None, "introduced", 3),
             ("analytic", None, "introduced", 4),
             ("relationship", Some("detects"), "moved", 3),
@@ -385,9 +220,13 @@ fn flat_formats_hold_one_record_per_change() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    // 7 model changes, 9 technique changes, 5 in other sections, 10 relationship counts
-    // (6 types; added and removed are separate records).
-    assert_eq!(lines.len(), 7 + 9 + 5 + 10);
+    // 9 model changes, 9 technique changes, 6 in other sections (G0903 is renamed and
+    // edited), 10 relationship counts (6 types; added and removed are separate records).
+    assert_eq!(lines.len(), 9 + 9 + 6 + 10);
+    assert!(lines.iter().any(|l| l.section == "groups"
+        && l.change == "edited"
+        && l.id == "G0903"
+        && l.detail == "description; aliases: added Ember Weave"));
     assert!(lines.iter().any(|l| l.section == "techniques"
         && l.change == "revoked"
         && l.id == "T1168"
@@ -533,7 +372,7 @@ fn for_a_mapping_says_what_to_do_with_each_id() {
     assert!(d.campaigns.added.is_empty() && d.mitigations.deprecated.is_empty());
     // Relationships with an end among them (worked out by hand from data/sample/README.md).
     assert_eq!((d.relationships.added, d.relationships.removed), (9, 10));
-    assert_eq!(d.model_changes.len(), 7);
+    assert_eq!(d.model_changes.len(), 9);
 }
 
 #[test]
@@ -632,6 +471,18 @@ fn model(d: &DiffReport) -> Vec<(String, Option<String>, String, usize)> {
         .collect()
 }
 
+/// Each edited object with the fields that changed.
+fn edited(s: &attck_explorer::query::diff::SectionChanges) -> Vec<(String, Vec<&'static str>)> {
+    s.edited
+        .iter()
+        .map(|e| (e.id.clone(), e.fields.iter().map(|f| f.field).collect()))
+        .collect()
+}
+
+fn e(id: &str, fields: &[&'static str]) -> (String, Vec<&'static str>) {
+    (id.to_string(), fields.to_vec())
+}
+
 fn rel_kinds(d: &DiffReport) -> Vec<(&str, usize, usize)> {
     d.relationships
         .kinds
@@ -701,12 +552,65 @@ fn real_enterprise_17_1_to_18_1() {
     assert!(m.contains(&("data-source".into(), None, "withdrawn".into(), 37)));
     assert!(m.contains(&("detection-strategy".into(), None, "introduced".into(), 691)));
     assert!(m.contains(&("analytic".into(), None, "introduced".into(), 1739)));
-    assert_eq!(d.groups.added.len(), 6);
-    assert_eq!(d.groups.added[0].id, "G1048");
-    assert_eq!(d.software.added.len(), 29);
-    assert_eq!(d.campaigns.added.len(), 5);
-    assert_eq!(ids(&d.campaigns.added, |r| &r.id)[0], "C0055");
-    assert!(d.mitigations.is_empty());
+    assert_eq!(d.groups.common.added.len(), 6);
+    assert_eq!(d.groups.common.added[0].id, "G1048");
+    assert_eq!(d.software.common.added.len(), 29);
+    assert_eq!(d.campaigns.common.added.len(), 5);
+    assert_eq!(ids(&d.campaigns.common.added, |r| &r.id)[0], "C0055");
+    // Edits to the other kinds (scripts/diff_facts.py): descriptions and aliases; the data
+    // components' new log sources and lost data-source refs are data-model changes, their
+    // 51 new descriptions edits.
+    assert_eq!(
+        edited(&d.groups),
+        [
+            e("G0027", &["aliases"]),
+            e("G0032", &["description"]),
+            e("G0046", &["description"]),
+            e("G0047", &["description"]),
+            e("G0094", &["description"]),
+            e("G0129", &["description", "aliases"]),
+            e("G1015", &["description", "aliases"]),
+        ]
+    );
+    assert_eq!(
+        edited(&d.software),
+        [
+            e("S0363", &["description"]),
+            e("S0681", &["x_mitre_aliases"])
+        ]
+    );
+    assert_eq!(
+        edited(&d.mitigations),
+        [e("M1032", &["description"]), e("M1048", &["description"])]
+    );
+    assert!(d.mitigations.common.is_empty());
+    assert_eq!(edited(&d.tactics), [e("TA0008", &["description"])]);
+    assert!(d.tactics.common.is_empty());
+    assert_eq!(d.data_components.edited.len(), 51);
+    assert!(
+        d.data_components
+            .edited
+            .iter()
+            .all(|x| x.fields.len() == 1 && x.fields[0].field == "description")
+    );
+    assert!(d.data_components.common.is_empty());
+    assert!(m.contains(&(
+        "data-component".into(),
+        Some("x_mitre_data_source_ref".into()),
+        "removed".into(),
+        106
+    )));
+    assert!(m.contains(&(
+        "data-component".into(),
+        Some("x_mitre_log_sources".into()),
+        "introduced".into(),
+        99
+    )));
+    // Whole types introduced or withdrawn are one model change each, not a list.
+    for s in [&d.data_sources, &d.detection_strategies, &d.analytics] {
+        assert!(s.is_empty());
+    }
+    assert!(d.assets.is_empty() && d.matrices.is_empty() && d.campaigns.edited.is_empty());
     assert_eq!(
         (d.relationships.added, d.relationships.removed),
         (1807, 2170)
@@ -735,12 +639,18 @@ fn real_mobile_17_1_to_18_1() {
     assert_eq!(t.common.reinstated[0].was, "deprecated");
     assert_eq!(ids(&t.description_changed, |r| &r.id), ["T1660"]);
     assert_eq!(t.len(), 4);
-    assert_eq!(ids(&d.groups.added, |r| &r.id), ["G0069", "G1033"]);
+    assert_eq!(ids(&d.groups.common.added, |r| &r.id), ["G0069", "G1033"]);
     assert_eq!(
-        ids(&d.software.added, |r| &r.id),
+        ids(&d.software.common.added, |r| &r.id),
         ["S1225", "S1231", "S1241", "S1243"]
     );
     assert!(d.mitigations.is_empty() && d.campaigns.is_empty());
+    assert_eq!(edited(&d.groups), [e("G1015", &["description", "aliases"])]);
+    assert_eq!(edited(&d.software), [e("S1083", &["description"])]);
+    assert_eq!(
+        ids(&d.data_components.edited, |r| &r.id),
+        ["DC0021", "DC0032", "DC0033", "DC0064", "DC0078"]
+    );
     assert!(model(&d).contains(&(
         "technique".into(),
         Some("x_mitre_detection".into()),
@@ -765,9 +675,48 @@ fn real_ics_17_1_to_18_1() {
     let Some(d) = real_diff("ics") else {
         return;
     };
-    // No object changed; only the data model did (and new assets brought `targets`).
+    // No technique changed; the data model did, and (scripts/diff_facts.py) 4 assets were
+    // added and 6 edited, 2 groups' descriptions and 19 data components' descriptions.
     assert!(d.techniques.is_empty(), "{:?}", d.techniques);
-    for (_, s) in d.other_sections() {
+    assert_eq!(
+        ids(&d.assets.common.added, |r| &r.id),
+        ["A0015", "A0016", "A0017", "A0018"]
+    );
+    assert_eq!(
+        edited(&d.assets),
+        [
+            e("A0001", &["x_mitre_platforms"]),
+            e("A0006", &["description"]),
+            e("A0007", &["x_mitre_platforms", "x_mitre_related_assets"]),
+            e("A0008", &["x_mitre_related_assets"]),
+            e(
+                "A0009",
+                &["description", "x_mitre_platforms", "x_mitre_related_assets"]
+            ),
+            e("A0014", &["x_mitre_platforms"]),
+        ]
+    );
+    assert_eq!(d.assets.len(), 10);
+    let a1 = &d.assets.edited[0].fields[0];
+    assert_eq!(
+        (a1.old.as_slice(), a1.new.as_slice()),
+        (
+            &["Windows".to_string()][..],
+            &["Windows".to_string(), "Linux".to_string()][..]
+        )
+    );
+    assert_eq!(
+        edited(&d.groups),
+        [e("G0032", &["description"]), e("G0046", &["description"])]
+    );
+    assert_eq!(d.data_components.edited.len(), 19);
+    for s in [
+        &d.tactics,
+        &d.software,
+        &d.mitigations,
+        &d.campaigns,
+        &d.matrices,
+    ] {
         assert!(s.is_empty());
     }
     assert!(model(&d).contains(&(
@@ -826,4 +775,129 @@ fn real_enterprise_for_a_mapping() {
     assert_eq!(m.unknown, ["T9999"]);
     assert_eq!(d.techniques.description_changed.len(), 3);
     assert!(d.groups.is_empty() && d.software.is_empty());
+}
+
+/// Runs the binary on the tactic-split pair (data/sample/v19, its own data directory).
+fn split(args: &[&str]) -> crate::common::Run {
+    let dir = sample_dir().join("v19");
+    let mut v = vec!["--data-dir", dir.to_str().unwrap()];
+    v.extend_from_slice(args);
+    crate::common::run(&v)
+}
+
+#[test]
+fn a_tactic_split_is_a_renamed_tactic_and_techniques_that_moved() {
+    // data/sample/README.md, "Changes from 18.0 to 19.0".
+    let run = split(&["diff", "18.0", "19.0", "-f", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let d: Diff = run.json();
+    assert_eq!(d.tactics.added, [r("TA0112", "Defense Impairment")]);
+    let renamed = &d.tactics.renamed;
+    assert_eq!(renamed.len(), 1);
+    assert_eq!(
+        (
+            renamed[0].id.as_str(),
+            renamed[0].old_name.as_str(),
+            renamed[0].new_name.as_str()
+        ),
+        ("TA0005", "Defense Evasion", "Stealth")
+    );
+    let shortname = d.tactics.edited[0]
+        .fields
+        .iter()
+        .find(|f| f.field == "x_mitre_shortname")
+        .expect("the shortname change");
+    assert_eq!(
+        (shortname.old.as_slice(), shortname.new.as_slice()),
+        (
+            &["defense-evasion".to_string()][..],
+            &["stealth".to_string()][..]
+        )
+    );
+    let moved: Vec<&str> = d
+        .techniques
+        .tactics_changed
+        .iter()
+        .map(|x| x.id.as_str())
+        .collect();
+    assert_eq!(moved, ["T1070", "T1480", "T1562", "T1562.004"]);
+    let revoked: Vec<(&str, Option<&str>)> = d
+        .techniques
+        .revoked
+        .iter()
+        .map(|x| (x.id.as_str(), x.revoked_by.as_ref().map(|r| r.id.as_str())))
+        .collect();
+    assert_eq!(
+        revoked,
+        [("T1562.001", Some("T1685")), ("T1562.002", Some("T1685"))]
+    );
+    // The same in the other formats: one record per change, a table row per record.
+    let lines = split(&["diff", "18.0", "19.0", "-f", "jsonl"]);
+    let lines: Vec<Line> = lines
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.iter().any(|l| l.section == "tactics"
+        && l.change == "edited"
+        && l.detail == "description; x_mitre_shortname: defense-evasion → stealth"));
+    let table = split(&["diff", "18.0", "19.0"]);
+    assert!(
+        table.stdout.contains("Tactics: renamed (1)"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn a_tactic_split_in_the_matrix_and_a_layer() {
+    let run = split(&["matrix", "-f", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cols: Vec<crate::contract::MatrixColumn> = run.json();
+    let tactics: Vec<(&str, &str)> = cols
+        .iter()
+        .map(|c| (c.tactic.id.as_str(), c.tactic.shortname.as_str()))
+        .collect();
+    assert_eq!(
+        tactics,
+        [
+            ("TA0002", "execution"),
+            ("TA0003", "persistence"),
+            ("TA0005", "stealth"),
+            ("TA0112", "defense-impairment"),
+            ("TA0007", "discovery")
+        ]
+    );
+    let old = split(&["--attack-version", "18.0", "matrix", "-f", "json"]);
+    let cols: Vec<crate::contract::MatrixColumn> = old.json();
+    assert_eq!(cols.len(), 4);
+    assert_eq!(cols[2].tactic.shortname, "defense-evasion");
+    // A layer made against 18.0 (versions.attack "18") loses every old tactic tag.
+    let layer = sample_dir().join("v19/layer-18.json");
+    let up = split(&["layer", "upgrade", layer.to_str().unwrap()]);
+    assert_eq!(up.code, 0, "{}", up.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&up.stdout).unwrap();
+    let tags: Vec<(&str, &str)> = doc["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["techniqueID"].as_str().unwrap(),
+                e["tactic"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        tags.iter().all(|(_, t)| *t != "defense-evasion"),
+        "{tags:?}"
+    );
+    assert!(tags.contains(&("T1027", "stealth")));
+    assert!(tags.contains(&("T1685", "defense-impairment")));
+    assert!(
+        !tags
+            .iter()
+            .any(|(id, _)| id.starts_with("T1562.00") && *id != "T1562.004")
+    );
+    assert_eq!(doc["versions"]["attack"], "19");
 }

@@ -33,7 +33,8 @@ pub use crate::ids::SourceId;
 /// 7: fixed-width edges; edge texts and object names checked one string at a time.
 /// 8: a checksummed header; seeded checksums over position, length and bytes (an all-zero
 ///    record never passes); string tables with a checked count; the bundle's inode and ctime.
-pub const FORMAT_VERSION: u32 = 8;
+/// 9: a fingerprint of ICS assets' related assets.
+pub const FORMAT_VERSION: u32 = 9;
 
 const MAGIC: &[u8; 8] = b"ATTCKIX\0";
 

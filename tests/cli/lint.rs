@@ -130,7 +130,7 @@ fn every_finding_kind_with_its_place_on_our_rules() {
             .count(),
         1
     );
-    assert_eq!(l.findings.len(), 10, "{:#?}", l.findings);
+    assert_eq!(l.findings.len(), 9, "{:#?}", l.findings);
 }
 
 #[test]

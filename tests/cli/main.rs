@@ -10,6 +10,7 @@ mod contract;
 mod coverage;
 mod coverage_real;
 mod data;
+mod detections;
 mod detects;
 mod diff;
 mod encodings;

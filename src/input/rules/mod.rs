@@ -374,6 +374,32 @@ mod tests {
         assert!(!e.exact);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Any text, in any of the formats' shapes: no panic, and every exact place holds
+        /// the text it names.
+        #[test]
+        fn never_panics_and_places_hold_their_text(
+            head in proptest::sample::select(vec![
+                "tags:\n  - ", "[rule]\n[[rule.threat]]\nframework = \"MITRE ATT&CK\"\n[[rule.threat.technique]]\nid = ",
+                "relevantTechniques:\n  - ", "coverage:\n  - technique: ", "attack_technique: ",
+                "Tactic,Technique #,Technique Name,Test #\n", "detection:\n  a: 1\ntags: [",
+            ]),
+            body in "[ -~\\n\\t\"'é漢\\[\\]{}:,#-]{0,80}",
+        ) {
+            let text = format!("{head}{body}\ndetection: {{}}\nlogsource: {{}}\n");
+            if let Ok(Read::File(f)) = read(&text, "p") {
+                for r in &f.refs {
+                    if r.at.exact {
+                        proptest::prop_assert_eq!(&text[r.at.start..r.at.end], r.at.text.as_str());
+                    }
+                }
+            }
+            let _ = read_layer(&text, "p");
+            let _ = read_list(&text, "p");
+        }
+    }
+
     #[test]
     fn id_shapes() {
         assert!(looks_like_technique("T1059.001"));

@@ -325,6 +325,7 @@ pub fn parse_bundle(path: &Path, expected: Option<Domain>) -> Result<KnowledgeBa
 
 /// How a cache of the bundle `id` answers a section found damaged on first use: the damaged
 /// cache file is removed (the next query builds a whole one) and the bundle read again.
+#[must_use]
 pub fn reread(id: &cache_file::SourceId, cache: PathBuf) -> Fallback {
     let bundle = PathBuf::from(&id.path);
     Fallback::new(move || {

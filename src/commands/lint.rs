@@ -111,30 +111,27 @@ pub fn run(ctx: &mut Ctx, args: &LintArgs) -> Result<Outcome> {
             findings.extend(lint.findings);
             continue;
         }
-        match fix(ctx, c, &lint, args.dry_run, &mut diff)? {
-            Some(after) => {
-                fixed.push(FixedFile {
-                    path: c.name.clone(),
-                    replacements: lint.edits.len(),
-                });
-                // What is left after the rewrite (with --dry-run, the file is unchanged, and
-                // what would be left is only counted).
-                let left = match input::references(after.as_bytes(), &c.name, true) {
-                    Ok(Some(f)) => lint_file(kb, &f).findings,
-                    Ok(None) => Vec::new(),
-                    Err(e) => vec![parse_error(&c.name, e.line, e.col, &e.message)],
-                };
-                if args.dry_run {
-                    would_remain += left.len();
-                    findings.extend(lint.findings);
-                } else {
-                    findings.extend(left);
-                }
-            }
-            None => {
-                would_remain += lint.findings.len();
+        if let Some(after) = fix(ctx, c, &lint, args.dry_run, &mut diff)? {
+            fixed.push(FixedFile {
+                path: c.name.clone(),
+                replacements: lint.edits.len(),
+            });
+            // What is left after the rewrite (with --dry-run, the file is unchanged, and
+            // what would be left is only counted).
+            let left = match input::references(after.as_bytes(), &c.name, true) {
+                Ok(Some(f)) => lint_file(kb, &f).findings,
+                Ok(None) => Vec::new(),
+                Err(e) => vec![parse_error(&c.name, e.line, e.col, &e.message)],
+            };
+            if args.dry_run {
+                would_remain += left.len();
                 findings.extend(lint.findings);
+            } else {
+                findings.extend(left);
             }
+        } else {
+            would_remain += lint.findings.len();
+            findings.extend(lint.findings);
         }
     }
     let counts = |f: &Finding| {

@@ -348,6 +348,7 @@ fn from_layers(layers: &[layer::Layer], name: &str, opts: ReadOptions) -> Techni
 /// Whether a directory walk of rules reads the file: YAML and TOML, the formats of rule repositories
 /// (the Atomic Red Team CSV index is read when named, so a directory's tests are not counted
 /// twice).
+#[must_use]
 pub fn is_rule_file(p: &Path) -> bool {
     p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         ["yml", "yaml", "toml"]
@@ -429,6 +430,7 @@ pub fn read_dir_file(path: &Path) -> DirFile {
 
 /// Whether a directory walk of `lint` reads the file: rule files, layers (`*.json`) and
 /// the Atomic Red Team index (`*.csv`).
+#[must_use]
 pub fn is_lint_file(p: &Path) -> bool {
     is_rule_file(p)
         || p.extension()

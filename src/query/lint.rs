@@ -544,7 +544,7 @@ pub fn lint_file(kb: &KnowledgeBase, file: &RuleFile) -> FileLint {
             ),
         ));
     }
-    raws.sort_by(|a, b| (a.line, a.col, a.kind).cmp(&(b.line, b.col, b.kind)));
+    raws.sort_by_key(|a| (a.line, a.col, a.kind));
     edits.sort_by_key(|e| e.start);
     edits.dedup_by(|b, a| b.start < a.end);
     FileLint {

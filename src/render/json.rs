@@ -29,7 +29,7 @@ pub(super) fn one_line<T: Serialize + ?Sized>(out: &mut dyn Write, item: &T) -> 
     buf.flush()
 }
 
-/// serde_json writes a token at a time (a number, a comma, an indent): into a buffer of
+/// `serde_json` writes a token at a time (a number, a comma, an indent): into a buffer of
 /// its own each write is a plain copy instead of a call through `dyn Write`, which was half
 /// of writing a long list of line numbers.
 const BUFFER: usize = 32 * 1024;

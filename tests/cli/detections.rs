@@ -178,7 +178,7 @@ fn rules_per_technique_and_the_four_states() {
     };
     let splunk = det.join("splunk");
     let index = det.join("atomic/atomics/Indexes/Indexes-CSV/index.csv");
-    let Some(r) = real(&[
+    let Some(run) = real(&[
         "coverage",
         splunk.to_str().unwrap(),
         "--tests",
@@ -188,8 +188,8 @@ fn rules_per_technique_and_the_four_states() {
     ]) else {
         return;
     };
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let c: Coverage = r.json();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cov: Coverage = run.json();
     // T1574.002 is revoked by T1574.001: the files naming either count for T1574.001.
     let mut all = Vec::new();
     files(&splunk, &mut all);
@@ -201,7 +201,7 @@ fn rules_per_technique_and_the_four_states() {
             })
             .count()
     };
-    let dll = c.rules.iter().find(|t| t.id == "T1574.001").unwrap();
+    let dll = cov.rules.iter().find(|t| t.id == "T1574.001").unwrap();
     assert_eq!(dll.rule_count, naming(&["T1574.001", "T1574.002"]));
     assert_eq!(dll.rule_files.len(), dll.rule_count);
     assert!(
@@ -209,22 +209,22 @@ fn rules_per_technique_and_the_four_states() {
             .iter()
             .all(|f| f.format == "splunk" && f.id.is_some())
     );
-    for t in &c.rules {
+    for t in &cov.rules {
         assert!(t.rule_count >= 1 && t.rule_count <= 30);
     }
-    assert!(!c.rules.iter().any(|t| t.id == "T1574.002"));
+    assert!(!cov.rules.iter().any(|t| t.id == "T1574.002"));
     assert!(
-        r.stderr.contains("T1685.001"),
+        run.stderr.contains("T1685.001"),
         "the 19 ID is reported: {}",
-        r.stderr
+        run.stderr
     );
 
-    let t = c.tests.expect("tests summary");
-    assert_eq!(t.both + t.detected_only, c.total.covered);
-    assert_eq!(t.both + t.tested_only, t.tested.covered);
+    let states = cov.tests.expect("tests summary");
+    assert_eq!(states.both + states.detected_only, cov.total.covered);
+    assert_eq!(states.both + states.tested_only, states.tested.covered);
     assert_eq!(
-        t.both + t.detected_only + t.tested_only + t.neither,
-        c.total.total
+        states.both + states.detected_only + states.tested_only + states.neither,
+        cov.total.total
     );
     // A gap is tested exactly when the index has a row for it or one of its sub-techniques
     // (T1685.001, unknown to 18.1, counts for nothing).
@@ -234,18 +234,18 @@ fn rules_per_technique_and_the_four_states() {
         .skip(1)
         .filter_map(|l| l.split(',').nth(1).map(str::to_string))
         .collect();
-    for g in &c.gaps {
+    for g in &cov.gaps {
         let has = rows
             .iter()
             .any(|id| id == &g.id || id.starts_with(&format!("{}.", g.id)));
         assert_eq!(g.tested, Some(has), "{}", g.id);
     }
-    assert!(c.gaps.iter().any(|g| g.tested == Some(true)));
+    assert!(cov.gaps.iter().any(|g| g.tested == Some(true)));
 
     // --fail-under keeps meaning the detected share.
-    let between = (c.total.percent + t.tested.percent) / 2.0;
-    assert!(t.tested.percent > c.total.percent);
-    let f = real(&[
+    let between = f64::midpoint(cov.total.percent, states.tested.percent);
+    assert!(states.tested.percent > cov.total.percent);
+    let fail = real(&[
         "coverage",
         splunk.to_str().unwrap(),
         "--tests",
@@ -255,7 +255,7 @@ fn rules_per_technique_and_the_four_states() {
         "-q",
     ])
     .unwrap();
-    assert_eq!(f.code, 1);
+    assert_eq!(fail.code, 1);
 
     // CSV, HTML and the layer show the states.
     let csv = real(&[

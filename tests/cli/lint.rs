@@ -46,6 +46,7 @@ fn copy_rules() -> (tempfile::TempDir, PathBuf) {
 }
 
 #[test]
+#[allow(clippy::many_single_char_names)] // short names for the findings of each kind
 fn every_finding_kind_with_its_place_on_our_rules() {
     let dir = rules_dir();
     let Some((code, l)) = lint(&[dir.to_str().unwrap()]) else {

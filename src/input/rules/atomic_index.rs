@@ -37,17 +37,13 @@ fn records(text: &str) -> Vec<Vec<Field>> {
             let mut seg = start;
             loop {
                 match b.get(j) {
-                    None => {
-                        value.push_str(&text[seg..j]);
-                        break;
-                    }
                     Some(b'"') if b.get(j + 1) == Some(&b'"') => {
                         value.push_str(&text[seg..=j]);
                         exact = false;
                         j += 2;
                         seg = j;
                     }
-                    Some(b'"') => {
+                    None | Some(b'"') => {
                         value.push_str(&text[seg..j]);
                         break;
                     }

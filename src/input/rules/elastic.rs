@@ -13,6 +13,7 @@ struct Doc {
 }
 
 #[derive(Deserialize)]
+#[allow(clippy::struct_field_names)] // Elastic's own key names
 struct Rule {
     rule_id: Option<String>,
     name: Option<String>,

@@ -7,14 +7,14 @@ use crate::input::scan::{IdKind, ids};
 /// The `techniqueID` and `tactic` string values of a layer (JSON), each entry object one
 /// entry. The JSON was checked by the layer parser already; this only finds places.
 pub fn layer(text: &str, path: &str) -> RuleFile {
-    let mut f = RuleFile::new(path, Format::Layer);
-    let b = text.as_bytes();
+    let mut file = RuleFile::new(path, Format::Layer);
+    let bytes = text.as_bytes();
     let mut objects: Vec<u32> = Vec::new();
     let mut opened = 0u32;
     let mut key: Option<String> = None;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
             b'{' => {
                 opened += 1;
                 objects.push(opened);
@@ -26,26 +26,26 @@ pub fn layer(text: &str, path: &str) -> RuleFile {
             }
             b'[' | b']' | b',' => key = None,
             b'"' => {
-                let start = i + 1;
-                let mut j = start;
+                let start = at + 1;
+                let mut end = start;
                 let mut escaped = false;
-                while j < b.len() && b[j] != b'"' {
-                    if b[j] == b'\\' {
+                while end < bytes.len() && bytes[end] != b'"' {
+                    if bytes[end] == b'\\' {
                         escaped = true;
-                        j += 1;
+                        end += 1;
                     }
-                    j += 1;
+                    end += 1;
                 }
-                let end = j.min(b.len());
+                let end = end.min(bytes.len());
                 let raw = &text[start..end];
-                i = end + 1;
-                let mut k = i;
-                while k < b.len() && b[k].is_ascii_whitespace() {
-                    k += 1;
+                at = end + 1;
+                let mut next = at;
+                while next < bytes.len() && bytes[next].is_ascii_whitespace() {
+                    next += 1;
                 }
-                if b.get(k) == Some(&b':') {
+                if bytes.get(next) == Some(&b':') {
                     key = Some(raw.to_string());
-                    i = k + 1;
+                    at = next + 1;
                     continue;
                 }
                 let kind = match key.take().as_deref() {
@@ -54,7 +54,7 @@ pub fn layer(text: &str, path: &str) -> RuleFile {
                     _ => continue,
                 };
                 let value = if escaped {
-                    serde_json::from_str::<String>(&text[start - 1..=end.min(b.len() - 1)])
+                    serde_json::from_str::<String>(&text[start - 1..=end.min(bytes.len() - 1)])
                         .unwrap_or_else(|_| raw.to_string())
                 } else {
                     raw.to_string()
@@ -62,7 +62,7 @@ pub fn layer(text: &str, path: &str) -> RuleFile {
                 if value.trim().is_empty() {
                     continue;
                 }
-                f.refs.push(Reference {
+                file.refs.push(Reference {
                     kind,
                     at: Located {
                         line: 0,
@@ -81,9 +81,9 @@ pub fn layer(text: &str, path: &str) -> RuleFile {
             }
             _ => {}
         }
-        i += 1;
+        at += 1;
     }
-    f
+    file
 }
 
 /// The technique and tactic IDs of text or CSV, a line being one entry (a technique and a

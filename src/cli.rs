@@ -120,7 +120,7 @@ pub enum Command {
     Tactics,
     /// List the techniques under a tactic, sub-techniques after their parent.
     Tactic(TacticArgs),
-    /// Search technique names and descriptions, ranked.
+    /// Search techniques (or procedure examples, or any type), ranked by what names them.
     Search(SearchArgs),
     /// Show any object by ATT&CK ID, name or alias (groups, software, mitigations, …).
     Show(ShowArgs),
@@ -911,6 +911,20 @@ pub struct TacticArgs {
 
 /// Arguments of `attck search`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Every word must occur in the name, the description or the text ATT&CK links to a technique
+(its procedure examples, the groups, software and campaigns that use it, its detection
+strategies and analytics), as a whole word or the start of one. Names rank first: a name
+that is the query, then one holding it as a phrase, then one holding every word; then BM25
+over the description, and over the linked text at lower weight.
+
+Examples:
+  attck search powershell
+  attck search process injection -n 5
+  attck search mimikatz                         found through procedure examples too
+  attck search '\"lateral movement\"' smb         a quoted phrase and a word
+  attck search --type procedure temp -n 20      procedure examples that mention %TEMP%
+  attck search --type all lantern               every type, ordered by one score")]
 pub struct SearchArgs {
     /// Words that must all occur (whole word or word start); "quoted words" form a phrase.
     #[arg(value_name = "WORD", required = true, num_args = 1..)]
@@ -928,9 +942,51 @@ pub struct SearchArgs {
     #[arg(long, value_name = "PLATFORM")]
     pub platform: Vec<String>,
 
-    /// What to search: techniques (the default), another type, or all.
+    /// What to search: techniques (the default), procedure examples, another type, or all.
     #[arg(short = 't', long = "type", value_enum, value_name = "TYPE")]
-    pub kind: Option<KindArg>,
+    pub kind: Option<SearchType>,
+}
+
+/// `search --type` values: an object type (as `show --type`), or procedure examples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchType {
+    /// One object type, or all of them.
+    Kind(KindArg),
+    /// Procedure examples: the `uses` descriptions of groups, software and campaigns.
+    Procedure,
+}
+
+/// Every `search --type` value: `technique`, `procedure`, the other kinds, then `all`.
+static SEARCH_TYPES: [SearchType; Kind::ALL.len() + 2] = {
+    let mut v = [SearchType::Procedure; Kind::ALL.len() + 2];
+    let (mut i, mut n) = (0, 0);
+    while i < Kind::ALL.len() {
+        v[n] = SearchType::Kind(KindArg(Some(Kind::ALL[i])));
+        n += 1;
+        if i == 0 {
+            // Kind::ALL starts with techniques; procedure examples follow them.
+            n += 1;
+        }
+        i += 1;
+    }
+    v[n] = SearchType::Kind(KindArg(None));
+    v
+};
+
+impl ValueEnum for SearchType {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SEARCH_TYPES
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        match self {
+            SearchType::Kind(k) => k.to_possible_value(),
+            SearchType::Procedure => Some(
+                PossibleValue::new("procedure")
+                    .help("Procedure examples: how groups, software and campaigns use techniques"),
+            ),
+        }
+    }
 }
 
 /// `--domain` values.

@@ -242,15 +242,11 @@ pub(super) fn build(
                     detection: FieldPrint::of_text(o.x_mitre_detection.as_deref()),
                     data_sources: FieldPrint::of_list(o.x_mitre_data_sources.as_deref()),
                 },
-                search_text: Str::default(),
                 data_components: Vec::new(),
             }
         })
         .collect();
     techniques.sort_by(|a, b| by_id(&a.meta, &b.meta));
-    for t in &mut techniques {
-        t.search_text = super::plain_text::search_text(&t.meta.name, &t.meta.description).into();
-    }
     // Techniques under the tactics of no active matrix (found by their phase names).
     let unlisted_by_short: HashMap<&str, u32> = unlisted
         .iter()
@@ -659,6 +655,7 @@ pub(super) fn build(
         edge_texts: StringTable::ready(edge_texts),
         names: None,
         lookups: Lazy::default(),
+        search: super::SearchIndex::unbuilt(),
     };
     kb.record_sizes();
     index_lookups(&mut kb);

@@ -9,6 +9,7 @@ pub mod fingerprint;
 pub mod graph;
 pub mod lazy;
 pub mod plain_text;
+pub mod search_index;
 pub mod string;
 pub mod string_table;
 
@@ -24,6 +25,7 @@ pub use graph::{
     Edge, Group, KINDS, Kind, KindInfo, LogSource, Matrix, Mitigation, Node, Rel, Software,
     SoftwareType,
 };
+pub use search_index::SearchIndex;
 pub use string::{Lookup, Str};
 pub use string_table::StringTable;
 
@@ -94,10 +96,6 @@ pub struct Technique {
     /// detection strategies' analytics (18.x). Kept here so a lookup need not read analytics.
     #[serde(default)]
     pub data_components: Vec<u32>,
-    /// The name and plain-text description, lower-cased character by character as search
-    /// tokens are: a quick filter before a technique is scored (see `query::search`).
-    #[serde(default)]
-    pub search_text: Str,
 }
 
 /// Numbers about the load, for diagnostics.
@@ -186,6 +184,10 @@ pub struct KnowledgeBase {
     /// ID and name lookups over every kind (a cache section of its own, decoded on first use).
     #[serde(skip)]
     pub(crate) lookups: lazy::Lazy<Lookups>,
+    /// The search index (a cache section of its own, checked on first use; built on first
+    /// use after a parse).
+    #[serde(skip)]
+    pub(crate) search: SearchIndex,
 }
 
 /// The relationships that count, and their index by target.

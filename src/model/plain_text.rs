@@ -91,56 +91,86 @@ fn link_len(s: &str) -> Option<usize> {
     Some(close + 2 + end)
 }
 
-/// Name and plain-text description lower-cased one character at a time (as [`words`]
-/// lower-cases), so every search token appears in it at a word start.
-#[must_use]
-pub fn search_text(name: &str, description: &str) -> String {
-    let plain = plain(description);
-    let mut out = String::with_capacity(name.len() + plain.len() + 1);
-    push_lowercase(&mut out, name);
-    out.push('\n');
-    push_lowercase(&mut out, &plain);
-    out
-}
-
-/// Appends `s` lower-cased one character at a time, runs of ASCII in bulk (the per-character
-/// path was an eighth of a whole parse).
-fn push_lowercase(out: &mut String, mut s: &str) {
-    while !s.is_empty() {
-        let ascii = s.bytes().position(|b| !b.is_ascii()).unwrap_or(s.len());
-        let start = out.len();
-        out.push_str(&s[..ascii]);
-        out[start..].make_ascii_lowercase();
-        s = &s[ascii..];
-        if let Some(c) = s.chars().next() {
-            out.extend(c.to_lowercase());
-            s = &s[c.len_utf8()..];
+/// Calls `f(start, end, word)` for every word of `text`, exactly as [`words`] yields them,
+/// lower-casing into one reused buffer (ASCII a run at a time), until `f` returns false:
+/// indexing every description and procedure example this way costs a fraction of collecting
+/// [`words`].
+pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str) -> bool) {
+    let bytes = text.as_bytes();
+    let mut word = String::new();
+    let mut i = 0;
+    // The character at `i` and its length, when it is alphanumeric.
+    let alnum = |i: usize| -> (bool, usize) {
+        match bytes[i] {
+            b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+            _ => text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        }
+    };
+    while i < bytes.len() {
+        let (is_word, len) = alnum(i);
+        if !is_word {
+            i += len;
+            continue;
+        }
+        let start = i;
+        word.clear();
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                let run = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(bytes.len() - i);
+                let from = word.len();
+                word.push_str(&text[i..i + run]);
+                word[from..].make_ascii_lowercase();
+                i += run;
+            } else {
+                let Some(c) = text[i..].chars().next().filter(|c| c.is_alphanumeric()) else {
+                    break;
+                };
+                word.extend(c.to_lowercase().map(fold));
+                i += c.len_utf8();
+            }
+        }
+        if !f(start, i, &word) {
+            return;
         }
     }
 }
 
-/// True when `word` (lower-case, alphanumeric) occurs in `text` at the start of a word.
+/// A lower-case Latin letter without its accent (`ä` → `a`, `ç` → `c`), so a word typed
+/// without accents finds the word written with them (`doppelganging`, "Doppelgänging");
+/// every other character as it is.
 #[must_use]
-pub fn has_word_start(text: &str, word: &str) -> bool {
-    if word.is_empty() {
-        return true;
+pub fn fold(c: char) -> char {
+    match c {
+        'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
+        'ď' | 'đ' => 'd',
+        'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
+        'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => 'i',
+        'ł' => 'l',
+        'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
+        'ò'..='ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => 'o',
+        'ś' | 'ŝ' | 'ş' | 'š' => 's',
+        'ţ' | 'ť' => 't',
+        'ù'..='ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        _ => c,
     }
-    let mut from = 0;
-    while let Some(i) = text[from..].find(word) {
-        let at = from + i;
-        if text[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
-        {
-            return true;
-        }
-        from = at + word.len();
-    }
-    false
 }
 
-/// Splits text into lower-case alphanumeric words with their byte ranges in `text`.
+/// Splits text into lower-case alphanumeric words with their byte ranges in `text`; Latin
+/// letters lose their accents (see [`fold`]).
 pub fn words(text: &str) -> impl Iterator<Item = (usize, usize, Cow<'_, str>)> + '_ {
     let mut iter = text.char_indices().peekable();
     std::iter::from_fn(move || {
@@ -166,7 +196,7 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, usize, Cow<'_, str>)> +
         let word = if plain_lower {
             Cow::Borrowed(raw)
         } else {
-            Cow::Owned(raw.chars().flat_map(char::to_lowercase).collect())
+            Cow::Owned(raw.chars().flat_map(char::to_lowercase).map(fold).collect())
         };
         Some((start, end, word))
     })
@@ -175,22 +205,6 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, usize, Cow<'_, str>)> +
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn search_text_lowercases_as_char_to_lowercase_does() {
-        for s in [
-            "PowerShell",
-            "ÀÉÎ ünï İstanbul ΣΑΣ",
-            "MiXeD ascii ẞ and Ǆ",
-            "",
-            "\u{10400}X",
-        ] {
-            let slow: String = s.chars().flat_map(char::to_lowercase).collect();
-            let mut fast = String::new();
-            push_lowercase(&mut fast, s);
-            assert_eq!(fast, slow, "{s}");
-        }
-    }
 
     #[test]
     fn links_and_citations_are_removed() {
@@ -219,19 +233,38 @@ mod tests {
     }
 
     #[test]
-    fn word_starts_only() {
-        let t = search_text(
-            "PowerShell Profile",
-            "Uses [mechanisms](https://x) and SMS-based Containers.",
-        );
-        assert!(has_word_start(&t, "powershell"));
-        assert!(has_word_start(&t, "container"));
-        assert!(has_word_start(&t, "sms"));
-        assert!(!has_word_start(&t, "anisms"));
-        assert!(
-            !has_word_start(&t, "https"),
-            "link targets are not searched"
-        );
+    fn accents_are_folded_away() {
+        let w: Vec<String> = words("Process Doppelgänging, CAFÉ naïve Łódź")
+            .map(|(_, _, w)| w.into_owned())
+            .collect();
+        assert_eq!(w, ["process", "doppelganging", "cafe", "naive", "lodz"]);
+        let mut each = Vec::new();
+        each_word("Doppelgänging", |_, _, w| {
+            each.push(w.to_string());
+            true
+        });
+        assert_eq!(each, ["doppelganging"]);
+        // Other scripts are untouched.
+        assert_eq!(words("ΣΑΣ").next().unwrap().2, "σασ");
+    }
+
+    #[test]
+    fn each_word_agrees_with_words() {
+        for s in [
+            "Run PowerShell's cmd.exe",
+            "ÀÉÎ ünï İstanbul ΣΑΣ, naïve café; x86_64 C2 ½ ²",
+            "  leading and trailing  ",
+            "",
+            "\u{10400}X mixed\u{1F600}emoji",
+        ] {
+            let mut got = Vec::new();
+            each_word(s, |a, b, w| {
+                got.push((a, b, w.to_string()));
+                true
+            });
+            let want: Vec<_> = words(s).map(|(a, b, w)| (a, b, w.into_owned())).collect();
+            assert_eq!(got, want, "{s}");
+        }
     }
 
     #[test]

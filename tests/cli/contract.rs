@@ -90,6 +90,41 @@ pub struct Hit {
     pub snippet: String,
 }
 
+/// `attck search --type procedure -f json`: an array of these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureHit {
+    pub source: SourceRef,
+    pub technique: Ref,
+    pub score: f64,
+    pub matched_in: Vec<String>,
+    pub snippet: String,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// `attck search --type <any other type or all> -f json`: an array of these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectHit {
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub score: f64,
+    pub matched_in: Vec<String>,
+    pub snippet: String,
+    pub revoked: bool,
+    pub deprecated: bool,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tactic {

@@ -34,6 +34,7 @@ mod readme;
 mod real_data;
 mod safe_files;
 mod search;
+mod search_real;
 mod search_types;
 mod server;
 mod show;

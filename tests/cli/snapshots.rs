@@ -95,6 +95,14 @@ fn tactic() {
 fn search() {
     snap("search_interpreter", &["search", "interpreter"]);
     snap("search_phrase", &["search", "\"virtual machines\""]);
+    snap(
+        "search_procedures_tallow",
+        &["search", "--type", "procedure", "tallow"],
+    );
+    snap(
+        "search_all_lantern",
+        &["search", "--type", "all", "lantern"],
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! (offset, length) into the pool. Loading therefore copies no text: strings borrow from the
 //! memory-mapped file. Sections `edges` and `lookups` are decoded only when a query first
 //! needs them (a tactic list never does). The header carries a checksum of its own and one
-//! per section; string tables carry one per string (see [`super::texts`]). Every checksum is
+//! per section; string tables carry one per string (see [`super::string_table`]). Every checksum is
 //! a seeded CRC-32 that also covers where and how long the checked bytes are, and is never
 //! zero, so zeroed, shifted or truncated bytes never pass: a damaged file is rebuilt, or the
 //! damaged part answered from the bundle, rather than believed.
@@ -25,7 +25,7 @@ use super::{Kind, KnowledgeBase, kind_at};
 
 use super::lazy::{Encoded, Lazy};
 use super::string::{read_pooled, write_pooled};
-use super::{Str, StringTable};
+use super::{SearchIndex, Str, StringTable, search_index};
 pub use crate::ids::SourceId;
 
 /// Bumped whenever the encoded model changes shape.
@@ -33,8 +33,9 @@ pub use crate::ids::SourceId;
 /// 7: fixed-width edges; edge texts and object names checked one string at a time.
 /// 8: a checksummed header; seeded checksums over position, length and bytes (an all-zero
 ///    record never passes); string tables with a checked count; the bundle's inode and ctime.
-/// 9: a fingerprint of ICS assets' related assets.
-pub const FORMAT_VERSION: u32 = 9;
+/// 9: the search index (its words without accents).
+/// 10: a fingerprint of ICS assets' related assets.
+pub const FORMAT_VERSION: u32 = 10;
 
 const MAGIC: &[u8; 8] = b"ATTCKIX\0";
 
@@ -182,6 +183,10 @@ pub fn encode(kb: &KnowledgeBase, source: SourceId, sha256: String) -> Result<Ve
         (
             "names".into(),
             StringTable::encode(kb.names_table().into_iter()),
+        ),
+        (
+            "search".into(),
+            kb.search.bytes(|| search_index::build(kb)).to_vec(),
         ),
     ];
     // The object kinds a technique or tactic list does not need are sections of their own.
@@ -429,6 +434,11 @@ pub fn decode(
         return Err(Invalid::Corrupt("the names section does not fit".into()));
     }
     kb.names = Some(names);
+    // The search index is checked (its section checksum) when a search first reads it.
+    kb.search = SearchIndex::encoded(
+        get("search")?,
+        with_reopened!(b => b.search.bytes(|| search_index::build(b)).to_vec()),
+    );
     lazy!(edges, |v, c| KnowledgeBase::edges_fit(v, c, texts));
     lazy!(lookups, KnowledgeBase::lookups_fit);
     lazy!(groups, |v: &Vec<_>, c: &[usize; 12]| v.len()
@@ -527,6 +537,21 @@ mod tests {
             serde_json::to_string(back.groups.get()).unwrap(),
             serde_json::to_string(kb.groups.get()).unwrap()
         );
+    }
+
+    #[test]
+    fn the_cached_search_index_is_read_in_place_not_rebuilt() {
+        let kb = sample();
+        let bytes = leak(encode(&kb, id(), "abc".into()).unwrap());
+        let back = decode(bytes, &id(), Fallback::none()).unwrap();
+        let ix = back
+            .search
+            .bytes(|| unreachable!("a cache load never builds"));
+        assert!(
+            bytes.as_ptr_range().contains(&ix.as_ptr()),
+            "the search section's checksum is accepted"
+        );
+        assert_eq!(ix, search_index::build(&kb));
     }
 
     #[test]

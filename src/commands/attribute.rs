@@ -32,6 +32,13 @@ pub fn run(ctx: &mut Ctx, args: &AttributeArgs) -> Result<Outcome> {
             top: args.top,
         },
     );
+    if result.implied > 0 {
+        ctx.note(&format!(
+            "the observed software brings {} more technique{}",
+            result.implied,
+            if result.implied == 1 { "" } else { "s" }
+        ))?;
+    }
     let what = match (kind, result.considered) {
         (Kind::Software, _) => "software",
         (Kind::Campaign, 1) => "campaign",
@@ -56,7 +63,7 @@ pub fn run(ctx: &mut Ctx, args: &AttributeArgs) -> Result<Outcome> {
     if let Some(path) = &args.layer {
         match result.candidates.first() {
             Some(top) => {
-                let l = layer(kb, &items, top, &prepared.label);
+                let l = layer(kb, &result.observed, top, &prepared.label);
                 let mut bytes = Vec::new();
                 render::json_document(&mut bytes, &l)?;
                 write_file(path, &bytes)?;

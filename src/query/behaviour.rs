@@ -9,6 +9,13 @@
 //! it use; a campaign's is what it uses; a piece of software's is the techniques it uses plus
 //! itself (so observing a tool is evidence for that tool). Objects the user excludes are left
 //! out everywhere: they are no actor, no item of any profile, and no campaign of any group.
+//!
+//! Two further views serve attribution. *Capabilities*: whoever uses a piece of software can do
+//! what the software does, so [`Behaviour::with_capabilities`] adds to a set of items the
+//! techniques of each piece of software in it, and [`Behaviour::brought_by`] says which piece
+//! of software brought a technique in. *Records*: a group is known from separate reports, its
+//! own uses and each campaign attributed to it ([`Behaviour::records`]), and an observation of
+//! one intrusion is more like one of them than like their union.
 
 use serde::Serialize;
 
@@ -156,6 +163,72 @@ impl<'a> Behaviour<'a> {
         items
     }
 
+    /// The techniques a piece of software uses (excluded ones left out): what using it brings.
+    pub fn capabilities(&self, software: Node) -> impl Iterator<Item = Node> + '_ {
+        let of: &[Node] = if software.kind == Kind::Software {
+            self.direct(software)
+        } else {
+            &[]
+        };
+        of.iter()
+            .copied()
+            .filter(move |&t| t.kind == Kind::Technique && !self.is_excluded(t))
+    }
+
+    /// `items` (sorted) with the techniques of each piece of software among them added, sorted
+    /// and unique: a profile or an observation closed under what its software can do.
+    #[must_use]
+    pub fn with_capabilities(&self, items: &[Node]) -> Vec<Node> {
+        let mut out = items.to_vec();
+        for &s in items.iter().filter(|n| n.kind == Kind::Software) {
+            out.extend(self.capabilities(s));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// How `items` (sorted, before [`Behaviour::with_capabilities`]) come to hold `item`:
+    /// `None` when they hold it themselves (or not at all), else the first piece of software
+    /// among them, in ID order, that uses it.
+    #[must_use]
+    pub fn brought_by(&self, item: Node, items: &[Node]) -> Option<Node> {
+        if item.kind != Kind::Technique || items.binary_search(&item).is_ok() {
+            return None;
+        }
+        items
+            .iter()
+            .copied()
+            .filter(|n| n.kind == Kind::Software)
+            .find(|&s| self.capabilities(s).any(|t| t == item))
+    }
+
+    /// A group's records: what it is reported to use itself (keyed by the group) and what each
+    /// campaign attributed to it uses (keyed by the campaign), excluded objects left out, empty
+    /// records dropped. Each record's items are sorted and unique. Other actors have none.
+    #[must_use]
+    pub fn records(&self, group: Node) -> Vec<(Node, Vec<Node>)> {
+        if group.kind != Kind::Group {
+            return Vec::new();
+        }
+        let own = std::iter::once(group);
+        let campaigns = self
+            .campaigns_of(group.index)
+            .into_iter()
+            .map(|c| Node::new(Kind::Campaign, c));
+        own.chain(campaigns)
+            .filter_map(|r| {
+                let items: Vec<Node> = self
+                    .direct(r)
+                    .iter()
+                    .copied()
+                    .filter(|&i| !self.is_excluded(i))
+                    .collect();
+                (!items.is_empty()).then_some((r, items))
+            })
+            .collect()
+    }
+
     /// The techniques of an actor's profile, as technique indexes (sorted).
     #[must_use]
     pub fn techniques(&self, actor: Node) -> Vec<u32> {
@@ -218,7 +291,12 @@ pub struct Match {
 /// sub-techniques, else a sibling. `None` when nothing of its family is there.
 #[must_use]
 pub fn best_match(kb: &KnowledgeBase, item: Node, set: &[Node]) -> Option<Match> {
-    let has = |n: Node| set.binary_search(&n).is_ok();
+    best_match_in(kb, item, |n| set.binary_search(&n).is_ok())
+}
+
+/// [`best_match`] in the set of items for which `has` is true.
+#[must_use]
+pub fn best_match_in(kb: &KnowledgeBase, item: Node, has: impl Fn(Node) -> bool) -> Option<Match> {
     if has(item) {
         return Some(Match {
             relation: Relation::Same,
@@ -257,33 +335,74 @@ pub fn best_match(kb: &KnowledgeBase, item: Node, set: &[Node]) -> Option<Match>
         })
 }
 
+/// The family of a technique: its parent for a sub-technique (as [`best_match`] relates
+/// them), else itself.
+#[must_use]
+pub fn family(kb: &KnowledgeBase, technique: u32) -> u32 {
+    let t = &kb.techniques[technique as usize];
+    t.parent.filter(|_| t.is_subtechnique).unwrap_or(technique)
+}
+
 /// Rarity weights of items among a population of profiles: an item in `df` of `n` profiles
 /// weighs `ln((n + 1) / (df + 1)) + 1` (inverse document frequency, smoothed so that an item
-/// every profile has still weighs 1 and one no profile has weighs most).
+/// every profile has still weighs 1 and one no profile has weighs most). A technique family
+/// (a technique and its sub-techniques) weighs the same way, `df` counting the profiles that
+/// hold any member of it: what a partial match shares (see [`Weights::family_weight`]).
 #[derive(Debug, Clone)]
 pub struct Weights {
     n: usize,
     techniques: Vec<u32>,
     software: Vec<u32>,
+    /// Profiles holding any member of each family, by the family's technique index.
+    families: Vec<u32>,
+    /// The family of each technique.
+    family_of: Vec<u32>,
 }
 
 impl Weights {
-    /// Counts, for each item, how many of the profiles hold it.
+    /// Counts, for each item and each technique family, how many of the profiles hold it.
     pub fn over<'p>(kb: &KnowledgeBase, profiles: impl IntoIterator<Item = &'p [Node]>) -> Weights {
-        let mut w = Weights {
-            n: 0,
-            techniques: vec![0; kb.techniques.len()],
-            software: vec![0; kb.count(Kind::Software)],
-        };
+        let mut w = Weights::none(kb);
         for p in profiles {
-            w.n += 1;
-            for &i in p {
-                if let Some(c) = w.count_mut(i) {
-                    *c += 1;
-                }
-            }
+            w.count(p);
         }
         w
+    }
+
+    /// Weights over no profile yet (see [`Weights::count`]).
+    #[must_use]
+    pub fn none(kb: &KnowledgeBase) -> Weights {
+        let count = kb.techniques.len();
+        #[allow(clippy::cast_possible_truncation)] // technique indexes are u32
+        let family_of: Vec<u32> = (0..count as u32).map(|t| family(kb, t)).collect();
+        Weights {
+            n: 0,
+            techniques: vec![0; count],
+            software: vec![0; kb.count(Kind::Software)],
+            families: vec![0; count],
+            family_of,
+        }
+    }
+
+    /// Counts one more profile (its items unique, in any order).
+    pub fn count(&mut self, profile: &[Node]) {
+        self.n += 1;
+        let mut families: Vec<u32> = Vec::new();
+        for &i in profile {
+            if let Some(c) = self.count_mut(i) {
+                *c += 1;
+            }
+            if i.kind == Kind::Technique
+                && let Some(&f) = self.family_of.get(i.index as usize)
+            {
+                families.push(f);
+            }
+        }
+        families.sort_unstable();
+        families.dedup();
+        for f in families {
+            self.families[f as usize] += 1;
+        }
     }
 
     fn count_mut(&mut self, item: Node) -> Option<&mut u32> {
@@ -314,9 +433,29 @@ impl Weights {
     /// The rarity weight of an item.
     #[must_use]
     pub fn weight(&self, item: Node) -> f64 {
+        self.idf(self.frequency(item))
+    }
+
+    /// The rarity weight of a technique's family: what a partial match (parent, sub-technique
+    /// or sibling) shares. Never more than the technique's own weight, since every profile
+    /// holding the technique holds a member of its family. Other items weigh as themselves.
+    #[must_use]
+    pub fn family_weight(&self, item: Node) -> f64 {
+        if item.kind != Kind::Technique {
+            return self.weight(item);
+        }
+        let df = self
+            .family_of
+            .get(item.index as usize)
+            .and_then(|&f| self.families.get(f as usize))
+            .copied()
+            .unwrap_or(0);
+        self.idf(df)
+    }
+
+    fn idf(&self, df: u32) -> f64 {
         let n = self.n as f64;
-        let df = f64::from(self.frequency(item));
-        ((n + 1.0) / (df + 1.0)).ln() + 1.0
+        ((n + 1.0) / (f64::from(df) + 1.0)).ln() + 1.0
     }
 }
 
@@ -361,6 +500,52 @@ mod tests {
             ["T1082", "T1652", "S0904"]
         );
         assert_eq!(ids(&kb, &b.profile(node(&kb, "C0902"))), ["T1497", "S0903"]);
+    }
+
+    #[test]
+    fn software_brings_its_techniques() {
+        let kb = kb();
+        let b = Behaviour::new(&kb, &[]);
+        // G0902 uses NightCrate (S0901: T1027, T1059.001, T1543).
+        let own = b.profile(node(&kb, "G0902"));
+        let all = b.with_capabilities(&own);
+        assert_eq!(
+            ids(&kb, &all),
+            [
+                "T1027",
+                "T1053.003",
+                "T1059.001",
+                "T1082",
+                "T1543",
+                "T1543.002",
+                "S0901"
+            ]
+        );
+        assert_eq!(
+            b.brought_by(node(&kb, "T1543"), &own),
+            Some(node(&kb, "S0901"))
+        );
+        // Held itself (T1059.001 also comes with S0901), held by nothing, not a technique.
+        assert_eq!(b.brought_by(node(&kb, "T1059.001"), &own), None);
+        assert_eq!(b.brought_by(node(&kb, "T1652"), &own), None);
+        assert_eq!(b.brought_by(node(&kb, "S0901"), &own), None);
+        // An excluded technique is brought by nothing.
+        let b = Behaviour::new(&kb, &[node(&kb, "T1543")]);
+        assert!(!b.with_capabilities(&own).contains(&node(&kb, "T1543")));
+    }
+
+    #[test]
+    fn a_group_has_its_own_record_and_its_campaigns() {
+        let kb = kb();
+        let b = Behaviour::new(&kb, &[]);
+        let g = node(&kb, "G0902");
+        let records = b.records(g);
+        let keys: Vec<Node> = records.iter().map(|r| r.0).collect();
+        assert_eq!(keys, [g, node(&kb, "C0901")]);
+        assert_eq!(ids(&kb, &records[1].1), ["T1059.001", "T1082", "S0901"]);
+        assert!(b.records(node(&kb, "C0901")).is_empty());
+        let b = Behaviour::new(&kb, &[node(&kb, "C0901")]);
+        assert_eq!(b.records(g).len(), 1);
     }
 
     #[test]
@@ -427,5 +612,18 @@ mod tests {
         assert!((w.weight(node(&kb, "T1652")) - (1.5f64.ln() + 1.0)).abs() < 1e-12);
         assert!((w.weight(node(&kb, "T1027")) - (3f64.ln() + 1.0)).abs() < 1e-12);
         assert!((round4(0.1 + 0.2) - 0.3).abs() < 1e-15);
+        // Profiles {T1082, T1652} and {T1059.004}: T1059.001 is in neither, but its family
+        // (T1059 and its sub-techniques) is in one, so a partial match on it weighs ln(3/2) + 1.
+        // A technique without sub-techniques is its own family.
+        let c = vec![node(&kb, "T1059.004")];
+        let w = Weights::over(&kb, [a.as_slice(), c.as_slice()]);
+        assert!((w.family_weight(node(&kb, "T1059.001")) - (1.5f64.ln() + 1.0)).abs() < 1e-12);
+        assert!((w.family_weight(node(&kb, "T1059")) - (1.5f64.ln() + 1.0)).abs() < 1e-12);
+        assert!((w.weight(node(&kb, "T1059.001")) - (3f64.ln() + 1.0)).abs() < 1e-12);
+        assert!((w.family_weight(node(&kb, "T1082")) - (1.5f64.ln() + 1.0)).abs() < 1e-12);
+        assert_eq!(
+            family(&kb, node(&kb, "T1059.004").index),
+            node(&kb, "T1059").index
+        );
     }
 }

@@ -301,11 +301,25 @@ pub struct Candidate {
     #[serde(rename = "type")]
     pub kind: String,
     pub score: f64,
+    pub basis: String,
+    pub profile_score: f64,
+    pub record: Option<Record>,
     pub observed_share: f64,
     pub profile_share: f64,
     pub profile_size: usize,
     pub matched: Vec<Matched>,
     pub missing: Vec<Item>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub score: f64,
+    pub size: usize,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -316,6 +330,7 @@ pub struct Item {
     #[serde(rename = "type")]
     pub kind: String,
     pub weight: f64,
+    pub implied_by: Option<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -326,9 +341,12 @@ pub struct Matched {
     #[serde(rename = "type")]
     pub kind: String,
     pub weight: f64,
+    pub implied_by: Option<String>,
     pub relation: String,
     pub credit: f64,
+    pub earned: f64,
     pub via: Option<String>,
+    pub through: Option<String>,
 }
 
 /// `attck next -f json`: an array of these.

@@ -416,6 +416,39 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_under_a_renamed_tactic_follows_it_whatever_the_order() {
+        // 19.0 with Discovery before Stealth in the matrix: T1497's tactics there are
+        // discovery, stealth. Its one entry, under defense-evasion, belongs under stealth
+        // (the same tactic), not under the first tactic it lacks an entry for.
+        let mut bundle: serde_json::Value = serde_json::from_slice(include_bytes!(
+            "../../data/sample/v19/enterprise-attack-19.0.json"
+        ))
+        .unwrap();
+        for o in bundle["objects"].as_array_mut().unwrap() {
+            if o["type"] == "x-mitre-matrix" {
+                let refs = o["tactic_refs"].as_array_mut().unwrap();
+                let discovery = refs.pop().unwrap();
+                refs.insert(2, discovery);
+            }
+        }
+        let bytes = serde_json::to_vec(&bundle).unwrap();
+        let new = KnowledgeBase::from_bytes(
+            &bytes,
+            std::path::Path::new("enterprise-attack-19.0.json"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(new.tactics[2].shortname.as_str(), "discovery");
+        let mut doc = parse(
+            br#"{"versions":{"attack":"18"},"techniques":[
+                {"techniqueID":"T1497","tactic":"defense-evasion","score":2}]}"#,
+        )
+        .unwrap();
+        upgrade(sample::split_before(), &new, &mut doc);
+        assert_eq!(entries(&doc), [entry("T1497", "stealth", "2")]);
+    }
+
+    #[test]
     fn revoked_renumbered_deprecated_and_removed_techniques() {
         // data/sample/README.md, "Changes from enterprise 1.0 to 2.0".
         let layer = br#"{"versions":{"attack":"1"},"domain":"enterprise-attack","techniques":[

@@ -233,8 +233,9 @@ impl TechniqueList {
                 String::new()
             };
             format!(
-                ", {} files ({}; {naming} naming techniques){other}",
+                ", {} file{} ({}; {naming} naming techniques){other}",
                 self.files.len(),
+                if self.files.len() == 1 { "" } else { "s" },
                 by_format.join(", ")
             )
         } else {

@@ -180,14 +180,16 @@ impl Report for LintReport {
             String::new()
         } else {
             format!(
-                " {fixed} references rewritten in {} files.",
-                self.fixed.len()
+                " {fixed} references rewritten in {} file{}.",
+                self.fixed.len(),
+                if self.fixed.len() == 1 { "" } else { "s" }
             )
         };
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         blocks.push(Block::Text(format!(
-            "{} findings in {} files checked against {}.{fixed}",
-            self.findings.len(),
-            self.files,
+            "{} in {} checked against {}.{fixed}",
+            plural(self.findings.len(), "finding"),
+            plural(self.files, "file"),
             self.label
         )));
         blocks

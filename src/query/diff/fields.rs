@@ -27,8 +27,10 @@ impl From<FieldPrint> for Presence {
 
 /// A field's value on one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Reading {
-    /// Long text, kept as a fingerprint: that it changed is told, not how.
+pub(super) enum Reading<'a> {
+    /// Long text: that it changed is told, not how.
+    Text(&'a str),
+    /// Long text the model keeps as a fingerprint, told as `Text`.
     Print(FieldPrint),
     /// Values shown when they change; compared as a set (order alone is no change).
     Set(Vec<String>),
@@ -36,17 +38,18 @@ pub(super) enum Reading {
     Seq(Vec<String>),
 }
 
-impl Reading {
+impl Reading<'_> {
     fn presence(&self) -> Presence {
         match self {
+            Reading::Text("") => Presence::Empty,
             Reading::Print(p) => (*p).into(),
             Reading::Set(v) | Reading::Seq(v) if v.is_empty() => Presence::Absent,
-            Reading::Set(_) | Reading::Seq(_) => Presence::Value,
+            Reading::Text(_) | Reading::Set(_) | Reading::Seq(_) => Presence::Value,
         }
     }
 
     /// The same value on both sides.
-    pub(super) fn same(&self, other: &Reading) -> bool {
+    pub(super) fn same(&self, other: &Reading<'_>) -> bool {
         match (self, other) {
             (Reading::Print(a), Reading::Print(b)) => a.same_value(*b),
             (Reading::Set(a), Reading::Set(b)) => {
@@ -59,7 +62,7 @@ impl Reading {
     /// The values to show.
     pub(super) fn shown(&self) -> Vec<String> {
         match self {
-            Reading::Print(_) => Vec::new(),
+            Reading::Text(_) | Reading::Print(_) => Vec::new(),
             Reading::Set(v) | Reading::Seq(v) => v.clone(),
         }
     }
@@ -74,18 +77,14 @@ pub(super) struct Field {
     /// change of the data model.
     pub edit: bool,
     /// Reads the field of one object.
-    pub read: fn(&KnowledgeBase, Node) -> Reading,
+    pub read: for<'a> fn(&'a KnowledgeBase, Node) -> Reading<'a>,
 }
 
-fn text(s: &str) -> Reading {
-    Reading::Print(FieldPrint::of_text(Some(s)))
-}
-
-fn set(v: impl IntoIterator<Item = impl ToString>) -> Reading {
+fn set(v: impl IntoIterator<Item = impl ToString>) -> Reading<'static> {
     Reading::Set(v.into_iter().map(|s| s.to_string()).collect())
 }
 
-fn one(v: Option<impl ToString>) -> Reading {
+fn one(v: Option<impl ToString>) -> Reading<'static> {
     Reading::Seq(v.into_iter().map(|s| s.to_string()).collect())
 }
 
@@ -110,10 +109,10 @@ pub(super) fn fields_of(kind: Kind) -> Vec<Field> {
         Field {
             name: "description",
             edit: kind != Kind::Technique,
-            read: |kb, n| text(&kb.meta(n).description),
+            read: |kb, n| Reading::Text(&kb.meta(n).description),
         },
     ];
-    let mut add = |name, read: fn(&KnowledgeBase, Node) -> Reading| {
+    let mut add = |name, read: for<'a> fn(&'a KnowledgeBase, Node) -> Reading<'a>| {
         v.push(Field {
             name,
             edit: kind != Kind::Technique,
@@ -261,23 +260,24 @@ pub(super) fn model_changes(
             continue;
         }
         for f in fields_of(kind) {
-            let has = |kb: &KnowledgeBase, n: Node| (f.read)(kb, n).presence() == Presence::Value;
-            let old_with = old
-                .nodes(kind)
-                .filter(|&n| old.meta(n).is_active() && has(old, n))
-                .count();
-            let old_any = old.nodes(kind).any(|n| has(old, n));
-            let new_states: Vec<Presence> = new
-                .nodes(kind)
-                .map(|n| (f.read)(new, n).presence())
-                .collect();
-            let new_any = new_states.contains(&Presence::Value);
-            let new_with = new
-                .nodes(kind)
-                .filter(|&n| new.meta(n).is_active() && has(new, n))
-                .count();
+            // (active, presence) of every object: each field is read once per object.
+            let states = |kb: &KnowledgeBase| -> Vec<(bool, Presence)> {
+                kb.nodes(kind)
+                    .map(|n| (kb.meta(n).is_active(), (f.read)(kb, n).presence()))
+                    .collect()
+            };
+            let (os, ns) = (states(old), states(new));
+            let with = |v: &[(bool, Presence)]| {
+                v.iter()
+                    .filter(|&&(a, p)| a && p == Presence::Value)
+                    .count()
+            };
+            let any = |v: &[(bool, Presence)], p: Presence| v.iter().any(|s| s.1 == p);
+            let (old_with, new_with) = (with(&os), with(&ns));
+            let old_any = any(&os, Presence::Value);
+            let new_any = any(&ns, Presence::Value);
             let change = if old_with > 0 && !new_any {
-                if new_states.contains(&Presence::Empty) {
+                if any(&ns, Presence::Empty) {
                     Some(("emptied", old_with))
                 } else {
                     Some(("removed", old_with))

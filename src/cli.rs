@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use crate::ids::{TechniqueId, Version};
 use crate::input::Source;
 use crate::model::{KINDS, Kind};
+use crate::query::lint::FindingKind;
 
 /// The top-level `--help`: one screen. Global options are listed in each command's help.
 const HELP_TEMPLATE: &str = "\
@@ -82,7 +83,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "VERSION")]
     pub attack_version: Option<Version>,
 
-    /// Output format: table (the default), json, jsonl, csv, markdown or html.
+    /// Output format: table (the default), json, jsonl, csv, markdown, html or text (lint).
     #[arg(
         short = 'f',
         long,
@@ -202,6 +203,52 @@ Examples:
     Compare(CompareArgs),
     /// Suggest the techniques to look for next, from what was observed.
     Next(NextArgs),
+    /// Check rules, tests, layers and ID lists for ATT&CK drift.
+    ///
+    /// Check the ATT&CK references of rule files, tests, layers and ID lists against the
+    /// data: unknown, revoked and deprecated IDs, stale names, wrong tactics; --fix rewrites
+    /// revoked IDs.
+    Lint(LintArgs),
+}
+
+/// Arguments of `attck lint`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Reads Sigma, Elastic, Splunk, Sentinel, CAR and Atomic Red Team files, Navigator layers and ID
+lists (told apart by content; a directory: its *.yml, *.yaml, *.toml, *.json and *.csv files).
+Finding kinds: parse-error, unknown, revoked, deprecated, name-mismatch, tactic-mismatch,
+unknown-tactic. With -f text, one `path:line:col: kind: message` line per finding.
+
+--fix rewrites in place every revoked ID that has exactly one successor, in the spelling it
+was written in (attack.t1574.002 becomes attack.t1574.001), and Elastic's name and reference
+beside it; every other byte stays. Files are replaced atomically; symbolic links are not
+followed. References with several successors or none are reported and left alone.
+
+Exit codes: 0 no findings (of the --fail-on kinds), 1 findings, 2 error.
+
+Examples:
+  attck lint rules/
+  attck lint detection-rules/rules -f text
+  attck lint rules/ --fail-on revoked,unknown
+  attck lint rules/ --fix --dry-run
+  attck lint rules/ --fix --attack-version 19.0")]
+pub struct LintArgs {
+    /// Rule files, tests, layers, ID lists or directories of them; - for stdin.
+    #[arg(value_name = "PATH", required = true, num_args = 1..)]
+    pub paths: Vec<Source>,
+
+    /// Rewrite revoked IDs that have exactly one successor, in place.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: print a unified diff of the changes and write nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+
+    /// Count only findings of these kinds for the exit code (comma-separated): parse-error,
+    /// unknown, revoked, deprecated, name-mismatch, tactic-mismatch, unknown-tactic.
+    #[arg(long, value_name = "KIND,...", value_delimiter = ',')]
+    pub fail_on: Vec<FindingKind>,
 }
 
 /// What `attribute --type` ranks.
@@ -602,23 +649,37 @@ pub struct LayerUpgradeArgs {
 /// Arguments of `attck coverage`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Inputs are told apart by content: a Navigator layer (JSON), a Sigma rule (YAML with
-detection: or logsource:), otherwise text or CSV naming technique IDs anywhere. A directory is
-read as Sigma rules: every *.yml and *.yaml under it. - reads stdin.
+Inputs are told apart by content: a Navigator layer (JSON); detection content of Sigma
+(tags: attack.t1059), Elastic (TOML [[rule.threat]]), Splunk (tags: mitre_attack_id:), Microsoft
+Sentinel (relevantTechniques:), MITRE CAR (coverage:) or Atomic Red Team (attack_technique:,
+or the index.csv); otherwise text or CSV naming technique IDs anywhere. A directory is read as
+rules: every *.yml, *.yaml and *.toml under it (files of no format are skipped, files that do
+not parse are named with the reason, and the run goes on). - reads stdin.
 
 Exit codes: 0 report printed, 1 coverage below --fail-under, 2 error.
 
 Examples:
   attck coverage detections.txt
   attck coverage ./sigma-rules --against APT29 --layer gaps.json
+  attck coverage detection-rules/rules --tests atomic-red-team/atomics -f html > cov.html
+  attck coverage security_content/detections --by-rule
   attck coverage detections.txt --against threat-model-layer.json --subtechniques
-  attck coverage rules/ -f json | jq .total
+  attck coverage rules/ -f json | jq '.rules[] | select(.rule_count > 3)'
   attck coverage rules/ --fail-under 60 --quiet -f json > coverage.json")]
 pub struct CoverageArgs {
-    /// Detections: text or CSV naming technique IDs, Navigator layers, directories of Sigma
-    /// rules, or - for stdin.
+    /// Detections: text or CSV naming technique IDs, Navigator layers, rule files or
+    /// directories of them (Sigma, Elastic, Splunk, Sentinel, CAR), or - for stdin.
     #[arg(value_name = "INPUT", required = true, num_args = 1..)]
     pub inputs: Vec<Source>,
+
+    /// Atomic Red Team tests (an atomics directory, technique files or the index.csv):
+    /// mark each technique detected, tested, both or neither (repeatable).
+    #[arg(long, value_name = "ATOMICS")]
+    pub tests: Vec<Source>,
+
+    /// List each rule file with the techniques it names, instead of the report.
+    #[arg(long)]
+    pub by_rule: bool,
 
     /// Count sub-techniques (and techniques that have none) as the units, not techniques.
     #[arg(long)]
@@ -1066,6 +1127,9 @@ pub enum FormatArg {
     Markdown,
     /// One self-contained HTML page (a matrix or heat map for `matrix` and `coverage`).
     Html,
+    /// Plain lines: `path:line:col: kind: message` for `lint`; other commands print their
+    /// table.
+    Text,
 }
 
 /// `--color` values.

@@ -74,6 +74,7 @@ fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outco
         Command::Attribute(a) => commands::attribute::run(&mut ctx, a),
         Command::Compare(a) => commands::compare::run(&mut ctx, a),
         Command::Next(a) => commands::next::run(&mut ctx, a),
+        Command::Lint(a) => commands::lint::run(&mut ctx, a),
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
     };
     // Notes from drawing the results (a column left out to fit the terminal), after them.

@@ -229,6 +229,7 @@ pub fn resolve(args: &GlobalArgs, env: &dyn Env) -> Result<Settings> {
         FormatArg::Csv => Format::Csv,
         FormatArg::Markdown => Format::Markdown,
         FormatArg::Html => Format::Html,
+        FormatArg::Text => Format::Text,
     };
     let stdout_tty = std::io::stdout().is_terminal();
     // `layer --color` shares the flag; a technique colour says nothing about the terminal.

@@ -8,9 +8,10 @@ use super::inputs::{read_all, tell_read, tell_resolved, write_file};
 use super::{Ctx, Outcome};
 use crate::cli::CoverageArgs;
 use crate::error::Error;
+use crate::input::rules::RuleFile;
 use crate::input::{ReadOptions, Source, TechniqueList};
 use crate::model::Kind;
-use crate::query::coverage::{CoverageOptions, Unit, Universe, coverage};
+use crate::query::coverage::{CoverageOptions, Unit, Universe, by_rule, coverage};
 use crate::query::layer::from_coverage;
 use crate::query::selection::{find_object, resolve_ids, techniques_of};
 use crate::render;
@@ -27,15 +28,26 @@ pub fn run(ctx: &mut Ctx, args: &CoverageArgs) -> Result<Outcome> {
         _ => None,
     };
     let mut sources: Vec<&Source> = args.inputs.iter().collect();
+    sources.extend(args.tests.iter());
     if let Some(a) = &against {
         sources.push(a);
     }
     let mut lists = read_all(&sources, opts)?;
     let against_list = against.as_ref().and_then(|_| lists.pop());
+    let test_lists = lists.split_off(args.inputs.len());
 
     let kb = ctx.knowledge_base()?;
     Ctx::check_platforms(kb, &args.platform)?;
     tell_read(ctx, &lists, kb)?;
+    let files: Vec<&RuleFile> = lists.iter().flat_map(|l| l.files.iter()).collect();
+    if args.by_rule {
+        let rows = by_rule(&files);
+        if rows.is_empty() {
+            return Err(Error::NotFound("no input is a rule file".to_string()).into());
+        }
+        render::list(ctx.out, &rows, &ctx.settings.render)?;
+        return Ok(Outcome::Found);
+    }
     let resolved = resolve_ids(kb, lists.iter().flat_map(TechniqueList::id_strs));
     tell_resolved(ctx, &resolved.report, kb)?;
 
@@ -75,7 +87,14 @@ pub fn run(ctx: &mut Ctx, args: &CoverageArgs) -> Result<Outcome> {
         platforms: args.platform.clone(),
         gap_limit: args.limit,
     };
-    let report = coverage(kb, &resolved, &universe, &cov_opts);
+    let mut report = coverage(kb, &resolved, &universe, &cov_opts);
+    report.add_rules(kb, &files);
+    if !args.tests.is_empty() {
+        tell_read(ctx, &test_lists, kb)?;
+        let tested = resolve_ids(kb, test_lists.iter().flat_map(TechniqueList::id_strs));
+        tell_resolved(ctx, &tested.report, kb)?;
+        report.add_tests(kb, &tested.techniques);
+    }
     if report.total.total == 0 {
         return Err(Error::NotFound(format!(
             "nothing to measure: the universe ({}) holds no active technique of {}{}",

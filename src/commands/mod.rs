@@ -10,6 +10,7 @@ pub mod diff;
 mod inputs;
 pub mod layer;
 pub mod layer_upgrade;
+pub mod lint;
 pub mod list;
 pub mod man;
 pub mod map;

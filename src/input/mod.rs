@@ -1,18 +1,20 @@
 //! The user's own files: [`read`] is the one reader of every input the user names (a file,
 //! a directory, or `-` for stdin), decoding a byte-order mark or UTF-16 on the way; technique
-//! lists ([`read_list`]: text or CSV naming IDs, ATT&CK Navigator layers, Sigma rules and
-//! directories of them) are built on it, their kind told from the content, not the name.
+//! lists ([`read_list`]: text or CSV naming IDs, ATT&CK Navigator layers, detection content
+//! of every format [`rules`] reads, and directories of it) are built on it, their kind told
+//! from the content, not the name; [`files_under`] walks directories for `coverage` and
+//! `lint`.
 //!
 //! Resolving IDs against a knowledge base (unknown, revoked, deprecated) is
-//! [`crate::query::selection`]. The parsers ([`scan`], [`sigma`], [`layer`], [`layer_doc`])
+//! [`crate::query::selection`]. The parsers ([`scan`], [`rules`], [`layer`], [`layer_doc`])
 //! are pure functions over bytes, so every command that accepts a technique list (`coverage`,
 //! `layer --ids`, `coverage --against`, `diff --for`, `attribute`, `compare`, `next`) reads
 //! them the same way, and `map` and `layer upgrade` read their files through [`read`] too.
 
 pub mod layer;
 pub mod layer_doc;
+pub mod rules;
 pub mod scan;
-pub mod sigma;
 
 use std::fmt;
 use std::fs;
@@ -23,7 +25,7 @@ use anyhow::{Context, Result, anyhow, bail};
 
 use crate::ids::TechniqueId;
 
-/// Where a technique list comes from: a file, a directory of Sigma rules, or stdin (`-`).
+/// Where a technique list comes from: a file, a directory of rules, or stdin (`-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     /// Standard input.
@@ -68,8 +70,9 @@ pub enum Kind {
     Text,
     /// One or more Navigator layers.
     Layer,
-    /// Sigma rules: their `attack.tNNNN` tags.
-    Sigma,
+    /// Detection content or tests (Sigma, Elastic, Splunk, Sentinel, CAR, Atomic Red Team):
+    /// the techniques each file names.
+    Rules,
 }
 
 impl Kind {
@@ -79,7 +82,7 @@ impl Kind {
         match self {
             Kind::Text => "text",
             Kind::Layer => "Navigator layer",
-            Kind::Sigma => "Sigma rules",
+            Kind::Rules => "rules",
         }
     }
 }
@@ -161,10 +164,10 @@ pub struct TechniqueList {
     pub layer_domain: Option<&'static str>,
     /// Things worth telling the user (skipped files, old layer formats, ...).
     pub notes: Vec<String>,
-    /// Sigma: rule files read.
-    pub rule_files: usize,
-    /// Sigma: rule files with at least one technique tag.
-    pub tagged_rule_files: usize,
+    /// Rules: the files of detection content or tests read, with what each names.
+    pub files: Vec<rules::RuleFile>,
+    /// Rules: files read that are in none of the formats (skipped).
+    pub other_files: usize,
     /// Which IDs are in `ids` already (a bit per possible technique ID, 1.2 MB, allocated
     /// zeroed so untouched pages cost nothing).
     seen: Vec<u64>,
@@ -178,8 +181,8 @@ impl TechniqueList {
             ids: Vec::new(),
             layer_domain: None,
             notes: Vec::new(),
-            rule_files: 0,
-            tagged_rule_files: 0,
+            files: Vec::new(),
+            other_files: 0,
             seen: Vec::new(),
         }
     }
@@ -202,14 +205,40 @@ impl TechniqueList {
         self.ids.iter().map(TechniqueId::as_str)
     }
 
-    /// A one-line summary: `rules/: Sigma rules, 12 files (9 with technique tags), 14 IDs`.
+    /// A one-line summary: `rules/: rules, 12 files (Sigma 9, Elastic 3; 11 naming
+    /// techniques), 14 technique IDs`.
     #[must_use]
     pub fn summary(&self) -> String {
-        let files = if self.kind == Kind::Sigma {
+        let files = if self.kind == Kind::Rules {
+            let mut formats: Vec<(rules::Format, usize)> = Vec::new();
+            for f in &self.files {
+                match formats.iter_mut().find(|(k, _)| *k == f.format) {
+                    Some((_, n)) => *n += 1,
+                    None => formats.push((f.format, 1)),
+                }
+            }
+            formats.sort();
+            let by_format: Vec<String> = formats
+                .iter()
+                .map(|(k, n)| format!("{} {n}", k.describe()))
+                .collect();
+            let naming = self
+                .files
+                .iter()
+                .filter(|f| f.refs.iter().any(|r| r.technique().is_some()))
+                .count();
+            let other = if self.other_files > 0 {
+                format!(
+                    ", {} skipped",
+                    plural(self.other_files, "other file", "other files")
+                )
+            } else {
+                String::new()
+            };
             format!(
-                ", {} ({} with technique tags)",
-                plural(self.rule_files, "rule file", "rule files"),
-                self.tagged_rule_files
+                ", {} ({}; {naming} naming techniques){other}",
+                plural(self.files.len(), "file", "files"),
+                by_format.join(", ")
             )
         } else {
             String::new()
@@ -221,15 +250,23 @@ impl TechniqueList {
             plural(self.ids.len(), "technique ID", "technique IDs")
         )
     }
+
+    /// Adds a file of detection content and the techniques it names.
+    fn add_file(&mut self, file: rules::RuleFile) {
+        for id in file.technique_ids() {
+            self.push(id);
+        }
+        self.files.push(file);
+    }
 }
 
-/// `n` and a noun that agrees with it (`1 rule file`, `3 rule files`); the input layer
-/// stays clear of the model, whose `plain_text::count` says the same.
+/// `n` and a noun that agrees with it (`1 file`, `3 files`); the input layer stays
+/// clear of the model, whose `plain_text::count` says the same.
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Reads one technique list: stdin, a directory of Sigma rules, or a file whose content
+/// Reads one technique list: stdin, a directory of rules, or a file whose content
 /// decides what it is (see [`parse`]).
 pub fn read_list(
     source: &Source,
@@ -238,7 +275,7 @@ pub fn read_list(
 ) -> Result<TechniqueList> {
     let input = read(source, stdin)?;
     match input.content {
-        Content::Dir(dir) => Ok(read_sigma_dir(&dir)),
+        Content::Dir(dir) => Ok(read_rules_dir(&dir)),
         Content::Bytes(bytes) => parse(&bytes, &input.name, opts),
     }
 }
@@ -248,26 +285,30 @@ fn is_binary(bytes: &[u8]) -> bool {
     bytes.iter().take(8192).any(|&b| b == 0)
 }
 
-/// Parses the bytes of one file or of stdin: a layer, a Sigma rule, or text.
+/// Parses the bytes of one file or of stdin: a layer, detection content or tests of a
+/// format [`rules`] reads, or text. A rule file that does not parse is an error naming it.
 pub fn parse(bytes: &[u8], name: &str, opts: ReadOptions) -> Result<TechniqueList> {
     let bytes = &*crate::encoding::to_utf8_slice(bytes);
     if is_binary(bytes) {
-        bail!("{name} is binary data, not a technique list, layer or Sigma rule");
+        bail!("{name} is binary data, not a technique list, layer or rule");
     }
     match layer::parse(bytes).map_err(|e| anyhow!("{name}: {e}"))? {
         layer::Parsed::Layers(layers) => Ok(from_layers(&layers, name, opts)),
         layer::Parsed::NotALayer => {
             let text = String::from_utf8_lossy(bytes);
-            if sigma::looks_like_rule(&text) {
-                let mut list = TechniqueList::new(name, Kind::Sigma);
-                add_rule(&mut list, &text);
-                Ok(list)
-            } else {
-                let mut list = TechniqueList::new(name, Kind::Text);
-                for id in scan::technique_ids(bytes) {
-                    list.push(id);
+            match rules::read(&text, name).map_err(|e| anyhow!("{name}: {e}"))? {
+                rules::Read::File(file) => {
+                    let mut list = TechniqueList::new(name, Kind::Rules);
+                    list.add_file(file);
+                    Ok(list)
                 }
-                Ok(list)
+                rules::Read::Other => {
+                    let mut list = TechniqueList::new(name, Kind::Text);
+                    for id in scan::technique_ids(bytes) {
+                        list.push(id);
+                    }
+                    Ok(list)
+                }
             }
         }
     }
@@ -313,28 +354,26 @@ fn from_layers(layers: &[layer::Layer], name: &str, opts: ReadOptions) -> Techni
     list
 }
 
-fn add_rule(list: &mut TechniqueList, text: &str) {
-    let tags = sigma::rule_tags(text);
-    list.rule_files += 1;
-    if !tags.techniques.is_empty() {
-        list.tagged_rule_files += 1;
-    }
-    for t in tags.techniques {
-        if let Ok(id) = t.parse() {
-            list.push(id);
-        }
-    }
+/// Whether a directory walk of rules reads the file: YAML and TOML, the formats of rule repositories
+/// (the Atomic Red Team CSV index is read when named, so a directory's tests are not counted
+/// twice).
+#[must_use]
+pub fn is_rule_file(p: &Path) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["yml", "yaml", "toml"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
-fn is_yaml(p: &Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
-}
-
-/// Every `*.yml` / `*.yaml` file under `dir`, sorted; hidden directories and symbolic links
+/// Every file under `dir` that `accept` takes (by name), sorted; hidden directories and symbolic links
 /// to directories are not entered (no loops). Problems become notes, never errors.
-fn yaml_files(dir: &Path, files: &mut Vec<PathBuf>, notes: &mut Vec<String>) {
+pub fn files_under(
+    dir: &Path,
+    accept: &dyn Fn(&Path) -> bool,
+    files: &mut Vec<PathBuf>,
+    notes: &mut Vec<String>,
+) {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -354,9 +393,9 @@ fn yaml_files(dir: &Path, files: &mut Vec<PathBuf>, notes: &mut Vec<String>) {
             .is_some_and(|n| n.starts_with('.'));
         if lmeta.is_dir() {
             if !hidden {
-                yaml_files(&p, files, notes);
+                files_under(&p, accept, files, notes);
             }
-        } else if is_yaml(&p) {
+        } else if accept(&p) {
             match fs::metadata(&p) {
                 Ok(m) if m.is_file() => files.push(p),
                 Ok(_) => {}
@@ -366,25 +405,96 @@ fn yaml_files(dir: &Path, files: &mut Vec<PathBuf>, notes: &mut Vec<String>) {
     }
 }
 
-fn read_sigma_dir(dir: &Path) -> TechniqueList {
+/// What reading one file of a directory gave.
+pub enum DirFile {
+    /// A file of a format [`rules`] reads.
+    Rule(rules::RuleFile),
+    /// A file in none of the formats.
+    Other,
+    /// A file that could not be read or parsed: the note to give (path and reason).
+    Failed(String),
+}
+
+/// Reads one file found in a directory walk as detection content.
+#[must_use]
+pub fn read_dir_file(path: &Path) -> DirFile {
+    match read(&Source::Path(path.to_path_buf()), &mut std::io::empty())
+        .and_then(|i| i.into_bytes("a rule file"))
+    {
+        Ok(bytes) if is_binary(&bytes) => DirFile::Failed(format!(
+            "{}: binary data, not a rule file; skipped",
+            path.display()
+        )),
+        Ok(bytes) => {
+            let name = path.display().to_string();
+            match rules::read(&String::from_utf8_lossy(&bytes), &name) {
+                Ok(rules::Read::File(f)) => DirFile::Rule(f),
+                Ok(rules::Read::Other) => DirFile::Other,
+                Err(e) => DirFile::Failed(format!("{name}: {e}; skipped")),
+            }
+        }
+        Err(e) => DirFile::Failed(format!("{e:#}; skipped")),
+    }
+}
+
+/// Whether a directory walk of `lint` reads the file: rule files, layers (`*.json`) and
+/// the Atomic Red Team index (`*.csv`).
+#[must_use]
+pub fn is_lint_file(p: &Path) -> bool {
+    is_rule_file(p)
+        || p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("csv"))
+}
+
+/// The ATT&CK references of one file for `lint`: a layer, a file of a format [`rules`]
+/// reads, or (only when `named`, that is given by the user rather than found in a
+/// directory) an ID list. `Ok(None)`: a file of a directory in none of the formats.
+pub fn references(
+    bytes: &[u8],
+    name: &str,
+    named: bool,
+) -> Result<Option<rules::RuleFile>, rules::ParseError> {
+    let whole = |message: String| rules::ParseError {
+        message,
+        line: 1,
+        col: 1,
+    };
+    if is_binary(bytes) {
+        return if named {
+            Err(whole(
+                "binary data, not a rule, layer or ID list".to_string(),
+            ))
+        } else {
+            Ok(None)
+        };
+    }
+    let text = String::from_utf8_lossy(bytes);
+    match layer::parse(bytes).map_err(whole)? {
+        layer::Parsed::Layers(_) => return Ok(Some(rules::read_layer(&text, name))),
+        layer::Parsed::NotALayer => {}
+    }
+    match rules::read(&text, name)? {
+        rules::Read::File(f) => Ok(Some(f)),
+        rules::Read::Other if named => Ok(Some(rules::read_list(&text, name))),
+        rules::Read::Other => Ok(None),
+    }
+}
+
+fn read_rules_dir(dir: &Path) -> TechniqueList {
     let name = dir.display().to_string();
-    let mut list = TechniqueList::new(&name, Kind::Sigma);
+    let mut list = TechniqueList::new(&name, Kind::Rules);
     let mut files = Vec::new();
-    yaml_files(dir, &mut files, &mut list.notes);
+    files_under(dir, &is_rule_file, &mut files, &mut list.notes);
     if files.is_empty() {
         list.notes
-            .push(format!("{name}: no *.yml or *.yaml files under it"));
+            .push(format!("{name}: no *.yml, *.yaml or *.toml files under it"));
     }
     for f in files {
-        match read(&Source::Path(f.clone()), &mut std::io::empty())
-            .and_then(|i| i.into_bytes("a Sigma rule"))
-        {
-            Ok(bytes) if is_binary(&bytes) => list.notes.push(format!(
-                "{}: binary data, not a Sigma rule; skipped",
-                f.display()
-            )),
-            Ok(bytes) => add_rule(&mut list, &String::from_utf8_lossy(&bytes)),
-            Err(e) => list.notes.push(format!("{e:#}; skipped")),
+        match read_dir_file(&f) {
+            DirFile::Rule(file) => list.add_file(file),
+            DirFile::Other => list.other_files += 1,
+            DirFile::Failed(note) => list.notes.push(note),
         }
     }
     list
@@ -424,7 +534,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             (s.kind, s.ids.clone()),
-            (Kind::Sigma, vec!["T1059".parse().unwrap()])
+            (Kind::Rules, vec!["T1059".parse().unwrap()])
         );
         let l = parse(
             br#"{"name":"n","domain":"enterprise-attack","versions":{"layer":"4.5"},"techniques":[{"techniqueID":"T1059","score":1},{"techniqueID":"T1027","score":0},{"techniqueID":"bad","score":1}]}"#,

@@ -130,10 +130,12 @@ impl<'a> LineCounter<'a> {
     pub fn line_at(&mut self, at: usize) -> usize {
         let at = at.min(self.text.len());
         if at > self.counted_to {
-            self.line += self.text[self.counted_to..at]
+            #[allow(clippy::naive_bytecount)] // one count per call; not worth a crate
+            let newlines = self.text[self.counted_to..at]
                 .iter()
                 .filter(|&&b| b == b'\n')
                 .count();
+            self.line += newlines;
             self.counted_to = at;
         }
         self.line

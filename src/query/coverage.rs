@@ -4,10 +4,12 @@
 use serde::Serialize;
 
 use super::matrix::{MatrixOptions, matrix};
+use super::selection::active_technique;
 use super::selection::{InputReport, Resolved};
 use super::tactic_techniques::TechniqueFilter;
 use super::technique::tactic_names;
 use super::{Block, Cell, Grid, Report, Shade};
+use crate::input::rules::{Format, RuleFile};
 use crate::model::{Kind, KnowledgeBase, Rel, Technique, cmp_ids, plain_text};
 
 /// What counts as one unit of coverage.
@@ -127,6 +129,8 @@ pub struct Gap {
     pub tactics: Vec<String>,
     /// Active groups using it (or, for a technique unit, any of its sub-techniques).
     pub groups_using: usize,
+    /// With `--tests`: whether an Atomic Red Team test exists for it; null without.
+    pub tested: Option<bool>,
 }
 
 /// One unit of the universe and whether it is covered (a CSV record of the report).
@@ -145,6 +149,146 @@ pub struct UnitState {
     pub covered: bool,
     /// Active groups using it.
     pub groups_using: usize,
+    /// Rule files naming it (or, for a technique unit, any of its sub-techniques).
+    pub rules: usize,
+    /// With `--tests`: whether an Atomic Red Team test exists for it (or for any of its
+    /// sub-techniques, for a technique unit); empty without `--tests`.
+    pub tested: Option<bool>,
+}
+
+/// A rule file, as coverage names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    /// The file's path.
+    pub path: String,
+    /// Its format: `sigma`, `elastic`, `splunk`, `sentinel`, `car`, `atomic`, `atomic-index`.
+    pub format: Format,
+    /// The rule's own id, where the format has one.
+    pub id: Option<String>,
+    /// The rule's title or name, where the format has one.
+    pub title: Option<String>,
+}
+
+impl RuleRef {
+    fn of(f: &RuleFile) -> RuleRef {
+        RuleRef {
+            path: f.path.clone(),
+            format: f.format,
+            id: f.id.clone(),
+            title: f.title.clone(),
+        }
+    }
+}
+
+/// The rule files naming one technique.
+#[derive(Debug, Clone, Serialize)]
+pub struct TechniqueRules {
+    /// ATT&CK ID.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// How many rule files name it.
+    pub rule_count: usize,
+    /// The rule files, in the order read.
+    pub rule_files: Vec<RuleRef>,
+}
+
+/// How many units are detected, tested, both or neither (`--tests`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TestedSummary {
+    /// Units covered by a rule and by a test.
+    pub both: usize,
+    /// Units covered by a rule only.
+    pub detected_only: usize,
+    /// Units with a test only.
+    pub tested_only: usize,
+    /// Units with neither.
+    pub neither: usize,
+    /// Units with a test, over the universe.
+    pub tested: Figure,
+}
+
+/// One rule file and the techniques it names (`coverage --by-rule`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RuleRow {
+    /// The file's path.
+    pub path: String,
+    /// Its format.
+    pub format: String,
+    /// The rule's own id, where the format has one.
+    pub id: Option<String>,
+    /// The rule's title or name, where the format has one.
+    pub title: Option<String>,
+    /// The technique IDs it names, as written (normalised), in file order.
+    pub techniques: Vec<String>,
+}
+
+impl super::TableRow for RuleRow {
+    // The rule's own ID (often a 36-character UUID) comes last, so a narrow terminal drops
+    // it before the techniques.
+    fn headers() -> Vec<&'static str> {
+        vec!["Path", "Format", "Techniques", "Title", "Rule ID"]
+    }
+
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            self.path.as_str().into(),
+            self.format.as_str().into(),
+            self.techniques.join(", ").into(),
+            super::opt(self.title.as_deref()).into(),
+            super::opt(self.id.as_deref()).into(),
+        ]
+    }
+}
+
+/// Each rule file and the technique IDs it names.
+#[must_use]
+pub fn by_rule(files: &[&RuleFile]) -> Vec<RuleRow> {
+    files
+        .iter()
+        .map(|f| RuleRow {
+            path: f.path.clone(),
+            format: f.format.describe().to_string(),
+            id: f.id.clone(),
+            title: f.title.clone(),
+            techniques: f
+                .technique_ids()
+                .iter()
+                .map(|t| t.as_str().to_string())
+                .collect(),
+        })
+        .collect()
+}
+
+/// For each technique of the knowledge base, the files (indexes into `files`) naming it,
+/// revoked IDs counted as their active replacement.
+fn files_per_technique(kb: &KnowledgeBase, files: &[&RuleFile]) -> Vec<Vec<usize>> {
+    let mut per = vec![Vec::new(); kb.techniques.len()];
+    for (n, f) in files.iter().enumerate() {
+        for id in f.technique_ids() {
+            if let Some(i) = active_technique(kb, id.as_str()) {
+                let v: &mut Vec<usize> = &mut per[i as usize];
+                if v.last() != Some(&n) {
+                    v.push(n);
+                }
+            }
+        }
+    }
+    per
+}
+
+/// The files naming a unit: itself, and for a technique unit its active sub-techniques.
+fn unit_files(kb: &KnowledgeBase, per: &[Vec<usize>], unit: Unit, i: u32) -> usize {
+    let t = &kb.techniques[i as usize];
+    let mut all: Vec<usize> = per[i as usize].clone();
+    if unit == Unit::Technique {
+        for c in active_children(kb, t) {
+            all.extend_from_slice(&per[c as usize]);
+        }
+    }
+    all.sort_unstable();
+    all.dedup();
+    all.len()
 }
 
 /// `attck coverage`: the documented JSON contract.
@@ -166,6 +310,11 @@ pub struct CoverageReport {
     pub gaps: Vec<Gap>,
     /// What became of the input's IDs.
     pub input: InputReport,
+    /// Per technique named by a rule file (after revoked IDs were mapped), sorted by ID: the
+    /// rule files naming it. Empty when no input was a rule file.
+    pub rules: Vec<TechniqueRules>,
+    /// With `--tests`: each unit as detected, tested, both or neither; null without.
+    pub tests: Option<TestedSummary>,
     /// Every unit of the universe, sorted by ID (CSV, layers, heat maps).
     #[serde(skip)]
     pub units: Vec<UnitState>,
@@ -283,6 +432,8 @@ pub fn coverage(
                 tactics: tactic_names(kb, t),
                 covered,
                 groups_using: groups.len(),
+                rules: 0,
+                tested: None,
             }
         })
         .collect();
@@ -320,6 +471,7 @@ pub fn coverage(
             name: u.name.clone(),
             tactics: u.tactics.clone(),
             groups_using: u.groups_using,
+            tested: None,
         })
         .collect();
     gaps.sort_by(|a, b| {
@@ -383,6 +535,8 @@ pub fn coverage(
         tactics,
         gaps,
         input: named.report.clone(),
+        rules: Vec::new(),
+        tests: None,
         units,
         named: named.techniques.clone(),
         gap_count,
@@ -393,6 +547,91 @@ pub fn coverage(
 }
 
 impl CoverageReport {
+    /// Adds which rule files name each technique (`rules`, and each unit's `rules` count).
+    pub fn add_rules(&mut self, kb: &KnowledgeBase, files: &[&RuleFile]) {
+        let per = files_per_technique(kb, files);
+        for u in &mut self.units {
+            u.rules = unit_files(kb, &per, self.unit, u.index);
+        }
+        self.rules = per
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(i, v)| {
+                let t = &kb.techniques[i];
+                TechniqueRules {
+                    id: t.meta.id.to_string(),
+                    name: t.meta.name.to_string(),
+                    rule_count: v.len(),
+                    rule_files: v.iter().map(|&n| RuleRef::of(files[n])).collect(),
+                }
+            })
+            .collect();
+    }
+
+    /// Marks each unit tested or not (`--tests`): `tested` holds the active techniques the
+    /// tests name (revoked IDs mapped already).
+    pub fn add_tests(&mut self, kb: &KnowledgeBase, tested: &[u32]) {
+        let mut is_tested = vec![false; kb.techniques.len()];
+        for &i in tested {
+            is_tested[i as usize] = true;
+        }
+        let (mut both, mut detected_only, mut tested_only, mut neither) = (0, 0, 0, 0);
+        for u in &mut self.units {
+            let t = &kb.techniques[u.index as usize];
+            let yes = is_tested[u.index as usize]
+                || (self.unit == Unit::Technique
+                    && active_children(kb, t).any(|c| is_tested[c as usize]));
+            u.tested = Some(yes);
+            match (u.covered, yes) {
+                (true, true) => both += 1,
+                (true, false) => detected_only += 1,
+                (false, true) => tested_only += 1,
+                (false, false) => neither += 1,
+            }
+        }
+        for g in &mut self.gaps {
+            g.tested = self
+                .units
+                .iter()
+                .find(|u| u.id == g.id)
+                .and_then(|u| u.tested);
+        }
+        self.tests = Some(TestedSummary {
+            both,
+            detected_only,
+            tested_only,
+            neither,
+            tested: Figure::new(both + tested_only, self.units.len()),
+        });
+        let state: std::collections::HashMap<&str, (bool, bool)> = self
+            .units
+            .iter()
+            .map(|u| (u.id.as_str(), (u.covered, u.tested == Some(true))))
+            .collect();
+        for col in &mut self.heat_map.columns {
+            for cell in &mut col.cells {
+                if let Some(&(d, t)) = state.get(cell.id.as_str()) {
+                    let (shade, note) = match (d, t) {
+                        (true, true) => (Shade::Covered, "detected and tested"),
+                        (true, false) => (Shade::Detected, "detected, not tested"),
+                        (false, true) => (Shade::Tested, "tested, not detected"),
+                        (false, false) => (Shade::Gap, "neither detected nor tested"),
+                    };
+                    cell.shade = shade;
+                    cell.note = Some(note.to_string());
+                }
+            }
+        }
+        self.heat_map.legend = vec![
+            (Shade::Covered, "detected and tested".to_string()),
+            (Shade::Detected, "detected only".to_string()),
+            (Shade::Tested, "tested only".to_string()),
+            (Shade::Gap, "neither".to_string()),
+            (Shade::Outside, "not measured".to_string()),
+        ];
+    }
+
     fn summary_blocks(&self) -> (Vec<Block>, Vec<Block>) {
         let unit_text = match self.unit {
             Unit::Technique => {
@@ -434,11 +673,24 @@ impl CoverageReport {
                 self.unit.plural(),
                 self.total.percent
             )),
-            Block::Heading(format!(
-                "Gaps ({}), most used by groups first",
-                self.gap_count
-            )),
         ];
+        if let Some(t) = &self.tests {
+            tail.push(Block::Text(format!(
+                "Tested: {} of {} {} ({:.1}%). Detected and tested {}, detected only {}, tested only {}, neither {}.",
+                t.tested.covered,
+                t.tested.total,
+                self.unit.plural(),
+                t.tested.percent,
+                t.both,
+                t.detected_only,
+                t.tested_only,
+                t.neither
+            )));
+        }
+        tail.push(Block::Heading(format!(
+            "Gaps ({}), most used by groups first",
+            self.gap_count
+        )));
         if self.gaps.is_empty() {
             tail.push(Block::Text(if self.gap_count == 0 {
                 "No gaps: everything in the universe is covered.".to_string()
@@ -446,18 +698,27 @@ impl CoverageReport {
                 format!("{} gaps not shown (--limit).", self.gap_count)
             }));
         } else {
+            let with_tests = self.tests.is_some();
             tail.push(Block::Table {
-                headers: vec!["ID", "Name", "Tactics", "Groups using"],
+                headers: if with_tests {
+                    vec!["ID", "Name", "Tactics", "Groups using", "Tested"]
+                } else {
+                    vec!["ID", "Name", "Tactics", "Groups using"]
+                },
                 rows: self
                     .gaps
                     .iter()
                     .map(|g| {
-                        vec![
+                        let mut row = vec![
                             g.id.as_str().into(),
                             g.name.as_str().into(),
                             g.tactics.join(", ").into(),
                             g.groups_using.to_string().into(),
-                        ]
+                        ];
+                        if with_tests {
+                            row.push(if g.tested == Some(true) { "yes" } else { "no" }.into());
+                        }
+                        row
                     })
                     .collect(),
             });
@@ -467,6 +728,26 @@ impl CoverageReport {
                     self.gap_count - self.gaps.len()
                 )));
             }
+        }
+        if !self.rules.is_empty() {
+            tail.push(Block::Heading(format!(
+                "Rules per technique ({})",
+                self.rules.len()
+            )));
+            tail.push(Block::Table {
+                headers: vec!["ID", "Name", "Rules"],
+                rows: self
+                    .rules
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            r.id.as_str().into(),
+                            r.name.as_str().into(),
+                            r.rule_count.to_string().into(),
+                        ]
+                    })
+                    .collect(),
+            });
         }
         (head, tail)
     }

@@ -21,6 +21,10 @@ pub const NAVIGATOR_VERSION: &str = "5.1.0";
 pub const COVERED_COLOR: &str = "#8ec843";
 /// Colour of gaps (Navigator's own red).
 pub const GAP_COLOR: &str = "#ff6666";
+/// `coverage --tests`: colour of techniques detected but not tested.
+pub const DETECTED_ONLY_COLOR: &str = "#66b1ff";
+/// `coverage --tests`: colour of techniques tested but not detected.
+pub const TESTED_ONLY_COLOR: &str = "#ffe766";
 /// Colour of selected techniques when none is given.
 pub const DEFAULT_COLOR: &str = "#66b1ff";
 
@@ -537,16 +541,24 @@ pub fn from_coverage(
         .units
         .iter()
         .map(|u| {
-            let comment = if u.covered {
-                "Covered".to_string()
-            } else {
-                format!(
-                    "Gap: used by {}",
-                    plain_text::count(u.groups_using, "group", "groups")
-                )
+            let groups = plain_text::count(u.groups_using, "group", "groups");
+            let comment = match (u.covered, u.tested) {
+                (true, None) => "Covered".to_string(),
+                (true, Some(true)) => "Detected and tested".to_string(),
+                (true, Some(false)) => "Detected, not tested".to_string(),
+                (false, None) => format!("Gap: used by {groups}"),
+                (false, Some(true)) => format!("Tested, not detected: used by {groups}"),
+                (false, Some(false)) => {
+                    format!("Gap, neither detected nor tested: used by {groups}")
+                }
             };
             (u.index, u.covered, comment)
         })
+        .collect();
+    let tested: std::collections::HashMap<u32, bool> = report
+        .units
+        .iter()
+        .filter_map(|u| u.tested.map(|t| (u.index, t)))
         .collect();
     if report.unit == Unit::Technique {
         // The named sub-techniques of covered techniques show which ones carry the coverage.
@@ -569,7 +581,13 @@ pub fn from_coverage(
                 technique_id: t.meta.id.to_string(),
                 tactic,
                 score: Some(if covered { 1.0 } else { 0.0 }),
-                color: if covered { COVERED_COLOR } else { GAP_COLOR }.to_string(),
+                color: match (covered, tested.get(&i)) {
+                    (true, Some(false)) => DETECTED_ONLY_COLOR,
+                    (true, _) => COVERED_COLOR,
+                    (false, Some(true)) => TESTED_ONLY_COLOR,
+                    (false, _) => GAP_COLOR,
+                }
+                .to_string(),
                 comment: comment.clone(),
                 enabled: true,
                 metadata: Vec::new(),
@@ -581,16 +599,23 @@ pub fn from_coverage(
         min_value: 0.0,
         max_value: 1.0,
     };
-    layer.legend_items = vec![
-        LegendItem {
-            label: "covered".to_string(),
-            color: COVERED_COLOR.to_string(),
-        },
-        LegendItem {
-            label: "gap".to_string(),
-            color: GAP_COLOR.to_string(),
-        },
-    ];
+    let legend: &[(&str, &str)] = if report.tests.is_some() {
+        &[
+            ("detected and tested", COVERED_COLOR),
+            ("detected only", DETECTED_ONLY_COLOR),
+            ("tested only", TESTED_ONLY_COLOR),
+            ("neither", GAP_COLOR),
+        ]
+    } else {
+        &[("covered", COVERED_COLOR), ("gap", GAP_COLOR)]
+    };
+    layer.legend_items = legend
+        .iter()
+        .map(|(label, color)| LegendItem {
+            label: (*label).to_string(),
+            color: (*color).to_string(),
+        })
+        .collect();
     layer.metadata.extend([
         Metadata {
             name: "covered".to_string(),

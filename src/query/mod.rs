@@ -13,6 +13,7 @@ pub mod diff;
 pub mod flat;
 pub mod layer;
 pub mod layout;
+pub mod lint;
 pub mod list;
 pub mod map;
 pub mod matrix;
@@ -172,9 +173,13 @@ pub enum Shade {
     /// No meaning attached (a plain matrix).
     #[default]
     Plain,
-    /// Covered by the input.
+    /// Covered by the input (with `coverage --tests`: detected and tested).
     Covered,
-    /// In the universe but not covered: a gap.
+    /// With `coverage --tests`: detected, not tested.
+    Detected,
+    /// With `coverage --tests`: tested, not detected.
+    Tested,
+    /// In the universe but not covered: a gap (with `--tests`: neither).
     Gap,
     /// Not part of what is being measured.
     Outside,

@@ -54,6 +54,22 @@ pub fn active_replacement(kb: &KnowledgeBase, index: u32) -> Option<u32> {
     None
 }
 
+/// The active technique an ID counts as: itself when active, its replacement when revoked,
+/// nothing when unknown, deprecated or revoked without an active replacement (the rules of
+/// [`resolve_ids`], for one ID).
+#[must_use]
+pub fn active_technique(kb: &KnowledgeBase, id: &str) -> Option<u32> {
+    let &i = kb.techniques_with_id(id).first()?;
+    let t = &kb.techniques[i as usize];
+    if t.meta.is_active() {
+        Some(i)
+    } else if t.meta.revoked {
+        active_replacement(kb, i)
+    } else {
+        None
+    }
+}
+
 /// Resolves IDs (any case, repeats allowed) to active techniques.
 pub fn resolve_ids<'a>(kb: &KnowledgeBase, ids: impl IntoIterator<Item = &'a str>) -> Resolved {
     let mut distinct: Vec<String> = ids.into_iter().map(str::to_ascii_uppercase).collect();

@@ -40,6 +40,8 @@ mark { background: #fff3a3; }
 .cell.sub { margin-left: 10px; font-size: 10.5px; background: #fafbfc; }
 .cell.covered { background: var(--covered); border-left: 3px solid var(--covered-edge); }
 .cell.gap { background: var(--gap); border-left: 3px solid var(--gap-edge); }
+.cell.detected { background: #dbe9ff; border-left: 3px solid #3a72c4; }
+.cell.tested { background: #fff1c2; border-left: 3px solid #b38600; }
 .cell.outside { background: var(--outside); color: #8c959f; }
 .legend { margin: 8px 0; }
 .legend span { display: inline-block; margin-right: 14px; font-size: 12px; }
@@ -47,6 +49,8 @@ mark { background: #fff3a3; }
             border: 1px solid var(--line); }
 .legend i.covered { background: var(--covered); border-color: var(--covered-edge); }
 .legend i.gap { background: var(--gap); border-color: var(--gap-edge); }
+.legend i.detected { background: #dbe9ff; border-color: #3a72c4; }
+.legend i.tested { background: #fff1c2; border-color: #b38600; }
 .legend i.outside { background: var(--outside); }
 @media print { body { margin: 0; } @page { size: landscape; margin: 8mm; } .tactic, .cell { break-inside: avoid; } }
 "#;
@@ -152,6 +156,8 @@ fn shade_class(s: Shade) -> &'static str {
     match s {
         Shade::Plain => "",
         Shade::Covered => " covered",
+        Shade::Detected => " detected",
+        Shade::Tested => " tested",
         Shade::Gap => " gap",
         Shade::Outside => " outside",
     }

@@ -116,6 +116,8 @@ fn grid(out: &mut dyn Write, g: &Grid) -> io::Result<()> {
                     let mark = match x.shade {
                         Shade::Plain | Shade::Outside => "",
                         Shade::Covered => " ✓",
+                        Shade::Detected => " ◐",
+                        Shade::Tested => " ○",
                         Shade::Gap => " ✗",
                     };
                     let arrow = if x.level > 0 { "↳ " } else { "" };
@@ -132,6 +134,8 @@ fn grid(out: &mut dyn Write, g: &Grid) -> io::Result<()> {
             .iter()
             .map(|(shade, label)| match shade {
                 Shade::Covered => format!("✓ {}", text(label, false)),
+                Shade::Detected => format!("◐ {}", text(label, false)),
+                Shade::Tested => format!("○ {}", text(label, false)),
                 Shade::Gap => format!("✗ {}", text(label, false)),
                 Shade::Plain | Shade::Outside => format!("unmarked: {}", text(label, false)),
             })

@@ -29,6 +29,9 @@ pub enum Format {
     Markdown,
     /// One self-contained HTML page (inline CSS, no scripts, nothing fetched).
     Html,
+    /// Plain lines for tools (`lint`: `path:line:col: kind: message`); a view without a
+    /// line form is written as its table.
+    Text,
 }
 
 /// How to render.
@@ -77,7 +80,7 @@ pub fn list_titled<T: TableRow>(
         table::caption(out, c, opts)?;
     }
     match opts.format {
-        Format::Table => table::list(out, rows, opts),
+        Format::Table | Format::Text => table::list(out, rows, opts),
         Format::Json => json::list(out, rows),
         Format::Jsonl => json::lines(out, rows),
         Format::Csv => csv::list(out, rows),
@@ -89,7 +92,9 @@ pub fn list_titled<T: TableRow>(
 /// Writes a single-object view.
 pub fn detail<T: DetailView>(out: &mut dyn Write, item: &T, opts: &Options) -> io::Result<()> {
     match opts.format {
-        Format::Table => table::detail(out, &layout::detail(item, opts.procedures)?, opts),
+        Format::Table | Format::Text => {
+            table::detail(out, &layout::detail(item, opts.procedures)?, opts)
+        }
         Format::Json => json::one(out, item),
         Format::Jsonl => json::one_line(out, item),
         Format::Csv => csv::detail(out, item),
@@ -101,7 +106,7 @@ pub fn detail<T: DetailView>(out: &mut dyn Write, item: &T, opts: &Options) -> i
 /// Writes a report (a matrix, a coverage report).
 pub fn report<R: Report>(out: &mut dyn Write, item: &R, opts: &Options) -> io::Result<()> {
     match opts.format {
-        Format::Table => table::report(out, item, opts),
+        Format::Table | Format::Text => table::report(out, item, opts),
         Format::Json => json::one(out, item),
         Format::Jsonl => json::lines(out, &item.json_lines()),
         Format::Csv => csv::report(out, item),

@@ -16,6 +16,8 @@ const WARN: &str = "\x1b[33m";
 const GREEN: &str = "\x1b[32m";
 const RED: &str = "\x1b[31m";
 const DIM: &str = "\x1b[2m";
+const BLUE: &str = "\x1b[34m";
+const YELLOW: &str = "\x1b[33m";
 const RESET: &str = "\x1b[0m";
 
 /// Narrowest matrix column on a terminal; tactics are paged into blocks to keep it.
@@ -375,6 +377,8 @@ fn grid(out: &mut dyn Write, g: &Grid, opts: &Options) -> io::Result<()> {
                         _ if !opts.color => None,
                         Shade::Plain => None,
                         Shade::Covered => Some(GREEN),
+                        Shade::Detected => Some(BLUE),
+                        Shade::Tested => Some(YELLOW),
                         Shade::Gap => Some(RED),
                         Shade::Outside => Some(DIM),
                     };
@@ -393,6 +397,8 @@ fn grid(out: &mut dyn Write, g: &Grid, opts: &Options) -> io::Result<()> {
             .map(|(shade, label)| {
                 let code = match shade {
                     Shade::Covered => GREEN,
+                    Shade::Detected => BLUE,
+                    Shade::Tested => YELLOW,
                     Shade::Gap => RED,
                     Shade::Plain | Shade::Outside => DIM,
                 };

@@ -129,6 +129,29 @@ pub fn real_data() -> Option<PathBuf> {
     }
 }
 
+/// The directory of real detection-content samples, from `ATTCK_TEST_DETECTIONS`; like
+/// [`real_data`], `None` (skip) when absent unless `ATTCK_REQUIRE_REAL_DATA=1` (then fail).
+pub fn real_detections() -> Option<PathBuf> {
+    let dir = std::env::var_os("ATTCK_TEST_DETECTIONS").map(PathBuf::from);
+    let required = std::env::var("ATTCK_REQUIRE_REAL_DATA").is_ok_and(|v| v == "1");
+    match dir {
+        Some(d) if d.join("splunk").is_dir() && d.join("atomic").is_dir() => Some(d),
+        other => {
+            assert!(
+                !required,
+                "ATTCK_REQUIRE_REAL_DATA=1 but ATTCK_TEST_DETECTIONS ({other:?}) holds no detection samples"
+            );
+            eprintln!("skipping: set ATTCK_TEST_DETECTIONS to the directory of detection samples");
+            None
+        }
+    }
+}
+
+/// Our own hand-written rule files of every format (tests/cli/data/rules).
+pub fn rules_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/data/rules")
+}
+
 /// Loads (once per test process) a real bundle by file name.
 pub fn real_kb(file: &str) -> Option<Arc<KnowledgeBase>> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<KnowledgeBase>>>> = OnceLock::new();

@@ -172,6 +172,78 @@ pub struct Coverage {
     pub tactics: Vec<TacticCoverage>,
     pub gaps: Vec<Gap>,
     pub input: CoverageInput,
+    pub rules: Vec<TechniqueRules>,
+    pub tests: Option<TestedSummary>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TechniqueRules {
+    pub id: String,
+    pub name: String,
+    pub rule_count: usize,
+    pub rule_files: Vec<RuleRef>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleRef {
+    pub path: String,
+    pub format: String,
+    pub id: Option<String>,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestedSummary {
+    pub both: usize,
+    pub detected_only: usize,
+    pub tested_only: usize,
+    pub neither: usize,
+    pub tested: Figure,
+}
+
+/// `attck coverage --by-rule -f json`: an array of these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleRow {
+    pub path: String,
+    pub format: String,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub techniques: Vec<String>,
+}
+
+/// `attck lint -f json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lint {
+    pub domain: String,
+    pub attack_version: Option<String>,
+    pub files: usize,
+    pub findings: Vec<Finding>,
+    pub fixed: Vec<FixedFile>,
+}
+
+#[derive(Debug, Deserialize, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub rule_id: Option<String>,
+    pub kind: String,
+    pub id: Option<String>,
+    pub replacement: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedFile {
+    pub path: String,
+    pub replacements: usize,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -200,6 +272,7 @@ pub struct Gap {
     pub name: String,
     pub tactics: Vec<String>,
     pub groups_using: usize,
+    pub tested: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Eq)]

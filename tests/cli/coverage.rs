@@ -255,7 +255,7 @@ fn sigma_directories() {
     );
     assert!(
         r.stderr
-            .contains("Sigma rules, 5 rule files (4 with technique tags)"),
+            .contains("rules, 5 files (Sigma 5; 4 naming techniques)"),
         "{}",
         r.stderr
     );
@@ -411,9 +411,13 @@ fn tables_markdown_csv_html() {
     );
     let r = sample(&["coverage", &ids, "-f", "csv"]);
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(lines[0], "id,name,tactics,covered,groups_using");
+    assert_eq!(
+        lines[0],
+        "id,name,tactics,covered,groups_using,rules,tested"
+    );
     assert_eq!(lines.len(), 9);
-    assert!(lines.contains(&"T1053,Timed Job Planting,execution;persistence,false,1"));
+    // A text list is no rule file: no rule counts, and without --tests nothing is tested.
+    assert!(lines.contains(&"T1053,Timed Job Planting,execution;persistence,false,1,0,"));
     let r = sample(&["coverage", &ids, "-f", "html"]);
     let h = &r.stdout;
     assert!(h.starts_with("<!DOCTYPE html>"));

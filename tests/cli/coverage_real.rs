@@ -252,7 +252,8 @@ fn a_sigma_directory_reads_like_the_list() {
         ReadOptions::default(),
     )
     .unwrap();
-    assert_eq!((list.rule_files, list.tagged_rule_files), (9, 9));
+    assert_eq!(list.files.len(), 9);
+    assert!(list.files.iter().all(|f| !f.technique_ids().is_empty()));
     let from_rules = resolve_ids(&kb, list.id_strs());
     let from_text = resolve_ids(&kb, LIST.split_whitespace());
     assert_eq!(from_rules.techniques, from_text.techniques);

@@ -165,7 +165,8 @@ fn utf16_and_bom_id_lists_sigma_rules_and_map_text_read_alike() {
     let r = sample(&["coverage", dir.path().to_str().unwrap(), "-f", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr.contains("1 rule file (1 with technique tags)"),
+        r.stderr
+            .contains("rules, 1 file (Sigma 1; 1 naming techniques)"),
         "{}",
         r.stderr
     );

@@ -289,7 +289,7 @@ Examples:
 pub struct AttributeArgs {
     /// What was observed: technique IDs (T1059.001), software IDs or names (S0002, Mimikatz),
     /// comma-separated lists of them, files naming technique IDs (text, CSV, Navigator layers,
-    /// Sigma rules), or - for stdin.
+    /// detection rules of any format `coverage` reads), or - for stdin.
     #[arg(value_name = "INPUT", required = true, num_args = 1..)]
     pub inputs: Vec<String>,
 
@@ -325,10 +325,10 @@ pub struct AttributeArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Each side is a group, campaign or piece of software (ID, name or alias) or a file naming
-technique IDs (text, CSV, a Navigator layer, Sigma rules; - for stdin). A group's techniques
-include those of the campaigns attributed to it. Techniques are compared by exact ID: a
-sub-technique and its parent are different techniques here. The Jaccard index is the number
-of techniques every side has divided by the number any side has.
+technique IDs (text, CSV, a Navigator layer, detection rules; - for stdin). A group's
+techniques include those of the campaigns attributed to it. Techniques are compared by exact
+ID: a sub-technique and its parent are different techniques here. The Jaccard index is the
+number of techniques every side has divided by the number any side has.
 
 Examples:
   attck compare APT29 APT28
@@ -367,7 +367,7 @@ Examples:
 pub struct NextArgs {
     /// What was observed: technique IDs (T1059.001), software IDs or names (S0002, Mimikatz),
     /// comma-separated lists of them, files naming technique IDs (text, CSV, Navigator layers,
-    /// Sigma rules), or - for stdin.
+    /// detection rules of any format `coverage` reads), or - for stdin.
     #[arg(value_name = "INPUT", required = true, num_args = 1..)]
     pub inputs: Vec<String>,
 
@@ -418,8 +418,8 @@ pub struct DiffArgs {
     pub new: String,
 
     /// Limit the report to the techniques a file names, with what to do about each: text or
-    /// CSV naming IDs, a Navigator layer (every listed technique), a directory of Sigma
-    /// rules, or - for stdin.
+    /// CSV naming IDs, a Navigator layer (every listed technique), detection rules or a
+    /// directory of them, or - for stdin.
     #[arg(long = "for", value_name = "FILE")]
     pub for_input: Option<Source>,
 }
@@ -578,8 +578,8 @@ pub struct LayerArgs {
     #[arg(long, value_name = "WORDS")]
     pub search: Vec<String>,
 
-    /// Techniques named in a file: text or CSV, a Navigator layer, a directory of Sigma rules,
-    /// or - for stdin (repeat for several).
+    /// Techniques named in a file: text or CSV, a Navigator layer, detection rules or a
+    /// directory of them, or - for stdin (repeat for several).
     #[arg(long, value_name = "FILE")]
     pub ids: Vec<Source>,
 

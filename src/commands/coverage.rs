@@ -10,7 +10,7 @@ use crate::cli::CoverageArgs;
 use crate::error::Error;
 use crate::input::rules::RuleFile;
 use crate::input::{ReadOptions, Source, TechniqueList};
-use crate::model::Kind;
+use crate::model::{Kind, plain_text};
 use crate::query::coverage::{CoverageOptions, Unit, Universe, by_rule, coverage};
 use crate::query::layer::from_coverage;
 use crate::query::selection::{find_object, resolve_ids, techniques_of};
@@ -45,7 +45,12 @@ pub fn run(ctx: &mut Ctx, args: &CoverageArgs) -> Result<Outcome> {
         if rows.is_empty() {
             return Err(Error::NotFound("no input is a rule file".to_string()).into());
         }
-        render::list(ctx.out, &rows, &ctx.settings.render)?;
+        let caption = format!(
+            "{} and the techniques they name, as written (read for {})",
+            plain_text::count(rows.len(), "rule file", "rule files"),
+            kb.label()
+        );
+        render::list_titled(ctx.out, &rows, Some(&caption), &ctx.settings.render)?;
         return Ok(Outcome::Found);
     }
     let resolved = resolve_ids(kb, lists.iter().flat_map(TechniqueList::id_strs));

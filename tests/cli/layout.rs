@@ -323,6 +323,7 @@ fn every_table_is_captioned_with_its_domain_and_version() {
         vec!["next", "T1059.001"],
         vec!["map", report.to_str().unwrap(), "--names"],
         vec!["lint", rules],
+        vec!["coverage", rules, "--by-rule"],
     ];
     for c in cases {
         let r = crate::common::sample(&c);

@@ -322,13 +322,16 @@ fn the_readme_stays_short_and_links_its_reference_pages() {
     let at = |h: &str| readme.find(h).unwrap_or_else(|| panic!("no {h}"));
     assert!(at("\n## Install") < at("\n## Quick start"));
     assert!(at("\n## Contents") < at("\n## Install"));
-    // The two commands a newcomer needs, install and a first query, open the README.
+    // The two commands a newcomer runs on a fresh clone open the README: a first query and
+    // the tests (the same command `.ci/run` runs).
     let first_block = &readme[at("\n```")..at("\n## Contents")];
     assert!(
-        first_block.contains("\ncargo install --path .")
-            && first_block.contains("\nattck technique "),
+        first_block.contains("\ncargo run --release -- technique ")
+            && first_block.contains("\ncargo test --locked "),
         "{first_block}"
     );
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    assert!(ci.lines().any(|l| l.trim() == "cargo test --locked"));
     assert!(readme[..at("\n## Contents")].lines().count() <= 20);
     // Every link to docs/ names a file that exists, and every page in docs/ is linked.
     for entry in std::fs::read_dir(root.join("docs")).unwrap().flatten() {

@@ -109,42 +109,40 @@ pub fn sample(args: &[&str]) -> Run {
     run(&v)
 }
 
-/// The directory of real ATT&CK bundles, from `ATTCK_TEST_DATA`.
+/// The directory a real-data variable names, when `holds` accepts it.
 ///
-/// Returns `None` (the test then skips with a message) when it is not set or missing, unless
-/// `ATTCK_REQUIRE_REAL_DATA=1`, in which case the test fails: CI must never skip silently.
-pub fn real_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("ATTCK_TEST_DATA").map(PathBuf::from);
+/// Returns `None` (the test then skips with a message) when the variable is not set or the
+/// directory lacks what it should hold, unless `ATTCK_REQUIRE_REAL_DATA=1`, in which case the
+/// test fails: CI must never skip silently.
+fn real_dir(var: &str, what: &str, holds: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+    let dir = std::env::var_os(var).map(PathBuf::from);
     let required = std::env::var("ATTCK_REQUIRE_REAL_DATA").is_ok_and(|v| v == "1");
     match dir {
-        Some(d) if d.join("enterprise-attack-18.1.json").is_file() => Some(d),
+        Some(d) if holds(&d) => Some(d),
         other => {
             assert!(
                 !required,
-                "ATTCK_REQUIRE_REAL_DATA=1 but ATTCK_TEST_DATA ({other:?}) holds no ATT&CK bundles"
+                "ATTCK_REQUIRE_REAL_DATA=1 but {var} ({other:?}) holds no {what}"
             );
-            eprintln!("skipping: set ATTCK_TEST_DATA to the directory of real ATT&CK bundles");
+            eprintln!("skipping: set {var} to the directory of {what}");
             None
         }
     }
 }
 
-/// The directory of real detection-content samples, from `ATTCK_TEST_DETECTIONS`; like
-/// [`real_data`], `None` (skip) when absent unless `ATTCK_REQUIRE_REAL_DATA=1` (then fail).
+/// The directory of real ATT&CK bundles, from `ATTCK_TEST_DATA` (see [`real_dir`]).
+pub fn real_data() -> Option<PathBuf> {
+    real_dir("ATTCK_TEST_DATA", "real ATT&CK bundles", |d| {
+        d.join("enterprise-attack-18.1.json").is_file()
+    })
+}
+
+/// The directory of real detection-content samples, from `ATTCK_TEST_DETECTIONS` (see
+/// [`real_dir`]).
 pub fn real_detections() -> Option<PathBuf> {
-    let dir = std::env::var_os("ATTCK_TEST_DETECTIONS").map(PathBuf::from);
-    let required = std::env::var("ATTCK_REQUIRE_REAL_DATA").is_ok_and(|v| v == "1");
-    match dir {
-        Some(d) if d.join("splunk").is_dir() && d.join("atomic").is_dir() => Some(d),
-        other => {
-            assert!(
-                !required,
-                "ATTCK_REQUIRE_REAL_DATA=1 but ATTCK_TEST_DETECTIONS ({other:?}) holds no detection samples"
-            );
-            eprintln!("skipping: set ATTCK_TEST_DETECTIONS to the directory of detection samples");
-            None
-        }
-    }
+    real_dir("ATTCK_TEST_DETECTIONS", "detection samples", |d| {
+        d.join("splunk").is_dir() && d.join("atomic").is_dir()
+    })
 }
 
 /// Our own hand-written rule files of every format (tests/cli/data/rules).
